@@ -1,0 +1,134 @@
+//! Command-line definitions (clap) — nothing but the shape of the arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "flightdeck",
+    version,
+    about = "A terminal deployment cockpit: walk a checklist, watch live probes, journal everything",
+    long_about = "flightdeck walks a deployment checklist phase by phase, polls the systems being \
+changed (HTTP, SQL, Redis, Prometheus, /metrics) and journals every tick, value, note and \
+decision, so nothing is lost when the ssh link drops. Start with `flightdeck demo`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the cockpit on a checklist (TOML or Markdown); resumes the session if it exists
+    Run(RunArgs),
+    /// Start a built-in demo service on loopback and run the bundled demo checklist against it
+    Demo(DemoArgs),
+    /// Poll every probe once, print the result; exit 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN
+    Check(CheckArgs),
+    /// Convert a Markdown checklist to flightdeck's TOML format on stdout
+    Import(ImportArgs),
+    /// Load a checklist (and config), report every error with file:line:column
+    Validate(ValidateArgs),
+    /// Print the record of a session: the filled-in checklist, then the timeline
+    Report(ReportArgs),
+    /// List the sessions in the store
+    Sessions(SessionsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StoreArg {
+    /// Journal store URL: sqlite:///path/to/file.db or postgres://… [default: SQLite in the XDG state dir]
+    #[arg(long, value_name = "URL", env = "FLIGHTDECK_STORE")]
+    pub store: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Config file [default: ./flightdeck.toml, then the XDG config dir]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Environment whose `[env.NAME]` variables fill `${env.NAME.var}` references
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Checklist file: .toml, or .md imported on the fly
+    pub checklist: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Session name [default: the checklist's file name and today's date]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Who you are in the journal [default: $USER@hostname]
+    #[arg(long = "as", value_name = "USER")]
+    pub actor: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Use ASCII glyphs instead of Unicode symbols
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Use ASCII glyphs instead of Unicode symbols
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Markdown checklist to convert
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Checklist file: .toml or .md
+    pub checklist: PathBuf,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Session name [default: the most recent session]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SessionsArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+}

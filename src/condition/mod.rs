@@ -1,0 +1,1 @@
+//! The condition language: parse, evaluate, `for` windows. (being built)

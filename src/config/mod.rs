@@ -1,0 +1,1 @@
+//! Typed config: `[store]`, `[ui]`, `[env.NAME]`, `[[probe]]`, with `${VAR}` interpolation. (being built)

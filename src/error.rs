@@ -1,0 +1,104 @@
+//! User-facing errors that point into a file: `path:line:column: message` plus a hint on how to fix it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found in a checklist or config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SourceError {
+    pub fn at(file: &Path, text: &str, byte_offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = line_col(text, byte_offset);
+        SourceError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one pass, so the user fixes them all at once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceErrors(pub Vec<SourceError>);
+
+impl fmt::Display for SourceErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SourceError {}
+impl std::error::Error for SourceErrors {}
+
+impl From<SourceError> for SourceErrors {
+    fn from(e: SourceError) -> Self {
+        SourceErrors(vec![e])
+    }
+}
+
+/// 1-based line and character column of a byte offset (clamped to the text, and to a char boundary).
+pub fn line_col(text: &str, byte_offset: usize) -> (usize, usize) {
+    let mut offset = byte_offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        // the byte after `é` is column 3
+        assert_eq!(line_col(text, 9), (2, 3));
+        assert_eq!(line_col(text, 999), (3, 1));
+    }
+}

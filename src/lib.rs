@@ -1,0 +1,27 @@
+//! flightdeck: a terminal deployment cockpit.
+//!
+//! Data flows one way: probe workers → messages → `app::update` → state → `view` render.
+//! The journal (`store`) is the truth; the screen state is a fold of its events (`session`).
+
+pub mod checklist;
+pub mod cli;
+pub mod commands;
+pub mod condition;
+pub mod config;
+pub mod error;
+pub mod probes;
+pub mod redact;
+pub mod session;
+pub mod store;
+pub mod units;
+
+/// Formats a top-level error for the terminal: located errors as they are, others as `error: …`.
+pub fn report_error(e: &anyhow::Error) -> String {
+    if let Some(located) = e.downcast_ref::<error::SourceErrors>() {
+        return located.to_string();
+    }
+    if let Some(located) = e.downcast_ref::<error::SourceError>() {
+        return located.to_string();
+    }
+    redact::redact_text(&format!("error: {e:#}"))
+}

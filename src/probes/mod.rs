@@ -1,0 +1,1 @@
+//! Probe kinds and the scheduler; knows nothing of the terminal. (being built)

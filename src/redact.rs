@@ -1,0 +1,161 @@
+//! Secrets never show: passwords in URLs and token-like values are replaced by `***` before any
+//! text reaches the screen, a log line, an error message or a report.
+
+/// Replaces the password of every `scheme://user:password@host` URL inside `text` with `***`,
+/// and the value of `token=`, `password=`, `secret=`, `key=` style query parameters.
+pub fn redact_text(text: &str) -> String {
+    let mut out = redact_url_passwords(text);
+    for key in SECRET_PARAMS {
+        out = redact_param(&out, key);
+    }
+    out
+}
+
+/// Whether a header or variable name looks like it carries a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "authorization",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "api-key",
+        "api_key",
+        "apikey",
+        "x-api-key",
+        "key",
+        "cookie",
+        "credential",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
+}
+
+const SECRET_PARAMS: &[&str] = &[
+    "password",
+    "passwd",
+    "token",
+    "access_token",
+    "secret",
+    "api_key",
+    "apikey",
+    "key",
+    "sslpassword",
+];
+
+fn redact_url_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        // the authority ends at the first '/', '?', '#', whitespace or quote
+        let end = tail
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '"' | '\'' | '`' | '>' | ')') || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                match userinfo.find(':') {
+                    Some(colon) => {
+                        out.push_str(&userinfo[..colon]);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn redact_param(text: &str, key: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let lower_key = key.to_ascii_lowercase();
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let Some(pos) = find_param(&lower, &lower_key) else {
+            out.push_str(rest);
+            return out;
+        };
+        let value_start = pos + key.len() + 1;
+        out.push_str(&rest[..value_start]);
+        let tail = &rest[value_start..];
+        let end = tail
+            .find(|c: char| {
+                matches!(c, '&' | '"' | '\'' | '`' | ',' | ';' | ')') || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        if end > 0 {
+            out.push_str("***");
+        }
+        rest = &tail[end..];
+    }
+}
+
+/// Finds `key=` where `key` starts at a parameter boundary (start, `?`, `&`, space).
+fn find_param(lower: &str, key: &str) -> Option<usize> {
+    let needle = format!("{key}=");
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(&needle) {
+        let pos = from + found;
+        let boundary = pos == 0
+            || matches!(
+                lower.as_bytes()[pos - 1],
+                b'?' | b'&' | b' ' | b'\t' | b'\n' | b'"' | b'\'' | b';'
+            );
+        if boundary {
+            return Some(pos);
+        }
+        from = pos + needle.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_passwords_are_hidden() {
+        assert_eq!(
+            redact_text("postgres://app:hunter2@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(
+            redact_text("failed: redis://:s3cr3t@127.0.0.1:6379/0 refused"),
+            "failed: redis://:***@127.0.0.1:6379/0 refused"
+        );
+        assert_eq!(redact_text("http://host/path"), "http://host/path");
+        assert_eq!(redact_text("http://user@host/"), "http://user@host/");
+    }
+
+    #[test]
+    fn token_params_are_hidden() {
+        assert_eq!(
+            redact_text("https://h/q?a=1&token=abc123&b=2"),
+            "https://h/q?a=1&token=***&b=2"
+        );
+        assert_eq!(
+            redact_text("postgres://h/db?password=pw"),
+            "postgres://h/db?password=***"
+        );
+        assert_eq!(redact_text("monkey=1"), "monkey=1");
+    }
+
+    #[test]
+    fn secret_names() {
+        assert!(is_secret_name("Authorization"));
+        assert!(is_secret_name("X-Api-Key"));
+        assert!(!is_secret_name("Accept"));
+    }
+}

@@ -1,0 +1,1 @@
+//! The session state as a fold of journal events.
