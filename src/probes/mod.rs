@@ -1,1 +1,5 @@
-//! Probe kinds and the scheduler; knows nothing of the terminal. (being built)
+//! Probe kinds and the scheduler; knows nothing of the terminal.
+
+pub mod sample;
+
+pub use sample::{ProbeState, Sample};
