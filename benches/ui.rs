@@ -62,9 +62,7 @@ fn key_to_frame() {
     let mut app = App::new(big_checklist(1000), meta(), now);
     let (w, h) = (160, 48);
     update(&mut app, Msg::Resize(w, h));
-    let Ok(mut term) = Terminal::new(TestBackend::new(w, h)) else {
-        return;
-    };
+    let Ok(mut term) = Terminal::new(TestBackend::new(w, h));
     let _ = term.draw(|f| flightdeck::view::draw(f, &app));
     let mut moves = Vec::new();
     let mut ticks = Vec::new();
@@ -129,9 +127,7 @@ fn start_to_first_frame() {
         };
         let mut app = App::new(checklist, meta(), Utc::now());
         update(&mut app, Msg::Resize(120, 40));
-        let Ok(mut term) = Terminal::new(TestBackend::new(120, 40)) else {
-            return;
-        };
+        let Ok(mut term) = Terminal::new(TestBackend::new(120, 40));
         let _ = term.draw(|f| flightdeck::view::draw(f, &app));
         samples.push(start.elapsed());
     }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod condition;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod probes;
 pub mod redact;
