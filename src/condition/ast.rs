@@ -190,8 +190,15 @@ impl Condition {
             Expr::Or(l, r) => self.write_binary(f, l, "||", r, 1),
             Expr::And(l, r) => self.write_binary(f, l, "&&", r, 2),
             Expr::Not(x) => {
+                // `!(a.x == 1)` keeps its parentheses: `!a.x == 1` parses the same here, but reads
+                // as `(!a.x) == 1` to anyone who knows C.
                 f.write_str("!")?;
-                self.write_expr(f, x, 3)
+                let min = if matches!(**x, Expr::Compare(..)) {
+                    5
+                } else {
+                    3
+                };
+                self.write_expr(f, x, min)
             }
             Expr::Compare(op, l, r) => {
                 self.write_expr(f, l, 5)?;

@@ -8,6 +8,7 @@ use crate::probes::ProbeState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::cmp::Ordering;
 
 /// The result of evaluating a condition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -208,7 +209,7 @@ impl Condition {
     fn compare(&self, op: CmpOp, l: (&Expr, Operand<'_>), r: (&Expr, Operand<'_>)) -> Truth {
         use Operand::*;
         let ord = match (&l.1, &r.1) {
-            (Num(a), Num(b)) => a.partial_cmp(b),
+            (Num(a), Num(b)) => approx_cmp(*a, *b),
             (Text(a), Text(b)) => Some(a.as_ref().cmp(b.as_ref())),
             (Bool(a), Bool(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => Some(a.cmp(b)),
             (Bool(_), Bool(_)) => {
@@ -219,11 +220,11 @@ impl Condition {
                 ));
             }
             (Num(a), Text(t)) => match t.trim().parse::<f64>() {
-                Ok(b) => a.partial_cmp(&b),
+                Ok(b) => approx_cmp(*a, b),
                 Err(_) => return self.mismatch(r.0, t),
             },
             (Text(t), Num(b)) => match t.trim().parse::<f64>() {
-                Ok(a) => a.partial_cmp(b),
+                Ok(a) => approx_cmp(a, *b),
                 Err(_) => return self.mismatch(l.0, t),
             },
             (Bool(a), Num(b)) => f64::from(u8::from(*a)).partial_cmp(b),
@@ -276,6 +277,16 @@ fn operand<'a>(v: Value, shown: &Shown<'_>) -> Result<Operand<'a>, Reason> {
             plain => operand(plain, shown),
         },
     }
+}
+
+/// Numbers within a few parts in 10¹² are equal, so `0.1 * 3 == 0.3` and unit scaling
+/// (`1.1s` is 1100.0000000000002 ms) do not make a boundary flip.
+fn approx_cmp(a: f64, b: f64) -> Option<Ordering> {
+    let close = a.is_finite() && b.is_finite() && (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+    if close {
+        return Some(Ordering::Equal);
+    }
+    a.partial_cmp(&b)
 }
 
 /// `"true"`/`"false"` in any case, as HTTP bodies and headers often carry flags.

@@ -244,6 +244,11 @@ impl<'a> Lexer<'a> {
                 self.err(part_start, format!("`{number}` is not a number"))
                     .hint("write numbers like `200`, `0.5` or `1e6`")
             })?;
+            if part_start > start && unit_text.is_empty() {
+                return Err(self
+                    .err(part_start, format!("`{number}` needs a unit here"))
+                    .hint("durations in parts carry a unit on each part, like `1h30m`"));
+            }
             let (part_dim, factor) = if unit_text.is_empty() {
                 (Dimension::Plain, 1.0)
             } else {
@@ -259,7 +264,12 @@ impl<'a> Lexer<'a> {
                     .hint("put an operator or a space between the numbers"));
             }
             dim = part_dim;
-            value += n * factor;
+            // `41%` as 41 / 100 lands on the same f64 as `0.41`; 41 * 0.01 would not.
+            value += if part_dim == Dimension::Ratio {
+                n / 100.0
+            } else {
+                n * factor
+            };
             // `1h30m`: another duration part follows directly.
             if dim != Dimension::Duration || !self.peek().is_some_and(|c| c.is_ascii_digit()) {
                 break;

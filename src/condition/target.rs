@@ -37,7 +37,7 @@ enum Dim {
 
 /// Checks `value` (as typed) against `target` (as written), `unit` being the field's unit, which a
 /// bare number on either side is taken to be in.
-pub fn check(target: &str, value: &str, unit: Option<&str>) -> TargetCheck {
+pub fn check<'a>(target: &'a str, value: &'a str, unit: Option<&'a str>) -> TargetCheck {
     let Some((op, target_text)) = comparator(target) else {
         return TargetCheck::NotComparable;
     };
@@ -46,8 +46,11 @@ pub fn check(target: &str, value: &str, unit: Option<&str>) -> TargetCheck {
         return TargetCheck::NotComparable;
     };
     let field_unit = unit.map(str::trim).filter(|u| !u.is_empty());
-    let t_unit = t_unit.or(field_unit).or(v_unit);
-    let v_unit = v_unit.or(field_unit).or(t_unit);
+    // A bare number is in the field's unit, else in the other side's; `k`/`M` are magnitudes of
+    // the number they follow, never a unit to lend.
+    let lend = |u: Option<&'a str>| u.filter(|u| !matches!(*u, "k" | "K" | "M"));
+    let t_unit = t_unit.or(field_unit).or(lend(v_unit));
+    let v_unit = v_unit.or(field_unit).or(lend(t_unit));
     let (Some((t_dim, t_factor)), Some((v_dim, v_factor))) = (dimension(t_unit), dimension(v_unit))
     else {
         return TargetCheck::NotComparable;
