@@ -307,6 +307,18 @@ const ERRORS: &[(&str, usize, &str, &str)] = &[
         "space",
     ),
     ("[FOO] == 1", 1, "`[FOO]` is not known", "[STATUS]"),
+    (
+        "[STATUS] == 200",
+        1,
+        "`[STATUS]` works only in a probe's own",
+        "api.status",
+    ),
+    (
+        "a.ok && [BODY].status == 'UP'",
+        9,
+        "`[BODY]` works only",
+        "api.body.status",
+    ),
 ];
 
 #[test]
@@ -337,6 +349,12 @@ fn nesting_is_bounded() {
     // A real, long condition is fine.
     let fine = vec!["a.x > 1"; 50].join(" && ");
     assert!(condition::parse(&fine).is_ok());
+    // The longest chain allowed still evaluates and prints on a test thread's small stack.
+    let longest = vec!["a.ok"; 499].join(" || ");
+    let c = condition::parse(&longest).unwrap();
+    let samples = std::collections::HashMap::new();
+    assert!(c.eval(&condition::SampleLookup::new(&samples)).is_unknown());
+    assert_eq!(c.to_string(), longest);
 }
 
 #[test]
@@ -375,4 +393,11 @@ fn errors_display_column_message_and_hint() {
         err.to_string(),
         "column 5: `=` is not an operator here (hint: to compare, write `==` (e.g. `api.status == 200`))"
     );
+}
+
+#[test]
+fn conditions_parse_with_from_str() {
+    let c: condition::Condition = "api.ok for 1m".parse().unwrap();
+    assert_eq!(c.hold_for(), Some(Duration::from_secs(60)));
+    assert!("api.ok for".parse::<condition::Condition>().is_err());
 }

@@ -46,6 +46,16 @@ impl Truth {
     }
 }
 
+impl std::fmt::Display for Truth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Truth::True => f.write_str("true"),
+            Truth::False => f.write_str("false"),
+            Truth::Unknown(why) => write!(f, "unknown ({why})"),
+        }
+    }
+}
+
 /// Where a condition reads probe outputs, states and baselines from.
 pub trait Lookup {
     /// The latest value of `path` (an output, maybe with a JSON path) of `probe`.

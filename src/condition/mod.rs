@@ -44,3 +44,11 @@ pub fn parse(src: &str) -> Result<Condition, ConditionError> {
 pub fn parse_local(src: &str, probe: &str) -> Result<Condition, ConditionError> {
     parser::parse(src, Some(probe))
 }
+
+impl std::str::FromStr for Condition {
+    type Err = ConditionError;
+
+    fn from_str(src: &str) -> Result<Self, Self::Err> {
+        parse(src)
+    }
+}

@@ -13,11 +13,12 @@
 //! ```
 //! `!` binds looser than a comparison, so `!api.status == 200` means `!(api.status == 200)`.
 
-use super::ast::{ArithOp, CmpOp, Condition, Expr, RefKind, Reference};
+use super::ast::{ArithOp, CmpOp, Condition, Expr, Reference};
 use super::error::ConditionError;
 use super::lexer::{Tok, Token, lex};
-use super::unit::Dimension;
-use std::time::Duration;
+
+mod refs;
+mod tail;
 
 /// Deep enough for any real condition; shallow enough that hostile input cannot blow the stack.
 const MAX_DEPTH: usize = 64;
@@ -135,80 +136,6 @@ impl<'s> Parser<'s> {
             refs: std::mem::take(&mut self.refs),
             local: self.local.map(str::to_string),
         })
-    }
-
-    /// `for DURATION`, which must end the condition.
-    fn hold(&mut self) -> Result<(Duration, String), ConditionError> {
-        let for_at = self.offset();
-        self.advance();
-        let at = self.offset();
-        let (ms, text) = match self.advance() {
-            Tok::Number {
-                value,
-                text,
-                dim: Dimension::Duration,
-            } => (value, text),
-            Tok::Number {
-                text,
-                dim: Dimension::Plain,
-                ..
-            } => {
-                return Err(self.err(at, format!("`{text}` has no unit")).hint(format!(
-                    "a `for` needs a duration: `for {text}s` or `for {text}m`"
-                )));
-            }
-            Tok::Number { text, .. } => {
-                return Err(self
-                    .err(at, format!("`{text}` is not a duration"))
-                    .hint("a `for` needs a duration such as `30s`, `5m` or `1h`"));
-            }
-            _ => {
-                return Err(self
-                    .err(at, "expected a duration after `for`")
-                    .hint("write how long it must hold, e.g. `for 30s` or `for 5m`"));
-            }
-        };
-        if *self.peek() != Tok::Eof {
-            let message = format!("`for {text}` must come at the end of the condition");
-            if !(self.is_op("&&") || self.is_op("||")) {
-                return Err(self.err(for_at, message).hint(format!(
-                    "`for DURATION` ends the condition; remove what follows it ({})",
-                    describe(self.peek())
-                )));
-            }
-            let joiner = if self.is_op("||") { "||" } else { "&&" };
-            let before = self.src[..for_at].trim_end();
-            let after = self.src[self.offset() + 2..].trim();
-            return Err(self.err(for_at, message).hint(format!(
-                "it applies to the whole condition; move it to the end: `{before} {joiner} {after} for {text}`"
-            )));
-        }
-        Ok((Duration::from_secs_f64(ms / 1000.0), text))
-    }
-
-    /// Something left over after a complete condition.
-    fn trailing(&self) -> ConditionError {
-        let at = self.offset();
-        match self.peek() {
-            Tok::RParen => self
-                .err(at, "this `)` has no matching `(`")
-                .hint("remove it, or add the `(` it closes"),
-            Tok::Word(w) if w.eq_ignore_ascii_case("and") => self
-                .err(at, format!("`{w}` is not an operator"))
-                .hint("write `&&`"),
-            Tok::Word(w) if w.eq_ignore_ascii_case("or") => self
-                .err(at, format!("`{w}` is not an operator"))
-                .hint("write `||`"),
-            Tok::Op(op) if CmpOp::parse_op(op).is_some() => self
-                .err(at, "comparisons do not chain")
-                .hint("write each comparison on its own and join them: `a < b && b < c`"),
-            tok => self
-                .err(
-                    at,
-                    format!("unexpected {} after a complete condition", describe(tok)),
-                )
-                .hint("join conditions with `&&` or `||`; a `for DURATION` goes last"),
-        }
     }
 
     fn enter(&mut self) -> Result<(), ConditionError> {
@@ -454,112 +381,6 @@ impl<'s> Parser<'s> {
                     .hint(format!("close the `(` opened at column {column}")))
             }
         }
-    }
-
-    fn word(&mut self, w: String, start: usize) -> Result<Node, ConditionError> {
-        let node = |expr, kind, end| {
-            Ok(Node {
-                expr,
-                kind,
-                start,
-                end,
-            })
-        };
-        let end = self.end_of_prev();
-        match w.as_str() {
-            "true" => return node(Expr::Bool(true), Kind::Either, end),
-            "false" => return node(Expr::Bool(false), Kind::Either, end),
-            _ => {}
-        }
-        if *self.peek() == Tok::LParen {
-            if w != "baseline" {
-                return Err(self
-                    .err(start, format!("`{w}` is not a function"))
-                    .hint("the one function is `baseline(probe.output)`"));
-            }
-            return self.baseline(start);
-        }
-        if matches!(w.as_str(), "not" | "NOT") {
-            return Err(self
-                .err(start, format!("`{w}` is not an operator"))
-                .hint("write `!`"));
-        }
-        if w == "for" {
-            return Err(self
-                .err(start, "`for` needs a condition before it")
-                .hint("write the condition first: `api.ok for 30s`"));
-        }
-        let (probe, path, kind) = self.split_ref(&w, start)?;
-        let expr = self.push_ref(probe, path, kind, start);
-        node(expr, Kind::Either, end)
-    }
-
-    fn baseline(&mut self, start: usize) -> Result<Node, ConditionError> {
-        self.advance();
-        let at = self.offset();
-        let Tok::Word(inner) = self.peek().clone() else {
-            return Err(self
-                .err(at, "`baseline` needs a probe output")
-                .hint("write it like `baseline(error_rate.value)`"));
-        };
-        self.advance();
-        let (probe, path, kind) = self.split_ref(&inner, at)?;
-        if kind == RefKind::State {
-            return Err(self
-                .err(at, "`baseline` needs an output, not a state")
-                .hint("write it like `baseline(error_rate.value)`"));
-        }
-        if *self.peek() != Tok::RParen {
-            return Err(self
-                .err(
-                    self.offset(),
-                    format!("expected `)`, found {}", describe(self.peek())),
-                )
-                .hint("`baseline` takes one probe output: `baseline(error_rate.value)`"));
-        }
-        self.advance();
-        let expr = self.push_ref(probe, path, RefKind::Baseline, at);
-        Ok(Node {
-            expr,
-            kind: Kind::Value,
-            start,
-            end: self.end_of_prev(),
-        })
-    }
-
-    /// `api.body.queue.size` → (`api`, `body.queue.size`); bare names belong to the local probe.
-    fn split_ref(&self, w: &str, at: usize) -> Result<(String, String, RefKind), ConditionError> {
-        if let Some(own) = self.local {
-            let path = w
-                .strip_prefix(own)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .unwrap_or(w);
-            return Ok((own.to_string(), path.to_string(), RefKind::Output));
-        }
-        let Some((probe, path)) = w.split_once('.') else {
-            return Err(self.err(at, format!("`{w}` needs an output")).hint(format!(
-                "write `{w}.status`, `{w}.value` or another output, or `{w}.ok` for its state; \
-                 if it is text, quote it: \"{w}\""
-            )));
-        };
-        let kind = if path == "ok" {
-            RefKind::State
-        } else {
-            RefKind::Output
-        };
-        Ok((probe.to_string(), path.to_string(), kind))
-    }
-
-    fn push_ref(&mut self, probe: String, path: String, kind: RefKind, offset: usize) -> Expr {
-        let column = ConditionError::new(self.src, offset, "").column;
-        self.refs.push(Reference {
-            probe,
-            path,
-            kind,
-            column,
-            offset,
-        });
-        Expr::Ref(self.refs.len() - 1)
     }
 }
 
