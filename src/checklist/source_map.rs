@@ -1,0 +1,48 @@
+//! Where things came from: byte offsets of items, `auto` conditions, trigger `when`s and probe
+//! references in the loaded file, so later checks (conditions, probe names) can point at them.
+
+use crate::error::SourceError;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::Checklist;
+
+/// A checklist together with the text it was read from and where each part sits in it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub checklist: Checklist,
+    pub source: SourceMap,
+}
+
+/// Byte offsets into `text`. For a condition string the offset is where its text starts (just past
+/// the opening quote), which is what `condition::ConditionError::locate` expects.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    pub file: PathBuf,
+    pub text: String,
+    /// Item id → where the item is defined (its `[[phase.item]]` header or checkbox line).
+    pub items: HashMap<String, usize>,
+    /// Item id → start of its `auto` condition text.
+    pub auto: HashMap<String, usize>,
+    /// Per trigger, in order: start of its `when` condition text.
+    pub trigger_when: Vec<usize>,
+    /// Per entry of `uses`, in order: start of the probe name.
+    pub uses: Vec<usize>,
+    /// Per `[[probe]]` table, in order: its header.
+    pub probes: Vec<usize>,
+}
+
+impl SourceMap {
+    pub fn new(file: &Path, text: &str) -> Self {
+        SourceMap {
+            file: file.to_path_buf(),
+            text: text.to_string(),
+            ..SourceMap::default()
+        }
+    }
+
+    /// An error pointing at `offset` in this file.
+    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> SourceError {
+        SourceError::at(&self.file, &self.text, offset, message)
+    }
+}
