@@ -1,7 +1,7 @@
 //! Stable, readable ids from text: `Verify No Active Syncs` → `verify-no-active-syncs`, made unique
 //! with `-2`, `-3` in document order.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Longest id we derive; long enough to stay recognisable, short enough for a journal column.
 pub const MAX_SLUG: usize = 40;
@@ -69,6 +69,8 @@ fn strip_link_targets(text: &str) -> String {
 #[derive(Debug, Default)]
 pub struct IdSet {
     used: HashSet<String>,
+    /// Next suffix to try per base, so a thousand equal texts cost a thousand steps, not a million.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl IdSet {
@@ -87,16 +89,21 @@ impl IdSet {
             s if s.is_empty() => fallback.to_string(),
             s => s,
         };
+        self.unique(base, |base, n| format!("{base}-{n}"))
+    }
+
+    /// `base` itself if free, else `numbered(base, 2)`, `numbered(base, 3)`…
+    pub fn unique(&mut self, base: String, numbered: impl Fn(&str, usize) -> String) -> String {
         if self.used.insert(base.clone()) {
             return base;
         }
-        let mut n = 2usize;
+        let n = self.next_suffix.entry(base.clone()).or_insert(2);
         loop {
-            let candidate = format!("{base}-{n}");
+            let candidate = numbered(&base, *n);
+            *n += 1;
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
-            n += 1;
         }
     }
 }

@@ -180,12 +180,13 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
             continue;
         }
         // Plain text: continues the open paragraph or list item (CommonMark's lazy continuation),
-        // or starts a paragraph.
+        // or starts a paragraph. A `**Label:**` line under an item is meant as a line of its own.
+        let continues_item = !is_bold_label(l.rest);
         match open.and_then(|idx| blocks.get_mut(idx)) {
             Some(Block {
                 kind: Kind::ListItem { text, raw, .. },
                 ..
-            }) => {
+            }) if continues_item => {
                 if !text.is_empty() {
                     text.push(' ');
                 }
@@ -214,6 +215,13 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
     }
     mark_separators(&mut blocks);
     (blocks, errors)
+}
+
+/// `**Deployed on:** …`: a label in bold, as teams write the values they record.
+pub(super) fn is_bold_label(rest: &str) -> bool {
+    rest.strip_prefix("**")
+        .and_then(|after| after.find("**"))
+        .is_some_and(|end| rest[..end + 2].trim_end().ends_with(':') || rest[end + 4..].starts_with(':'))
 }
 
 fn block(kind: Kind, l: &Line<'_>) -> Block {
@@ -343,8 +351,14 @@ fn front_matter(lines: &[Line<'_>], blocks: &mut Vec<Block>) -> usize {
         .skip(1)
         .take(100)
         .find(|(_, l)| matches!(l.raw.trim_end(), "---" | "..."));
+    // Front matter never holds boxes; a document that starts with a rule might.
+    let holds_boxes = |end: usize| {
+        lines[..end]
+            .iter()
+            .any(|l| matches!(list_item(l.rest), Some(Kind::ListItem { checkbox: Some(_), .. })))
+    };
     match close {
-        Some((end, _)) if looks_like_yaml => {
+        Some((end, _)) if looks_like_yaml && !holds_boxes(end) => {
             let raw = lines[..=end]
                 .iter()
                 .map(|l| l.raw)

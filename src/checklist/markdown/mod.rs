@@ -9,7 +9,7 @@ mod blocks;
 mod fields;
 
 use super::slug::IdSet;
-use super::source_map::{Loaded, SourceMap};
+use super::source_map::{LineIndex, Loaded, SourceMap, sorted_capped};
 use super::{Checklist, Field, FieldKind, Item, MAX_DEPTH, Phase};
 use crate::error::{SourceError, SourceErrors};
 use blocks::{Block, Kind};
@@ -76,6 +76,7 @@ struct Builder<'a> {
     /// The previous block was a top-level bullet note: the next one joins it.
     bullet_note_open: bool,
     item_ids: IdSet,
+    lines: LineIndex,
     source: SourceMap,
     errors: Vec<SourceError>,
     items: usize,
@@ -117,6 +118,7 @@ impl<'a> Builder<'a> {
             last_item: None,
             bullet_note_open: false,
             item_ids: IdSet::default(),
+            lines: LineIndex::new(text),
             source: SourceMap::new(file, text),
             errors: Vec::new(),
             items: 0,
@@ -124,8 +126,8 @@ impl<'a> Builder<'a> {
     }
 
     fn error(&mut self, offset: usize, message: String, hint: String) {
-        self.errors
-            .push(SourceError::at(self.file, self.text, offset, message).with_hint(hint));
+        let error = self.lines.error(self.file, self.text, offset, message);
+        self.errors.push(error.with_hint(hint));
     }
 
     fn block(&mut self, index: usize, block: &Block) {
@@ -162,6 +164,13 @@ impl<'a> Builder<'a> {
         self.last_item = None;
         let clean = fields::clean_text(text);
         if Some(index) == self.title_block {
+            // Items are only ever appended to the last phase, so that phases keep document order:
+            // a title that comes after other phases opens a fresh phase named after it.
+            let last = self.checklist.phases.len().checked_sub(1);
+            if self.title_phase.is_some() && self.title_phase != last {
+                let title = self.checklist.title.clone();
+                self.title_phase = Some(self.start_phase(title.clone(), None, title));
+            }
             self.current = self.title_phase;
             self.parent = self.title_phase;
             self.parent_name = self.checklist.title.clone();
@@ -372,9 +381,20 @@ impl<'a> Builder<'a> {
         self.close_to(indent);
         match self.owner_item() {
             Some(path) => {
-                let text = raw.lines().map(str::trim).collect::<Vec<_>>().join("\n");
-                if let Some(item) = self.item_mut(&path) {
-                    item.notes.push(text);
+                let lines: Vec<&str> = raw.lines().map(str::trim).collect();
+                let Some(item) = self.item_mut(&path) else {
+                    return;
+                };
+                // `**Label:** value` lines under an item are its record fields, one per line.
+                if lines.iter().all(|l| blocks::is_bold_label(l)) {
+                    for line in lines {
+                        match fields::detect(line) {
+                            Some(spec) => add_field(item, spec),
+                            None => item.notes.push(line.to_string()),
+                        }
+                    }
+                } else {
+                    item.notes.push(lines.join("\n"));
                 }
             }
             None => {
@@ -445,9 +465,7 @@ impl<'a> Builder<'a> {
             );
         }
         if !self.errors.is_empty() {
-            let mut errors = self.errors;
-            errors.sort_by_key(|e| (e.line, e.column));
-            return Err(SourceErrors(errors));
+            return Err(sorted_capped(self.errors, self.file));
         }
         let mut checklist = self.checklist;
         let kept: Vec<(Phase, PhaseMeta)> = checklist
@@ -462,15 +480,10 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let mut phase_ids = IdSet::default();
-        let mut names = std::collections::HashSet::new();
+        let mut names = IdSet::default();
         for (mut phase, meta) in kept {
             phase.id = phase_ids.fresh(&meta.id_source, "phase");
-            let base = phase.name.clone();
-            let mut n = 2;
-            while !names.insert(phase.name.clone()) {
-                phase.name = format!("{base} ({n})");
-                n += 1;
-            }
+            phase.name = names.unique(phase.name, |base, n| format!("{base} ({n})"));
             phase.gate = is_gate(&phase);
             checklist.phases.push(phase);
         }

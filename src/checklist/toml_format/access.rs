@@ -1,5 +1,6 @@
 //! Typed reads from span-carrying TOML tables, each mistake recorded with its location and a fix.
 
+use crate::checklist::source_map::LineIndex;
 use crate::error::SourceError;
 use crate::redact::redact_text;
 use std::ops::Range;
@@ -14,6 +15,7 @@ pub(super) struct Ctx<'a> {
     pub text: &'a str,
     pub file: &'a Path,
     pub errors: Vec<SourceError>,
+    lines: LineIndex,
 }
 
 impl<'a> Ctx<'a> {
@@ -22,18 +24,19 @@ impl<'a> Ctx<'a> {
             text,
             file,
             errors: Vec::new(),
+            lines: LineIndex::new(text),
         }
     }
 
     pub fn error(&mut self, at: usize, message: impl Into<String>, hint: impl Into<String>) {
         let message = redact_text(&message.into());
-        self.errors
-            .push(SourceError::at(self.file, self.text, at, message).with_hint(hint));
+        let error = self.lines.error(self.file, self.text, at, message);
+        self.errors.push(error.with_hint(hint));
     }
 
     /// 1-based line of a byte offset, to mention another place in a message.
     pub fn line_of(&self, at: usize) -> usize {
-        crate::error::line_col(self.text, at).0
+        self.lines.line_col(self.text, at).0
     }
 
     /// Reports every key of `table` that is not in `known`, suggesting the closest known key.

@@ -6,9 +6,9 @@ mod access;
 mod item;
 
 use super::slug::IdSet;
-use super::source_map::{Loaded, SourceMap};
+use super::source_map::{Loaded, MAX_SHOWN_ERRORS, SourceMap, sorted_capped};
 use super::{Checklist, Phase, Severity, Trigger};
-use crate::error::{SourceError, SourceErrors};
+use crate::error::SourceErrors;
 use crate::units::parse_duration;
 use access::Ctx;
 use std::collections::HashMap;
@@ -41,12 +41,13 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
     let mut ctx = Ctx::new(text, file);
     if !syntax_errors.is_empty() {
         // A recovered tree after a syntax error yields confusing follow-on errors: show syntax only.
-        for e in &syntax_errors {
+        let markdown = looks_like_markdown(text);
+        for e in syntax_errors.iter().take(MAX_SHOWN_ERRORS + 1) {
             let at = e.span().map_or(0, |s| s.start);
-            let hint = syntax_hint(e.message(), text);
+            let hint = syntax_hint(e.message(), markdown);
             ctx.error(at, format!("bad TOML: {}", e.message()), hint);
         }
-        return Err(finish(ctx.errors));
+        return Err(finish(ctx));
     }
     let root_span = root.span();
     let root = root.into_inner();
@@ -55,21 +56,21 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
     if ctx.errors.is_empty() {
         Ok(Loaded { checklist, source })
     } else {
-        Err(finish(ctx.errors))
+        Err(finish(ctx))
     }
 }
 
-fn finish(mut errors: Vec<SourceError>) -> SourceErrors {
-    errors.sort_by_key(|e| (e.line, e.column));
-    errors.dedup();
-    SourceErrors(errors)
+fn finish(ctx: Ctx<'_>) -> SourceErrors {
+    sorted_capped(ctx.errors, ctx.file)
 }
 
-fn syntax_hint(message: &str, text: &str) -> String {
-    let looks_like_markdown = text
-        .lines()
-        .any(|l| l.trim_start().starts_with("- [") || l.starts_with("# "));
-    if looks_like_markdown {
+fn looks_like_markdown(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start().starts_with("- [") || l.starts_with("# "))
+}
+
+fn syntax_hint(message: &str, markdown: bool) -> String {
+    if markdown {
         return "this looks like Markdown: name the file `.md`, or convert it with `flightdeck import FILE`".into();
     }
     if message.contains("duplicate key") {
