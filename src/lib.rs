@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod probes;
 pub mod redact;
+pub mod report;
 pub mod session;
 pub mod store;
 pub mod units;
