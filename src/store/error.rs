@@ -20,7 +20,7 @@ pub enum StoreError {
 
     /// The database cannot be reached (down, refused, timed out). Nothing was written.
     #[error(
-        "journal store {url} is unreachable (while trying to {action}): {message}\n  hint: is the database up and reachable from here? the action was not recorded; it can be retried"
+        "journal store {url} is unreachable (while trying to {action}): {message}\n  hint: check that the database is up and reachable from this host, then retry"
     )]
     Unavailable {
         url: String,

@@ -12,7 +12,7 @@ use crate::redact::redact_text;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
-use sqlx::{ConnectOptions, Row};
+use sqlx::{ConnectOptions, Connection, Row};
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -43,13 +43,26 @@ impl PgStore {
             // A lock wait or a stuck statement fails instead of hanging the cockpit.
             .options([("statement_timeout", "15s")])
             .disable_statement_logging();
+        // One direct connection first: a pool would retry until its timeout and then say only
+        // "pool timed out", hiding "connection refused" or "password authentication failed".
+        match tokio::time::timeout(ACQUIRE_TIMEOUT, options.connect()).await {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => return Err(StoreError::from_sqlx(url, "open the journal", &e)),
+            Err(_) => {
+                return Err(StoreError::timeout(
+                    url,
+                    "open the journal",
+                    ACQUIRE_TIMEOUT.as_secs(),
+                ));
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(5)
             .min_connections(0)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options.clone())
-            .await
-            .map_err(|e| StoreError::from_sqlx(url, "open the journal", &e))?;
+            .connect_lazy_with(options.clone());
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -89,12 +102,32 @@ impl PgStore {
     ) -> Result<T, StoreError> {
         match tokio::time::timeout(OPERATION_TIMEOUT, work).await {
             Ok(Ok(value)) => Ok(value),
+            Ok(Err(sqlx::Error::PoolTimedOut)) => Err(self.why_unreachable(action).await),
             Ok(Err(e)) => Err(StoreError::from_sqlx(&self.url, action, &e)),
             Err(_) => Err(StoreError::timeout(
                 &self.url,
                 action,
                 OPERATION_TIMEOUT.as_secs(),
             )),
+        }
+    }
+
+    /// After "pool timed out": one direct attempt tells the user the real reason.
+    async fn why_unreachable(&self, action: &'static str) -> StoreError {
+        match tokio::time::timeout(Duration::from_secs(2), self.options.connect()).await {
+            Ok(Err(e)) => StoreError::from_sqlx(&self.url, action, &e),
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+                StoreError::Unavailable {
+                    url: self.display_url(),
+                    action,
+                    message: format!(
+                        "no connection was free or could be opened within {} s (the server answers again now)",
+                        ACQUIRE_TIMEOUT.as_secs()
+                    ),
+                }
+            }
+            Err(_) => StoreError::timeout(&self.url, action, ACQUIRE_TIMEOUT.as_secs()),
         }
     }
 
