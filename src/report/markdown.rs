@@ -4,7 +4,7 @@
 //! when on every ticked line, commands kept in fences, nothing that needs flightdeck to read.
 
 use super::{phase_elapsed, summarize, target_met};
-use crate::checklist::{Checklist, FieldKind, Item};
+use crate::checklist::{Checklist, Field, FieldKind, Item};
 use crate::redact::redact_text;
 use crate::session::{ItemState, ItemStatus, SessionState};
 use crate::store::{Event, EventKind};
@@ -30,7 +30,8 @@ pub fn markdown(checklist: &Checklist, state: &SessionState) -> String {
         for item in &phase.items {
             if item.group.is_some() && item.group.as_deref() != group {
                 group = item.group.as_deref();
-                let _ = writeln!(out, "\n### {}\n", group.unwrap_or_default());
+                blank_line(&mut out);
+                let _ = writeln!(out, "### {}\n", group.unwrap_or_default());
             }
             item_lines(&mut out, state, item, 0);
         }
@@ -187,18 +188,26 @@ fn item_lines(out: &mut String, state: &SessionState, item: &Item, depth: usize)
     if let Some(evidence) = &status.evidence {
         let _ = writeln!(out, "{sub}- Evidence: {}", evidence_text(evidence));
     }
+    for e in state.events.iter().filter(|e| {
+        e.item.as_deref() == Some(item.id.as_str())
+            && matches!(e.kind, EventKind::Regressed | EventKind::Recovered)
+    }) {
+        let what = if e.kind == EventKind::Regressed {
+            "**Regressed**"
+        } else {
+            "Recovered"
+        };
+        let evidence = e.payload.get("evidence").map(evidence_text);
+        let _ = match evidence.filter(|t| !t.is_empty()) {
+            Some(t) => writeln!(out, "{sub}- {what} {}: {t}", hm(e.at)),
+            None => writeln!(out, "{sub}- {what} {}", hm(e.at)),
+        };
+    }
     for field in &item.fields {
         let value = status.fields.get(&field.id);
         let mut l = match value {
             Some(v) => {
-                let shown = match (&field.kind, &field.unit) {
-                    (FieldKind::Number, Some(unit))
-                        if !v.value.trim_end().ends_with(unit.as_str()) =>
-                    {
-                        format!("{} {unit}", v.value.trim())
-                    }
-                    _ => v.value.trim().to_owned(),
-                };
+                let shown = with_unit(field, &v.value);
                 format!(
                     "{sub}- {}: **{}** ({} {})",
                     field.label,
@@ -247,6 +256,16 @@ fn item_lines(out: &mut String, state: &SessionState, item: &Item, depth: usize)
     }
     for child in &item.children {
         item_lines(out, state, child, depth + 1);
+    }
+}
+
+/// Ends the text with exactly one empty line.
+fn blank_line(out: &mut String) {
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if !out.is_empty() {
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
     }
 }
 
@@ -416,13 +435,15 @@ fn detail(checklist: &Checklist, e: &Event) -> String {
         EventKind::Note => s("text"),
         EventKind::Field => {
             let field = e.str("field").unwrap_or_default();
-            let label = e
+            let def = e
                 .item
                 .as_deref()
                 .and_then(|id| checklist.item(id))
-                .and_then(|r| r.item.fields.iter().find(|f| f.id == field))
-                .map_or(field.to_owned(), |f| f.label.clone());
-            format!("{label} = {}", s("value"))
+                .and_then(|r| r.item.fields.iter().find(|f| f.id == field));
+            match def {
+                Some(f) => format!("{} = {}", f.label, with_unit(f, &s("value"))),
+                None => format!("{field} = {}", s("value")),
+            }
         }
         EventKind::Pending | EventKind::Regressed | EventKind::Recovered => evidence(),
         EventKind::PhaseStarted | EventKind::PhaseFinished => phase_name(checklist, &s("phase")),
@@ -441,6 +462,17 @@ fn detail(checklist: &Checklist, e: &Event) -> String {
                 .unwrap_or_default(),
         ]),
         EventKind::Unknown => e.payload.to_string(),
+    }
+}
+
+/// `12` in a number field with unit `GB` reads `12 GB`; a value that already says its unit stays.
+fn with_unit(field: &Field, value: &str) -> String {
+    let value = value.trim();
+    match (&field.kind, &field.unit) {
+        (FieldKind::Number, Some(unit)) if !value.ends_with(unit.as_str()) => {
+            format!("{value} {unit}")
+        }
+        _ => value.to_owned(),
     }
 }
 
