@@ -4,6 +4,7 @@
 //! an event already seen is ignored, so re-reading the journal after a reconnect is harmless.
 
 use crate::checklist::Checklist;
+use crate::probes::Sample;
 use crate::store::{Event, EventKind};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -172,6 +173,29 @@ impl SessionState {
 
     pub fn item_state(&self, id: &str) -> ItemState {
         self.items.get(id).map_or(ItemState::Todo, |s| s.state)
+    }
+
+    /// Whether `probe` has a baseline captured in `scope` (`session`).
+    pub fn has_baseline(&self, scope: &str, probe: &str) -> bool {
+        self.baselines
+            .get(scope)
+            .is_some_and(|values| values.get(probe).is_some())
+    }
+
+    /// The baselines of `scope` (`session`) as samples, for `SampleLookup::with_baselines`. A
+    /// value that is not a sample (written by a newer binary, say) is left out.
+    pub fn baseline_samples(&self, scope: &str) -> HashMap<String, Sample> {
+        let Some(serde_json::Value::Object(values)) = self.baselines.get(scope) else {
+            return HashMap::new();
+        };
+        values
+            .iter()
+            .filter_map(|(probe, value)| {
+                let mut sample: Sample = serde_json::from_value(value.clone()).ok()?;
+                sample.probe.clone_from(probe);
+                Some((probe.clone(), sample))
+            })
+            .collect()
     }
 
     /// Applies one event; returns false when it was already applied (seq not newer).
@@ -357,8 +381,21 @@ impl SessionState {
             }
             EventKind::Baseline => {
                 if let Some(scope) = text("scope") {
-                    let values = e.payload.get("values").cloned().unwrap_or_default();
-                    self.baselines.entry(scope).or_insert(values);
+                    // Probes are captured one by one as their first good sample arrives: merge, and
+                    // the first capture of a probe wins (a replayed or racing capture changes nothing).
+                    let captured = self
+                        .baselines
+                        .entry(scope)
+                        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                    if let (Some(captured), Some(serde_json::Value::Object(values))) =
+                        (captured.as_object_mut(), e.payload.get("values"))
+                    {
+                        for (probe, value) in values {
+                            captured
+                                .entry(probe.clone())
+                                .or_insert_with(|| value.clone());
+                        }
+                    }
                 }
             }
             _ => {}
