@@ -548,4 +548,50 @@ mod tests {
         assert!(!s.item("a").is_some_and(|i| i.regressed));
         assert_eq!(s.item("a").map(|i| i.regressions), Some(1));
     }
+
+    #[test]
+    fn baselines_merge_by_probe_and_the_first_capture_wins() {
+        let c = checklist();
+        let mut s = SessionState::new("s", &c);
+        let sample = |probe: &str, secs: i64, v: f64| {
+            serde_json::json!({
+                "probe": probe,
+                "at": DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap_or_default(),
+                "latency_ms": 1.0,
+                "outputs": {"value": v},
+                "state": "OK",
+                "reason": null,
+            })
+        };
+        let baseline = |seq, values| {
+            ev(
+                seq,
+                "flightdeck",
+                EventKind::Baseline,
+                None,
+                serde_json::json!({"scope": "session", "values": values}),
+            )
+        };
+        s.apply(&baseline(
+            1,
+            serde_json::json!({"api": sample("api", 1, 1.0)}),
+        ));
+        s.apply(&baseline(
+            2,
+            serde_json::json!({"db": sample("db", 2, 2.0)}),
+        ));
+        s.apply(&baseline(
+            3,
+            serde_json::json!({"api": sample("api", 3, 9.0), "bad": 1}),
+        ));
+        assert!(s.has_baseline("session", "api") && s.has_baseline("session", "db"));
+        let samples = s.baseline_samples("session");
+        assert_eq!(samples.len(), 2, "a value that is not a sample is left out");
+        assert_eq!(
+            samples["api"].output("value").and_then(|v| v.as_f64()),
+            Some(1.0)
+        );
+        assert_eq!(samples["db"].probe, "db");
+        assert!(s.baseline_samples("phase-x").is_empty());
+    }
 }

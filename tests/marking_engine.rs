@@ -18,7 +18,11 @@ const HEALTH: &str = "api.status == 200 for 30s";
 
 fn health_rig() -> Rig {
     Rig::new(checklist(
-        vec![phase("prep", None, vec![item("health", Some(HEALTH)), item("tag", None)])],
+        vec![phase(
+            "prep",
+            None,
+            vec![item("health", Some(HEALTH)), item("tag", None)],
+        )],
         vec![],
     ))
 }
@@ -38,7 +42,10 @@ fn holds_breaks_holds_again_and_the_countdown_restarts() {
 
     // true at 0 s: pending, journaled once with evidence
     let events = rig.feed(ok("api", 0, "status", 200.0));
-    let pending: Vec<_> = events.iter().filter(|e| e.kind == EventKind::Pending).collect();
+    let pending: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Pending)
+        .collect();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].actor, "flightdeck");
     assert_eq!(pending[0].item.as_deref(), Some("health"));
@@ -48,7 +55,10 @@ fn holds_breaks_holds_again_and_the_countdown_restarts() {
 
     // still true at 5, 10: no new pending; the countdown runs with the clock between samples
     let events = rig.feed_ok("api", "status", 200.0, 5, 10);
-    assert!(!kinds(&events).contains(&EventKind::Pending), "pending journaled once: {events:?}");
+    assert!(
+        !kinds(&events).contains(&EventKind::Pending),
+        "pending journaled once: {events:?}"
+    );
     assert_eq!(remaining(&rig, 12), Some(18_000));
 
     // breaks at 15 s
@@ -60,13 +70,19 @@ fn holds_breaks_holds_again_and_the_countdown_restarts() {
     rig.feed(ok("api", 20, "status", 200.0));
     assert_eq!(remaining(&rig, 20), Some(30_000));
     let events = rig.feed_ok("api", "status", 200.0, 25, 45);
-    assert!(!kinds(&events).contains(&EventKind::Tick), "45 s is 25 s of holding, not 30");
+    assert!(
+        !kinds(&events).contains(&EventKind::Tick),
+        "45 s is 25 s of holding, not 30"
+    );
     assert_eq!(rig.session.item_state("health"), ItemState::Todo);
     assert_eq!(remaining(&rig, 45), Some(5_000));
 
     // 50 s: held for 30 s → ticked by flightdeck with evidence and the condition
     let events = rig.feed(ok("api", 50, "status", 200.0));
-    let tick = events.iter().find(|e| e.kind == EventKind::Tick).expect("ticked at 50 s");
+    let tick = events
+        .iter()
+        .find(|e| e.kind == EventKind::Tick)
+        .expect("ticked at 50 s");
     assert_eq!(tick.actor, "flightdeck");
     assert_eq!(tick.payload["auto"], HEALTH);
     let ev = &tick.payload["evidence"][0];
@@ -103,7 +119,11 @@ fn a_flapping_condition_is_not_journaled_as_pending_every_time() {
 #[test]
 fn time_alone_never_ticks_it_takes_a_second_sample() {
     let mut rig = Rig::new(checklist(
-        vec![phase("prep", None, vec![item("health", Some("api.status == 200 for 5s"))])],
+        vec![phase(
+            "prep",
+            None,
+            vec![item("health", Some("api.status == 200 for 5s"))],
+        )],
         vec![],
     ));
     rig.feed(ok("api", 0, "status", 200.0));
@@ -111,9 +131,15 @@ fn time_alone_never_ticks_it_takes_a_second_sample() {
     // with no sample the countdown is no longer shown
     assert!(matches!(
         rig.marker.auto_status(at(5)).get("health"),
-        Some(AutoStatus::Pending { remaining_ms: 0, .. })
+        Some(AutoStatus::Pending {
+            remaining_ms: 0,
+            ..
+        })
     ));
-    assert_eq!(rig.marker.auto_status(at(8)).get("health"), Some(&AutoStatus::Waiting));
+    assert_eq!(
+        rig.marker.auto_status(at(8)).get("health"),
+        Some(&AutoStatus::Waiting)
+    );
     assert_eq!(rig.session.item_state("health"), ItemState::Todo);
     // the second sample, 5 s on, completes it
     let events = rig.feed(ok("api", 5, "status", 200.0));
@@ -129,7 +155,12 @@ fn a_condition_without_for_ticks_on_one_true_sample() {
     let events = rig.feed(ok("api", 0, "status", 200.0));
     assert_eq!(
         kinds(&events),
-        vec![EventKind::Baseline, EventKind::Tick, EventKind::PhaseStarted, EventKind::PhaseFinished]
+        vec![
+            EventKind::Baseline,
+            EventKind::Tick,
+            EventKind::PhaseStarted,
+            EventKind::PhaseFinished
+        ]
     );
 }
 
@@ -153,7 +184,10 @@ fn an_unknown_sample_restarts_the_count_and_is_never_a_pass() {
     rig.feed(unknown("api", 30));
     assert_eq!(remaining(&rig, 30), None);
     let events = rig.feed_ok("api", "status", 200.0, 35, 60);
-    assert!(!kinds(&events).contains(&EventKind::Tick), "needs 30 s from 35 s");
+    assert!(
+        !kinds(&events).contains(&EventKind::Tick),
+        "needs 30 s from 35 s"
+    );
     assert!(kinds(&rig.feed(ok("api", 65, "status", 200.0))).contains(&EventKind::Tick));
 }
 
@@ -163,7 +197,9 @@ fn nothing_is_asked_twice_while_in_flight() {
     // the journal is slow: nothing comes back; the engine asks once…
     let mut ticks = Vec::new();
     for t in (0..=100).step_by(5) {
-        let asked = rig.marker.on_sample(&ok("api", t, "status", 200.0), &rig.session);
+        let asked = rig
+            .marker
+            .on_sample(&ok("api", t, "status", 200.0), &rig.session);
         if asked.iter().any(|e| e.kind == EventKind::Tick) {
             ticks.push(t);
         }
@@ -177,9 +213,18 @@ fn an_unticked_auto_item_must_hold_its_whole_for_again() {
     let mut rig = health_rig();
     rig.feed_ok("api", "status", 200.0, 0, 30);
     assert_eq!(rig.session.item_state("health"), ItemState::Done);
-    rig.person("alice", EventKind::Untick, Some("health"), &[("reason", json!("not yet"))], 32);
+    rig.person(
+        "alice",
+        EventKind::Untick,
+        Some("health"),
+        &[("reason", json!("not yet"))],
+        32,
+    );
     let events = rig.feed_ok("api", "status", 200.0, 35, 60);
-    assert!(!kinds(&events).contains(&EventKind::Tick), "not straight back: {events:?}");
+    assert!(
+        !kinds(&events).contains(&EventKind::Tick),
+        "not straight back: {events:?}"
+    );
     let events = rig.feed(ok("api", 65, "status", 200.0));
     assert!(kinds(&events).contains(&EventKind::Tick));
 }
@@ -189,17 +234,36 @@ fn auto_items_of_a_later_phase_wait_for_their_phase() {
     let mut rig = Rig::new(checklist(
         vec![
             phase("prep", None, vec![item("tag", None)]),
-            phase("deploy", None, vec![item("drained", Some("write_queue.value == 0 for 10s")), item("migrate", None)]),
+            phase(
+                "deploy",
+                None,
+                vec![
+                    item("drained", Some("write_queue.value == 0 for 10s")),
+                    item("migrate", None),
+                ],
+            ),
         ],
         vec![],
     ));
     // the queue is empty before the window even starts: that proves nothing about the deploy
     let events = rig.feed_ok("write_queue", "value", 0.0, 0, 30);
     assert_eq!(kinds(&events), vec![EventKind::Baseline]);
-    assert_eq!(rig.marker.auto_status(at(30)).get("drained"), Some(&AutoStatus::Waiting));
+    assert_eq!(
+        rig.marker.auto_status(at(30)).get("drained"),
+        Some(&AutoStatus::Waiting)
+    );
     // someone starts the deploy phase (a note on one of its items): the item arms
-    let events = rig.person("alice", EventKind::Note, Some("migrate"), &[("text", json!("go"))], 31);
-    assert_eq!(kinds(&events), vec![EventKind::Note, EventKind::PhaseStarted]);
+    let events = rig.person(
+        "alice",
+        EventKind::Note,
+        Some("migrate"),
+        &[("text", json!("go"))],
+        31,
+    );
+    assert_eq!(
+        kinds(&events),
+        vec![EventKind::Note, EventKind::PhaseStarted]
+    );
     let events = rig.feed_ok("write_queue", "value", 0.0, 35, 45);
     assert_eq!(kinds(&events), vec![EventKind::Pending, EventKind::Tick]);
 }
@@ -207,7 +271,11 @@ fn auto_items_of_a_later_phase_wait_for_their_phase() {
 #[test]
 fn bad_conditions_are_all_reported_by_item_and_trigger() {
     let c = checklist(
-        vec![phase("p", None, vec![item("a", Some("api.status == ")), item("b", Some("api.ok"))])],
+        vec![phase(
+            "p",
+            None,
+            vec![item("a", Some("api.status == ")), item("b", Some("api.ok"))],
+        )],
         vec![trigger("t", "error_rate.value >> 1")],
     );
     let errors = Marker::new(&c, &intervals()).unwrap_err();
@@ -221,7 +289,11 @@ fn bad_conditions_are_all_reported_by_item_and_trigger() {
 #[test]
 fn a_stale_sibling_probe_keeps_a_two_probe_condition_from_ticking() {
     let mut rig = Rig::new(checklist(
-        vec![phase("p", None, vec![item("both", Some("api.ok && redis.ok for 30s"))])],
+        vec![phase(
+            "p",
+            None,
+            vec![item("both", Some("api.ok && redis.ok for 30s"))],
+        )],
         vec![],
     ));
     rig.feed(sample("redis", 0, ProbeState::Ok, &[("latency", 0.4)]));

@@ -1,7 +1,7 @@
 //! `update`: one message in, state changed, effects out. Pure: the clock comes in messages.
 
-use super::keymap::{self, Action};
 use super::auto;
+use super::keymap::{self, Action};
 use super::msg::{Effect, Key, Msg};
 use super::{App, Flash, Focus, HISTORY_POINTS, Mode, Prompt, Row};
 use crate::checklist::FieldKind;

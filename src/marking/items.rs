@@ -120,7 +120,10 @@ impl AutoItem {
     /// Unknowns in a row); recovery needs the whole `for` again, so a flapping probe does not
     /// fill the journal.
     fn while_done(&mut self, step: &Step, in_flight: &mut InFlight) -> Option<NewEvent> {
-        let status = step.session.item(&self.id).cloned().unwrap_or_default();
+        let (overridden, regressed) = step
+            .session
+            .item(&self.id)
+            .map_or((false, false), |s| (s.overridden, s.regressed));
         let seen = self.watch.observe(step.lookup, step.at);
         match &seen.truth {
             Truth::True => {
@@ -133,8 +136,8 @@ impl AutoItem {
         let bad = seen.truth.is_false() || self.unknown_streak >= UNKNOWN_REGRESSES_AFTER;
         // An item a person ticked over a condition that never held (the probe was known to be
         // wrong) is not "regressed" until the condition has been good at least once.
-        let watched = !status.overridden || self.seen_true;
-        if bad && watched && !status.regressed {
+        let watched = !overridden || self.seen_true;
+        if bad && watched && !regressed {
             let mark = Mark::Regressed(self.id.clone());
             if in_flight.contains(&mark) {
                 return None;
@@ -148,7 +151,7 @@ impl AutoItem {
             }
             return Some(ev);
         }
-        if status.regressed && seen.status.is_held() {
+        if regressed && seen.status.is_held() {
             let mark = Mark::Recovered(self.id.clone());
             if in_flight.contains(&mark) {
                 return None;

@@ -219,8 +219,7 @@ impl Marker {
         }
         let value = serde_json::to_value(sample).ok()?;
         self.in_flight.insert(mark, sample.at);
-        self.captured
-            .insert(sample.probe.clone(), sample.clone());
+        self.captured.insert(sample.probe.clone(), sample.clone());
         let mut values = serde_json::Map::new();
         values.insert(sample.probe.clone(), value);
         Some(

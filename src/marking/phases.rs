@@ -56,7 +56,10 @@ impl PhaseWatch {
             let mark = Mark::PhaseStarted(p.id.clone());
             if touched && !started && !in_flight.contains(&mark) {
                 in_flight.insert(mark, now);
-                out.push(NewEvent::new(ACTOR, EventKind::PhaseStarted, None).with("phase", p.id.as_str()));
+                out.push(
+                    NewEvent::new(ACTOR, EventKind::PhaseStarted, None)
+                        .with("phase", p.id.as_str()),
+                );
             }
             let complete = p.items.iter().all(|i| settled(session.item_state(i)));
             if !self.primed && complete && status.is_some_and(|s| s.finished_at.is_some()) {
@@ -65,7 +68,10 @@ impl PhaseWatch {
             if !complete {
                 self.finished.remove(&p.id);
             } else if self.finished.insert(p.id.clone()) {
-                out.push(NewEvent::new(ACTOR, EventKind::PhaseFinished, None).with("phase", p.id.as_str()));
+                out.push(
+                    NewEvent::new(ACTOR, EventKind::PhaseFinished, None)
+                        .with("phase", p.id.as_str()),
+                );
             }
         }
         self.primed = true;

@@ -136,9 +136,6 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if field.kind == FieldKind::Choice {
             extra.push_str(&format!("  [{}]", field.options.join(" / ")));
         }
-        if let Some(u) = &field.unit {
-            extra.push_str(&format!(" {u}"));
-        }
         if let Some(t) = &field.target {
             extra.push_str(&format!("  (target: {t})"));
         }
@@ -146,6 +143,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::raw(format!("{}: ", field.label)),
             Span::styled(shown, theme.bold()),
         ];
+        if let Some(u) = &field.unit {
+            spans.push(Span::styled(format!(" {u}"), theme.dim()));
+        }
         if let Some(v) = value {
             spans.extend(target_verdict(theme, field, &v.value));
         }

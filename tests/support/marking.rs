@@ -123,7 +123,12 @@ impl Journal {
     /// Commits a screen's appends at `at` and hands it back everything it has not seen; the
     /// marker's answers (phase events) are committed in turn until the screen is quiet. Returns
     /// the events committed and the effects that were not appends (bells, copies).
-    pub fn commit(&mut self, app: &mut App, fx: Vec<Effect>, at: DateTime<Utc>) -> (Vec<Event>, Vec<Effect>) {
+    pub fn commit(
+        &mut self,
+        app: &mut App,
+        fx: Vec<Effect>,
+        at: DateTime<Utc>,
+    ) -> (Vec<Event>, Vec<Effect>) {
         let mut committed = Vec::new();
         let mut others = Vec::new();
         let mut fx = fx;
@@ -146,7 +151,13 @@ impl Journal {
             if acked == 0 && unseen.is_empty() {
                 return (committed, others);
             }
-            fx = update(app, Msg::Journaled { events: unseen, acked });
+            fx = update(
+                app,
+                Msg::Journaled {
+                    events: unseen,
+                    acked,
+                },
+            );
         }
     }
 
@@ -197,7 +208,14 @@ impl Rig {
     }
 
     /// Feeds `value` of `probe.output` every 5 s from `from` to `to` seconds (inclusive).
-    pub fn feed_ok(&mut self, probe: &str, output: &str, value: f64, from: i64, to: i64) -> Vec<Event> {
+    pub fn feed_ok(
+        &mut self,
+        probe: &str,
+        output: &str,
+        value: f64,
+        from: i64,
+        to: i64,
+    ) -> Vec<Event> {
         let mut out = Vec::new();
         let mut t = from;
         while t <= to {
@@ -208,7 +226,14 @@ impl Rig {
     }
 
     /// A person writes an event at `secs`.
-    pub fn person(&mut self, actor: &str, kind: EventKind, item: Option<&str>, payload: &[(&str, serde_json::Value)], secs: i64) -> Vec<Event> {
+    pub fn person(
+        &mut self,
+        actor: &str,
+        kind: EventKind,
+        item: Option<&str>,
+        payload: &[(&str, serde_json::Value)],
+        secs: i64,
+    ) -> Vec<Event> {
         let mut ev = NewEvent::new(actor, kind, item);
         for (k, v) in payload {
             ev = ev.with(k, v.clone());
