@@ -19,7 +19,8 @@ use std::path::Path;
 /// certainly accidents, and the bound keeps every recursive walk shallow.
 pub const MAX_DEPTH: usize = 16;
 
-/// Loads a checklist file: `.md`/`.markdown` (any case) are imported, anything else is read as TOML.
+/// Loads a checklist file: `.toml` is read as TOML, `.md`/`.markdown` (any case) are imported, and
+/// any other name (`checklist.txt`, no extension) is imported when it has Markdown checkboxes.
 pub fn load(path: &Path) -> Result<Checklist, SourceErrors> {
     load_located(path).map(|loaded| loaded.checklist)
 }
@@ -27,11 +28,38 @@ pub fn load(path: &Path) -> Result<Checklist, SourceErrors> {
 /// Like [`load`], keeping the text and where each item and condition sits in it.
 pub fn load_located(path: &Path) -> Result<Loaded, SourceErrors> {
     let text = read::read_source(path)?;
-    if is_markdown(path) {
+    if is_markdown(path) || (!is_toml(path) && looks_like_markdown(&text)) {
         markdown::import_located(&text, path)
     } else {
         toml_format::parse_located(&text, path)
     }
+}
+
+fn is_toml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// Whether a text has at least one Markdown checkbox line (`- [ ]`, `* [x]`, `1. [ ]`).
+pub fn looks_like_markdown(text: &str) -> bool {
+    text.lines().any(|line| {
+        let t = line.trim_start();
+        let rest = if let Some(r) = t.strip_prefix(['-', '*', '+']) {
+            r
+        } else {
+            let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits == 0 {
+                return false;
+            }
+            match t[digits..].strip_prefix(['.', ')']) {
+                Some(r) => r,
+                None => return false,
+            }
+        };
+        let rest = rest.trim_start();
+        rest.starts_with("[ ]") || rest.starts_with("[x]") || rest.starts_with("[X]")
+    })
 }
 
 /// Whether a path names a Markdown file, by its extension.
