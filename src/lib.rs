@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod checklist;
+pub mod cockpit;
 pub mod cli;
 pub mod commands;
 pub mod condition;

@@ -3,6 +3,7 @@
 pub mod markdown;
 pub mod model;
 pub mod read;
+pub mod references;
 pub mod slug;
 pub mod source_map;
 pub mod toml_format;

@@ -2,7 +2,7 @@
 //! `[[phase.item.field]]`, `[[trigger]]`, `[[probe]]`. Every mistake is reported, all at once,
 //! with file:line:column and a hint.
 
-mod access;
+pub(crate) mod access;
 mod item;
 
 use super::slug::IdSet;
