@@ -51,6 +51,12 @@ pub fn client(
             .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| format!("CA file {} is not a PEM bundle: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "CA file {} holds no PEM certificate",
+                path.display()
+            ));
+        }
         builder = builder.tls_certs_merge(certs);
     }
     if insecure {
