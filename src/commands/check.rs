@@ -166,7 +166,7 @@ pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
                 "kind": spec.kind().as_str(),
                 "state": sample.state.as_str(),
                 "value": value,
-                "latency_ms": sample.latency_ms,
+                "latency_ms": sample.latency_ms.map(|ms| (ms * 1000.0).round() / 1000.0),
                 "error": sample.reason.as_deref().map(redact_text),
             })
         })

@@ -120,7 +120,7 @@ pub fn describe(err: &(dyn std::error::Error + 'static)) -> String {
     let keep = parts.len().saturating_sub(3);
     let text = parts[keep..].join(": ");
     if text.to_ascii_lowercase().contains("connection refused") {
-        return format!("connection refused ({text})");
+        return "connection refused".into();
     }
     text
 }
