@@ -77,9 +77,15 @@ async fn table_json_and_exit_codes() {
     let (code, stdout, stderr) = run_check(&ok_only, "table").await;
     assert_eq!(code, 0, "{stdout}{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].starts_with("NAME") && lines[0].contains("LATENCY"), "{stdout}");
+    assert!(
+        lines[0].starts_with("NAME") && lines[0].contains("LATENCY"),
+        "{stdout}"
+    );
     assert!(lines[1].starts_with("api ") && lines[1].contains(" OK ") && lines[1].contains("200"));
-    assert!(lines[2].starts_with("errors") && lines[2].contains("3.7 %"), "{stdout}");
+    assert!(
+        lines[2].starts_with("errors") && lines[2].contains("3.7 %"),
+        "{stdout}"
+    );
 
     let mixed = dir.path().join("mixed.toml");
     std::fs::write(
@@ -99,7 +105,10 @@ async fn table_json_and_exit_codes() {
     assert_eq!(items.len(), 2);
     for item in items {
         let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["error", "kind", "latency_ms", "name", "state", "value"]);
+        assert_eq!(
+            keys,
+            ["error", "kind", "latency_ms", "name", "state", "value"]
+        );
     }
     assert_eq!(items[0]["state"], "OK");
     assert_eq!(items[0]["value"], 200.0);
@@ -121,13 +130,19 @@ async fn table_json_and_exit_codes() {
     .unwrap();
     let (code, stdout, _) = run_check(&refused, "table").await;
     assert_eq!(code, 3, "{stdout}");
-    assert!(stdout.contains("UNKNOWN") && stdout.contains("refused"), "{stdout}");
+    assert!(
+        stdout.contains("UNKNOWN") && stdout.contains("refused"),
+        "{stdout}"
+    );
 
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[[probe]]\nname = \"x\"\nkind = \"smtp\"\n").unwrap();
     let (code, _, stderr) = run_check(&bad, "table").await;
     assert_eq!(code, 3);
-    assert!(stderr.contains("bad.toml:3:8: error: unknown probe kind `smtp`"), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml:3:8: error: unknown probe kind `smtp`"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,8 +224,14 @@ query = "queue_depth"
     for format in ["table", "json"] {
         let (code, stdout, stderr) = run_check(&path, format).await;
         assert_eq!(code, 3, "{stdout}{stderr}");
-        assert!(!stdout.contains(PW) && !stderr.contains(PW), "{format}:\n{stdout}\n{stderr}");
-        assert!(stdout.contains("api_hung") && stdout.contains("timeout after 500ms"), "{stdout}");
+        assert!(
+            !stdout.contains(PW) && !stderr.contains(PW),
+            "{format}:\n{stdout}\n{stderr}"
+        );
+        assert!(
+            stdout.contains("api_hung") && stdout.contains("timeout after 500ms"),
+            "{stdout}"
+        );
     }
 
     let vars = |name: &str| (name == "FD_CHECK_TEST_PW").then(|| PW.to_string());

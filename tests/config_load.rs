@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config")
+        .join(name)
 }
 
 fn vars(name: &str) -> Option<String> {
@@ -56,7 +58,9 @@ fn full_config_reads_every_section() {
     let api = config.probe("api").unwrap();
     assert_eq!(api.interval, Duration::from_secs(5));
     assert_eq!(api.timeout, Duration::from_secs(2));
-    let ProbeSettings::Http(http) = &api.settings else { panic!() };
+    let ProbeSettings::Http(http) = &api.settings else {
+        panic!()
+    };
     assert_eq!(http.url.expose(), "https://api.example.com/health");
     assert_eq!(http.method, "GET");
     assert_eq!(http.max_body, 1024 * 1024);
@@ -66,7 +70,10 @@ fn full_config_reads_every_section() {
     let queue = config.probe("queue").unwrap();
     assert_eq!(queue.interval, Duration::from_secs(10));
     assert_eq!(queue.timeout, Duration::from_secs(3));
-    assert_eq!(queue.settings.url().expose(), "postgres://app:Pw-In-Env-9@db/app");
+    assert_eq!(
+        queue.settings.url().expose(),
+        "postgres://app:Pw-In-Env-9@db/app"
+    );
     // a multi-line string's condition starts on the line after the quotes
     let crit = queue.crit.as_ref().unwrap();
     assert_eq!((crit.line, crit.column), (29, 1));
@@ -77,8 +84,8 @@ fn full_config_reads_every_section() {
 
 #[test]
 fn debug_output_hides_secrets() {
-    let config = config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars)
-        .unwrap();
+    let config =
+        config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars).unwrap();
     let debug = format!("{config:?}");
     for secret in ["S3cretPw", "Pw-In-Env-9", "tok-abc123"] {
         assert!(!debug.contains(secret), "{secret} leaked in Debug: {debug}");
@@ -109,8 +116,20 @@ fn no_file_given_and_none_found_is_an_empty_config() {
 
 /// (fixture, --env, exact `file:line:column`, message part, hint part)
 const BAD: &[(&str, Option<&str>, &str, &str, &str)] = &[
-    ("unknown_kind.toml", None, "3:8", "unknown probe kind `htp`", "did you mean `http`?"),
-    ("bad_duration.toml", None, "5:12", "bad duration for `interval`", "interval = \"5s\""),
+    (
+        "unknown_kind.toml",
+        None,
+        "3:8",
+        "unknown probe kind `htp`",
+        "did you mean `http`?",
+    ),
+    (
+        "bad_duration.toml",
+        None,
+        "5:12",
+        "bad duration for `interval`",
+        "interval = \"5s\"",
+    ),
     (
         "missing_env_var.toml",
         None,
@@ -118,7 +137,13 @@ const BAD: &[(&str, Option<&str>, &str, &str, &str)] = &[
         "environment variable `FLIGHTDECK_TEST_NOT_SET` is not set",
         "export FLIGHTDECK_TEST_NOT_SET",
     ),
-    ("missing_env_selection.toml", None, "7:8", "needs an environment", "pass --env NAME (defined: production)"),
+    (
+        "missing_env_selection.toml",
+        None,
+        "7:8",
+        "needs an environment",
+        "pass --env NAME (defined: production)",
+    ),
     (
         "missing_env_variable.toml",
         Some("production"),
@@ -126,15 +151,83 @@ const BAD: &[(&str, Option<&str>, &str, &str, &str)] = &[
         "variable `api_bsae` is not defined in [env.production]",
         "it has: api_base",
     ),
-    ("missing_env_selection.toml", Some("staging"), "1:2", "there is no [env.staging] table", "choose one of: production"),
-    ("duplicate_name.toml", None, "7:8", "duplicate probe name `api`", "the first `api` is at line 2"),
-    ("unknown_key.toml", None, "5:3", "unknown key `intervall` in a http probe", "did you mean `interval`?"),
-    ("missing_query.toml", None, "4:1", "a sql probe needs `query`", "add query ="),
-    ("timeout_over_interval.toml", None, "6:11", "timeout 3s is longer than interval 1s", "make timeout <= interval"),
-    ("bad_metrics_query.toml", None, "5:47", "bad metrics query: bad regex", "ratio(errors"),
-    ("bad_toml.toml", None, "3:13", "not valid TOML", "fix the TOML syntax"),
-    ("unknown_section.toml", None, "4:2", "unknown key `probes`", "did you mean `probe`?"),
-    ("bad_theme.toml", None, "2:9", "unknown theme `solarized`", "auto, dark, light, mono"),
+    (
+        "missing_env_selection.toml",
+        Some("staging"),
+        "1:2",
+        "there is no [env.staging] table",
+        "choose one of: production",
+    ),
+    (
+        "duplicate_name.toml",
+        None,
+        "7:8",
+        "duplicate probe name `api`",
+        "the first `api` is at line 2",
+    ),
+    (
+        "unknown_key.toml",
+        None,
+        "5:3",
+        "unknown key `intervall` in a http probe",
+        "did you mean `interval`?",
+    ),
+    (
+        "missing_query.toml",
+        None,
+        "4:1",
+        "a sql probe needs `query`",
+        "add query =",
+    ),
+    (
+        "timeout_over_interval.toml",
+        None,
+        "6:11",
+        "timeout 3s is longer than interval 1s",
+        "make timeout <= interval",
+    ),
+    (
+        "bad_metrics_query.toml",
+        None,
+        "5:47",
+        "bad metrics query: bad regex",
+        "ratio(errors",
+    ),
+    (
+        "bad_toml.toml",
+        None,
+        "3:13",
+        "not valid TOML",
+        "fix the TOML syntax",
+    ),
+    (
+        "unknown_section.toml",
+        None,
+        "4:2",
+        "unknown key `probes`",
+        "did you mean `probe`?",
+    ),
+    (
+        "bad_theme.toml",
+        None,
+        "2:9",
+        "unknown theme `solarized`",
+        "auto, dark, light, mono",
+    ),
+    (
+        "bad_condition.toml",
+        None,
+        "5:38",
+        "bad `ok` condition: unexpected `parsecs`",
+        "join conditions",
+    ),
+    (
+        "condition_with_for.toml",
+        None,
+        "6:21",
+        "a probe's own condition cannot use `for`",
+        "auto",
+    ),
 ];
 
 #[test]
@@ -154,7 +247,10 @@ fn every_bad_fixture_names_its_place_and_a_fix() {
             failures.push(format!("{name}: want `{want}…{message}`, got:\n{text}"));
         }
         if !first.hint.as_deref().unwrap_or("").contains(hint) {
-            failures.push(format!("{name}: want hint containing `{hint}`, got {:?}", first.hint));
+            failures.push(format!(
+                "{name}: want hint containing `{hint}`, got {:?}",
+                first.hint
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -176,8 +272,8 @@ fn all_problems_of_a_file_are_reported_at_once() {
 
 #[test]
 fn checklist_probes_merge_with_places_found_in_the_checklist() {
-    let mut config = config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars)
-        .unwrap();
+    let mut config =
+        config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars).unwrap();
     let path = fixture("checklist_with_probes.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let doc: toml::Table = text.parse().unwrap();
@@ -192,17 +288,27 @@ fn checklist_probes_merge_with_places_found_in_the_checklist() {
         .unwrap_err();
     let text = errors.to_string();
     assert!(
-        text.starts_with(&format!("{}:18:8: error: unknown probe kind `sqll`", path.display())),
+        text.starts_with(&format!(
+            "{}:18:8: error: unknown probe kind `sqll`",
+            path.display()
+        )),
         "{text}"
     );
-    assert_eq!(config.probes.len(), 2, "nothing is added when the checklist has errors");
+    assert_eq!(
+        config.probes.len(),
+        2,
+        "nothing is added when the checklist has errors"
+    );
 
     // the good table alone is added, interpolated with the config's --env
     config
         .merge_checklist_probes_with(&tables[..1], &path, &vars)
         .unwrap();
     let health = config.probe("health").unwrap();
-    assert_eq!(health.settings.url().expose(), "https://api.example.com/health");
+    assert_eq!(
+        health.settings.url().expose(),
+        "https://api.example.com/health"
+    );
     assert_eq!(health.interval, Duration::from_secs(2));
     assert_eq!((health.origin.line, health.origin.column), (11, 8));
 
@@ -210,5 +316,10 @@ fn checklist_probes_merge_with_places_found_in_the_checklist() {
     let errors = config
         .merge_checklist_probes_with(&tables[..1], &path, &vars)
         .unwrap_err();
-    assert!(errors.to_string().contains("probe `health` is already defined"), "{errors}");
+    assert!(
+        errors
+            .to_string()
+            .contains("probe `health` is already defined"),
+        "{errors}"
+    );
 }

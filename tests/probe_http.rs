@@ -34,8 +34,14 @@ async fn healthy_json_endpoint() {
     assert_eq!(s.output("status"), Some(Value::Number(200.0)));
     assert_eq!(s.output("body.status"), Some(Value::Text("UP".into())));
     assert_eq!(s.output("body.queue.size"), Some(Value::Number(12.0)));
-    assert_eq!(s.output("header.x-version"), Some(Value::Text("4.0.0".into())));
-    assert_eq!(s.output("header.set-cookie"), Some(Value::Text("***".into())));
+    assert_eq!(
+        s.output("header.x-version"),
+        Some(Value::Text("4.0.0".into()))
+    );
+    assert_eq!(
+        s.output("header.set-cookie"),
+        Some(Value::Text("***".into()))
+    );
     let latency = s.output("latency").and_then(|v| v.as_f64()).unwrap();
     assert!(latency > 0.0 && latency < 2000.0);
     assert_eq!(s.latency_ms, Some(latency));
@@ -60,7 +66,10 @@ async fn method_headers_and_body_are_sent() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok);
     assert_eq!(s.output("body.method"), Some(Value::Text("POST".into())));
-    assert_eq!(s.output("body.auth"), Some(Value::Text("Bearer t0k".into())));
+    assert_eq!(
+        s.output("body.auth"),
+        Some(Value::Text("Bearer t0k".into()))
+    );
     assert_eq!(s.output("body.body"), Some(Value::Text("ping".into())));
 }
 
@@ -70,7 +79,10 @@ async fn non_json_body_is_text_and_json_paths_do_not_resolve() {
     let mut probe = Probe::new(spec(&format!("url = \"{}\"", server.url("/"))));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok);
-    assert_eq!(s.output("body"), Some(Value::Text("<html>OK</html>".into())));
+    assert_eq!(
+        s.output("body"),
+        Some(Value::Text("<html>OK</html>".into()))
+    );
     assert_eq!(s.output("body.status"), None);
 }
 
@@ -104,7 +116,10 @@ async fn hung_endpoint_times_out_within_the_timeout() {
     let took = started.elapsed();
     assert_eq!(s.state, ProbeState::Unknown);
     assert_eq!(s.reason.as_deref(), Some("timeout after 500ms"));
-    assert!(took >= Duration::from_millis(500) && took < Duration::from_millis(1500), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(500) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,7 +134,9 @@ async fn connection_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dns_failure() {
-    let mut probe = Probe::new(spec("url = \"http://flightdeck-no-such-host.invalid/health\""));
+    let mut probe = Probe::new(spec(
+        "url = \"http://flightdeck-no-such-host.invalid/health\"",
+    ));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
     let reason = s.reason.unwrap();

@@ -33,7 +33,9 @@ async fn metrics_server() -> (TestServer, Arc<ErrorRateMetrics>) {
 }
 
 fn value(s: &flightdeck::probes::Sample) -> f64 {
-    s.output("value").and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+    s.output("value")
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,24 +47,38 @@ async fn error_ratio_matches_the_page_and_survives_a_reset() {
     ));
     let first = probe.poll().await;
     assert_eq!(first.state, ProbeState::Unknown);
-    assert_eq!(first.reason.as_deref(), Some("warming up (need two scrapes)"));
+    assert_eq!(
+        first.reason.as_deref(),
+        Some("warming up (need two scrapes)")
+    );
     let want = ERRORS_PER_STEP as f64 / REQUESTS_PER_STEP as f64;
     for _ in 0..3 {
         let s = probe.poll().await;
         assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
-        assert!((value(&s) - want).abs() / want < 0.01, "{} vs {want}", value(&s));
+        assert!(
+            (value(&s) - want).abs() / want < 0.01,
+            "{} vs {want}",
+            value(&s)
+        );
     }
     metrics.reset();
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
-    assert!((value(&s) - want).abs() / want < 0.01, "after a reset: {}", value(&s));
+    assert!(
+        (value(&s) - want).abs() / want < 0.01,
+        "after a reset: {}",
+        value(&s)
+    );
     assert!(value(&s) >= 0.0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_and_plain_sum() {
     let (server, _metrics) = metrics_server().await;
-    let mut rate = Probe::new(spec(&server.url("/metrics"), r#"rate(http_requests_total{code!="200"})"#));
+    let mut rate = Probe::new(spec(
+        &server.url("/metrics"),
+        r#"rate(http_requests_total{code!="200"})"#,
+    ));
     let _ = rate.poll().await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let s = rate.poll().await;
@@ -83,10 +99,17 @@ async fn odd_pages_fail_clearly() {
     let mut probe = Probe::new(spec(&server.url("/garbage"), "x"));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
-    assert!(s.reason.unwrap().starts_with("not a Prometheus text page (line 1"));
+    assert!(
+        s.reason
+            .unwrap()
+            .starts_with("not a Prometheus text page (line 1")
+    );
     let mut probe = Probe::new(spec(&server.url("/missing"), "x"));
     let s = probe.poll().await;
-    assert_eq!(s.reason.as_deref(), Some("HTTP 404 Not Found from the metrics page"));
+    assert_eq!(
+        s.reason.as_deref(),
+        Some("HTTP 404 Not Found from the metrics page")
+    );
     let mut probe = Probe::new(spec(&server.url("/metrics"), "nothing_total"));
     assert!(probe.poll().await.reason.unwrap().starts_with("no data"));
 }

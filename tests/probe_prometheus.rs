@@ -28,7 +28,9 @@ async fn real_prometheus_error_ratio_bad_query_and_no_data() {
     let metrics = ErrorRateMetrics::new();
     let page = metrics.clone();
     let app = TestServer::start(move |req| match req.path.as_str() {
-        "/metrics" => Resp::new(200, page.scrape()).header("content-type", "text/plain; version=0.0.4"),
+        "/metrics" => {
+            Resp::new(200, page.scrape()).header("content-type", "text/plain; version=0.0.4")
+        }
         _ => Resp::new(404, ""),
     })
     .await;
@@ -39,7 +41,8 @@ async fn real_prometheus_error_ratio_bad_query_and_no_data() {
     .await
     .unwrap();
 
-    let query = r#"sum(rate(http_requests_total{code=~"5.."}[10s])) / sum(rate(http_requests_total[10s]))"#;
+    let query =
+        r#"sum(rate(http_requests_total{code=~"5.."}[10s])) / sum(rate(http_requests_total[10s]))"#;
     let mut probe = Probe::new(spec(&prom.url(), query));
     let deadline = Instant::now() + Duration::from_secs(40);
     let sample = loop {
@@ -47,27 +50,44 @@ async fn real_prometheus_error_ratio_bad_query_and_no_data() {
         if s.state == ProbeState::Ok {
             break s;
         }
-        assert!(Instant::now() < deadline, "no data from Prometheus: {:?}", s.reason);
-        assert!(s.reason.as_deref().unwrap_or("").starts_with("no data"), "{:?}", s.reason);
+        assert!(
+            Instant::now() < deadline,
+            "no data from Prometheus: {:?}",
+            s.reason
+        );
+        assert!(
+            s.reason.as_deref().unwrap_or("").starts_with("no data"),
+            "{:?}",
+            s.reason
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     let want = ERRORS_PER_STEP as f64 / REQUESTS_PER_STEP as f64;
     let got = sample.output("value").and_then(|v| v.as_f64()).unwrap();
-    assert!((got - want).abs() / want < 0.01, "ratio {got}, page's {want}");
+    assert!(
+        (got - want).abs() / want < 0.01,
+        "ratio {got}, page's {want}"
+    );
 
     // several series: the first by labels, each by its label set
     let mut by_code = Probe::new(spec(&prom.url(), r#"sum by (code) (http_requests_total)"#));
     let s = by_code.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("series"), Some(Value::Number(4.0)));
-    assert_eq!(s.output("labels"), Some(Value::Text(r#"{code="200"}"#.into())));
+    assert_eq!(
+        s.output("labels"),
+        Some(Value::Text(r#"{code="200"}"#.into()))
+    );
     assert!(s.output(r#"value{code="503"}"#).is_some());
 
     let mut bad = Probe::new(spec(&prom.url(), "sum(rate(http_requests_total[5m]"));
     let s = bad.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
     let reason = s.reason.unwrap();
-    assert!(reason.starts_with("Prometheus bad_data (HTTP 400): "), "{reason}");
+    assert!(
+        reason.starts_with("Prometheus bad_data (HTTP 400): "),
+        "{reason}"
+    );
     assert!(reason.contains("parse error"), "{reason}");
 
     let mut empty = Probe::new(spec(&prom.url(), "no_such_metric_total"));
@@ -96,10 +116,19 @@ async fn prometheus_answering_errors() {
     })
     .await;
     let cases = [
-        ("/unavailable", "Prometheus unavailable (HTTP 503): too many queries in flight"),
-        ("/timeout", "Prometheus execution (HTTP 422): query timed out in expression evaluation"),
+        (
+            "/unavailable",
+            "Prometheus unavailable (HTTP 503): too many queries in flight",
+        ),
+        (
+            "/timeout",
+            "Prometheus execution (HTTP 422): query timed out in expression evaluation",
+        ),
         ("/proxy", "HTTP 502 Bad Gateway: <html>Bad Gateway</html>"),
-        ("/nan", "no data: the value is NaN (no traffic in the window?)"),
+        (
+            "/nan",
+            "no data: the value is NaN (no traffic in the window?)",
+        ),
     ];
     for (path, want) in cases {
         let mut probe = Probe::new(spec(&server.url(path), "up"));

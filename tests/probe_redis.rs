@@ -42,8 +42,21 @@ async fn healthy_redis_with_password_list_and_stream() {
     let used = num(s.output("used_memory"));
     assert!(used > 100_000.0, "{used}");
     let ratio = num(s.output("used_memory_ratio"));
-    assert!(ratio > 0.0 && ratio < 0.5, "no maxmemory: ratio of host memory, {ratio}");
+    assert!(
+        ratio > 0.0 && ratio < 0.5,
+        "no maxmemory: ratio of host memory, {ratio}"
+    );
     assert!(num(s.output("connected_clients")) >= 1.0);
+
+    let mut judged = Probe::new(spec(
+        &server.url(),
+        "key = \"jobs:pending\"\nok = 'connected && used_memory_ratio < 90% && latency < 1s'\nwarn = 'len > 40'",
+    ));
+    let s = judged.poll().await;
+    assert_eq!(
+        (s.state, s.reason.as_deref()),
+        (ProbeState::Warn, Some("warn: len > 40"))
+    );
 
     let mut stream = Probe::new(spec(&server.url(), "key = \"events\""));
     assert_eq!(stream.poll().await.output("len"), Some(Value::Number(5.0)));
@@ -78,7 +91,10 @@ async fn redis_restart_is_unknown_then_ok_within_two_intervals() {
     let (tx, mut rx) = mpsc::channel(16);
     let cancel = CancellationToken::new();
     let handle = scheduler::spawn(
-        vec![spec(&server.url(), "interval = \"1s\"\ntimeout = \"500ms\"")],
+        vec![spec(
+            &server.url(),
+            "interval = \"1s\"\ntimeout = \"500ms\"",
+        )],
         tx,
         cancel.clone(),
     );

@@ -38,7 +38,8 @@ async fn ten_hung_probes_do_not_delay_a_healthy_one() {
     let mut healthy_samples = Vec::new();
     let mut hung_samples = 0;
     while started.elapsed() < Duration::from_secs(3) {
-        let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await else {
+        let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await
+        else {
             panic!("no message for 500 ms while a 200 ms probe runs");
         };
         let ProbeMsg::Sample { sample, lag } = msg;
@@ -51,10 +52,17 @@ async fn ten_hung_probes_do_not_delay_a_healthy_one() {
         }
     }
     // 3 s at 200 ms: about 15 polls (the first starts after its spread offset)
-    assert!(healthy_samples.len() >= 12, "only {} healthy samples", healthy_samples.len());
+    assert!(
+        healthy_samples.len() >= 12,
+        "only {} healthy samples",
+        healthy_samples.len()
+    );
     for pair in healthy_samples.windows(2) {
         let gap = pair[1].0 - pair[0].0;
-        assert!(gap < Duration::from_millis(450), "a healthy sample came {gap:?} after the last");
+        assert!(
+            gap < Duration::from_millis(450),
+            "a healthy sample came {gap:?} after the last"
+        );
     }
     assert!(hung_samples >= 10, "{hung_samples}");
     cancel.cancel();
@@ -80,7 +88,10 @@ async fn poll_now_and_spread_first_polls() {
     // p3 is due at 3.75 s; asking for it now polls it at once
     assert!(handle.poll_now("p3"));
     assert!(!handle.poll_now("nope"));
-    let msg = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await.unwrap().unwrap();
+    let msg = tokio::time::timeout(Duration::from_secs(1), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     let ProbeMsg::Sample { sample, lag } = msg;
     assert_eq!(sample.probe, "p3");
     assert_eq!(lag, Duration::ZERO);

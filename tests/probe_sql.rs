@@ -45,6 +45,17 @@ async fn postgres_queue_depth_and_numeric_types() {
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("value"), Some(Value::Number(57.0)));
     assert_eq!(s.output("rows"), Some(Value::Number(1.0)));
+    // the config example's thresholds: 57 rows is WARN, not CRIT
+    let mut judged = Probe::new(spec(
+        &url,
+        "SELECT count(*) FROM pfa_write_queue WHERE status = 'processing'",
+        "warn = \"value > 50\"\ncrit = \"value > 100\"",
+    ));
+    let s = judged.poll().await;
+    assert_eq!(
+        (s.state, s.reason.as_deref()),
+        (ProbeState::Warn, Some("warn: value > 50"))
+    );
 
     let cases = [
         ("SELECT 12345.678::numeric", 12345.678),
@@ -65,7 +76,10 @@ async fn postgres_queue_depth_and_numeric_types() {
     }
 
     let mut probe = Probe::new(spec(&url, "SELECT 'UP'::text, 2", ""));
-    assert_eq!(probe.poll().await.output("value"), Some(Value::Text("UP".into())));
+    assert_eq!(
+        probe.poll().await.output("value"),
+        Some(Value::Text("UP".into()))
+    );
     let mut probe = Probe::new(spec(&url, "SELECT id FROM pfa_write_queue WHERE false", ""));
     let s = probe.poll().await;
     assert_eq!(s.output("rows"), Some(Value::Number(0.0)));
@@ -73,13 +87,20 @@ async fn postgres_queue_depth_and_numeric_types() {
     let mut probe = Probe::new(spec(&url, "SELECT now()", ""));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
-    assert!(s.reason.unwrap().contains("cast it"), "a TIMESTAMPTZ says how to fix the query");
+    assert!(
+        s.reason.unwrap().contains("cast it"),
+        "a TIMESTAMPTZ says how to fix the query"
+    );
     let mut probe = Probe::new(spec(&url, "SELECT nope FROM nowhere", ""));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
     assert!(s.reason.unwrap().contains("nowhere"));
     // probes are read-only
-    let mut probe = Probe::new(spec(&url, "INSERT INTO pfa_write_queue (status) VALUES ('x') RETURNING 1", ""));
+    let mut probe = Probe::new(spec(
+        &url,
+        "INSERT INTO pfa_write_queue (status) VALUES ('x') RETURNING 1",
+        "",
+    ));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
     assert!(s.reason.unwrap().contains("read-only"));
@@ -88,7 +109,11 @@ async fn postgres_queue_depth_and_numeric_types() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_statement_timeout_is_enforced_by_the_server() {
     let pg = postgres::PgServer::start();
-    let mut probe = Probe::new(spec(&pg.url(), "SELECT pg_sleep(30), 1", "timeout = \"1s\""));
+    let mut probe = Probe::new(spec(
+        &pg.url(),
+        "SELECT pg_sleep(30), 1",
+        "timeout = \"1s\"",
+    ));
     let started = Instant::now();
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Unknown);
@@ -108,7 +133,10 @@ async fn postgres_statement_timeout_is_enforced_by_the_server() {
         if active == "0" {
             break;
         }
-        assert!(Instant::now() < deadline, "the statement still runs on the server");
+        assert!(
+            Instant::now() < deadline,
+            "the statement still runs on the server"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -120,7 +148,11 @@ async fn postgres_restart_is_unknown_then_ok_within_two_intervals() {
     let (tx, mut rx) = mpsc::channel(16);
     let cancel = CancellationToken::new();
     let handle = scheduler::spawn(
-        vec![spec(&pg.url(), "SELECT 1", "interval = \"1s\"\ntimeout = \"800ms\"")],
+        vec![spec(
+            &pg.url(),
+            "SELECT 1",
+            "interval = \"1s\"\ntimeout = \"800ms\"",
+        )],
         tx,
         cancel.clone(),
     );
@@ -169,12 +201,18 @@ async fn sqlite_file() {
             .connect()
             .await
             .unwrap();
-        sqlx::raw_sql("CREATE TABLE jobs (state TEXT); INSERT INTO jobs VALUES ('new'), ('new'), ('done');")
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE jobs (state TEXT); INSERT INTO jobs VALUES ('new'), ('new'), ('done');",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
     }
-    let mut probe = Probe::new(spec(&url, "SELECT count(*) FROM jobs WHERE state = 'new'", ""));
+    let mut probe = Probe::new(spec(
+        &url,
+        "SELECT count(*) FROM jobs WHERE state = 'new'",
+        "",
+    ));
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("value"), Some(Value::Number(2.0)));

@@ -5,6 +5,7 @@ use super::source::{
     Entry, Node, NodeValue, Sink, closest, find_in_literal, literal_content_start,
 };
 use super::types::*;
+use crate::error::SourceError;
 use crate::probes::metrics::query::MetricsQuery;
 use crate::units::{format_duration_exact, parse_duration};
 use std::ops::Range;
@@ -130,9 +131,13 @@ pub(crate) fn read_probe(
     }
 
     let title = r.optional_str("title").map(|(t, _)| t);
-    let ok = r.condition("ok");
-    let warn = r.condition("warn");
-    let crit = r.condition("crit");
+    let probe_name = name
+        .as_ref()
+        .map_or("probe", |(n, _)| n.as_str())
+        .to_string();
+    let ok = r.condition("ok", &probe_name);
+    let warn = r.condition("warn", &probe_name);
+    let crit = r.condition("crit", &probe_name);
     let unit = r.optional_str("unit").and_then(|(text, span)| {
         let unit = ValueUnit::parse(&text);
         if unit.is_none() {
@@ -301,7 +306,7 @@ impl TableReader<'_, '_> {
         }
     }
 
-    fn condition(&mut self, key: &str) -> Option<ConditionText> {
+    fn condition(&mut self, key: &str, probe: &str) -> Option<ConditionText> {
         let (text, span) = self.optional_str(key)?;
         let offset = match &span {
             Some(span) => Some(literal_content_start(&self.sink.text, span)),
@@ -324,13 +329,55 @@ impl TableReader<'_, '_> {
             self.sink.push(e);
             return None;
         }
-        Some(ConditionText {
+        let condition = ConditionText {
             text,
             file: self.sink.file.clone(),
             line,
             column,
             offset,
-        })
+        };
+        match crate::condition::parse_local(&condition.text, probe) {
+            Ok(parsed) if parsed.hold_for().is_some() => {
+                let at = condition.text.find(" for ").map_or(0, |i| i + 1);
+                let e = self
+                    .locate(&condition, at, "a probe's own condition cannot use `for`")
+                    .with_hint(
+                        "ok/warn/crit are judged on every poll; put `for DURATION` in a checklist \
+                         item's `auto` or a [[trigger]] instead",
+                    );
+                self.sink.push(e);
+                None
+            }
+            Ok(_) => Some(condition),
+            Err(err) => {
+                let e = match (condition.offset, span.is_some()) {
+                    (Some(start), true) => err.locate(&self.sink.file, &self.sink.text, start),
+                    _ => {
+                        let mut e = condition.error_at(err.offset, err.message.clone());
+                        e.hint = err.hint.clone();
+                        e
+                    }
+                };
+                let e = SourceError {
+                    message: format!("bad `{key}` condition: {}", e.message),
+                    hint: e.hint.clone().or_else(|| {
+                        Some(format!(
+                            "a condition compares this probe's outputs, e.g. {key} = 'status == 200 && latency < 500ms'"
+                        ))
+                    }),
+                    ..e
+                };
+                self.sink.push(e);
+                None
+            }
+        }
+    }
+
+    fn locate(&self, condition: &ConditionText, at: usize, message: &str) -> SourceError {
+        match condition.offset {
+            Some(start) if condition.line > 0 => self.sink.error(start + at, message),
+            _ => condition.error_at(at, message),
+        }
     }
 
     fn settings(&mut self, kind: ProbeKind) -> Option<ProbeSettings> {
@@ -471,7 +518,7 @@ impl TableReader<'_, '_> {
         };
         let headers = self.headers();
         let body = self.optional_str("body").map(|(b, _)| SecretText::whole(b));
-        let ca_file = self.optional_str("ca_file").and_then(|(path, span)| {
+        let ca_file = self.optional_str("ca_file").map(|(path, span)| {
             let path = PathBuf::from(path);
             let resolved = match (&path, self.sink.file.parent()) {
                 (p, Some(dir)) if p.is_relative() => dir.join(p),
@@ -485,7 +532,7 @@ impl TableReader<'_, '_> {
                     .with_hint("give the path of a PEM bundle (relative paths start at the config file's folder)");
                 self.sink.push(e);
             }
-            Some(resolved)
+            resolved
         });
         let insecure = self.bool("insecure");
         let max_body = self.max_body();

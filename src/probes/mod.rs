@@ -18,7 +18,7 @@ pub mod web;
 pub use history::{History, HistorySet};
 pub use sample::{ProbeState, Sample};
 pub use scheduler::{ProbeMsg, SchedulerHandle};
-pub use state::{classify, headline, primary_value, state_at};
+pub use state::{Conditions, classify, headline, primary_value, state_at};
 
 use crate::condition::Value;
 use crate::config::{ProbeSettings, ProbeSpec};
@@ -36,6 +36,16 @@ pub(crate) struct Outputs {
 }
 
 impl Outputs {
+    /// Outputs of a poll the target answered in `latency_ms` (also the `latency` output).
+    pub fn answered_in(latency_ms: f64) -> Outputs {
+        let mut out = Outputs {
+            latency_ms: Some(latency_ms),
+            ..Outputs::default()
+        };
+        out.number("latency", latency_ms);
+        out
+    }
+
     pub fn set(&mut self, name: &str, value: Value) {
         self.values.insert(name.to_string(), value);
     }
@@ -75,6 +85,7 @@ enum Kind {
 pub struct Probe {
     spec: ProbeSpec,
     kind: Kind,
+    conditions: Conditions,
     /// Literal secrets of this probe, scrubbed from every reason (drivers do not always print
     /// URLs in a shape `redact_text` recognises).
     secrets: Vec<String>,
@@ -95,6 +106,7 @@ impl Probe {
         };
         let secrets = spec.settings.secret_parts();
         Probe {
+            conditions: Conditions::compile(&spec),
             spec,
             kind,
             secrets,
@@ -146,7 +158,7 @@ impl Probe {
                     .entry("latency".to_string())
                     .or_insert(Value::Number(latency));
                 sample.state = ProbeState::Ok;
-                classify(&self.spec, &mut sample);
+                self.conditions.classify(&self.spec, &mut sample);
                 if let Some(reason) = sample.reason.take() {
                     sample.reason = Some(self.scrub(&reason));
                 }

@@ -68,9 +68,7 @@ impl PrometheusProbe {
                 status.as_u16()
             )));
         }
-        let mut out = Outputs::default();
-        out.latency_ms = Some(latency);
-        out.number("latency", latency);
+        let mut out = Outputs::answered_in(latency);
         read_result(&json["data"], &mut out).map_err(Failure::new)?;
         Ok(out)
     }

@@ -70,9 +70,7 @@ impl RedisProbe {
             .await
             .map_err(|e| format!("PING failed: {}", describe(&e)))?;
         let latency = started.elapsed().as_secs_f64() * 1000.0;
-        let mut out = Outputs::default();
-        out.latency_ms = Some(latency);
-        out.number("latency", latency);
+        let mut out = Outputs::answered_in(latency);
         out.set("connected", Value::Bool(true));
         out.set("pong", Value::Text(pong));
 

@@ -97,8 +97,7 @@ impl SqlProbe {
             Err(QueryError::Value(reason)) => return Err(Failure::new(reason)),
         };
         let latency = started.elapsed().as_secs_f64() * 1000.0;
-        let mut out = Outputs::default();
-        out.latency_ms = Some(latency);
+        let mut out = Outputs::answered_in(latency);
         out.number("rows", rows as f64);
         match value {
             Some(v) => out.set("value", v),

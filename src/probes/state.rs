@@ -2,7 +2,7 @@
 //! and the one value per probe that a table cell or a sparkline shows.
 
 use super::sample::{ProbeState, Sample};
-use crate::condition::Value;
+use crate::condition::{self, Condition, OutputsLookup, Truth, Value};
 use crate::config::{ConditionText, ProbeKind, ProbeSettings, ProbeSpec, ValueUnit};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -15,12 +15,59 @@ pub(crate) enum Verdict {
     Unknown(String),
 }
 
+/// A probe's `ok` / `warn` / `crit`, parsed once.
+#[derive(Debug, Clone)]
+pub struct Conditions {
+    compiled: Vec<(ConditionText, Result<Condition, String>)>,
+}
+
+impl Conditions {
+    pub fn compile(spec: &ProbeSpec) -> Conditions {
+        let compiled = [&spec.ok, &spec.warn, &spec.crit]
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let parsed = condition::parse_local(&c.text, &spec.name)
+                    .map_err(|e| format!("condition `{}` does not parse: {e}", c.text));
+                (c.clone(), parsed)
+            })
+            .collect();
+        Conditions { compiled }
+    }
+
+    /// Sets `sample.state` from these conditions (see [`classify`]).
+    pub fn classify(&self, spec: &ProbeSpec, sample: &mut Sample) {
+        classify_with(spec, sample, &|c, s| self.evaluate(spec, c, s));
+    }
+
+    fn evaluate(&self, spec: &ProbeSpec, text: &ConditionText, sample: &Sample) -> Verdict {
+        let Some((_, parsed)) = self.compiled.iter().find(|(c, _)| c.text == text.text) else {
+            return Verdict::Unknown(format!("condition `{}` was not compiled", text.text));
+        };
+        let condition = match parsed {
+            Ok(c) => c,
+            Err(why) => return Verdict::Unknown(why.clone()),
+        };
+        let lookup = OutputsLookup {
+            probe: &spec.name,
+            outputs: &sample.outputs,
+        };
+        match condition.eval(&lookup) {
+            Truth::True => Verdict::True,
+            Truth::False => Verdict::False,
+            Truth::Unknown(why) => {
+                Verdict::Unknown(body_not_json(condition, sample).unwrap_or(why))
+            }
+        }
+    }
+}
+
 /// Sets `sample.state` (and `reason`) from the probe's conditions. A sample that is already
 /// UNKNOWN (the poll failed) stays so. Order: `crit`, then `warn`, then `ok`; a condition that
 /// cannot be decided (missing output, non-JSON body) makes the sample UNKNOWN. With no `ok`, a
 /// successful poll is OK, except an HTTP answer outside 2xx/3xx, which is CRIT.
 pub fn classify(spec: &ProbeSpec, sample: &mut Sample) {
-    classify_with(spec, sample, &evaluate);
+    Conditions::compile(spec).classify(spec, sample);
 }
 
 pub(crate) fn classify_with(
@@ -74,22 +121,16 @@ fn set(sample: &mut Sample, state: ProbeState, reason: Option<String>) {
     sample.reason = reason;
 }
 
-/// Evaluates a probe condition (outputs named bare: `status == 200`) against a sample.
-fn evaluate(condition: &ConditionText, _sample: &Sample) -> Verdict {
-    // The condition language lands from the `condition` branch; until then a probe with
-    // conditions cannot be decided, and says so rather than guessing.
-    Verdict::Unknown(format!(
-        "condition `{}` not evaluated: the condition language is not built in yet",
-        condition.text
-    ))
-}
-
-/// The reason to give when a condition reads `body.…` and the body is not JSON.
-#[allow(dead_code)]
-pub(crate) fn body_not_json(condition: &ConditionText, sample: &Sample) -> Option<String> {
-    let reads_body_path = condition.text.contains("body.");
-    let body_is_text = matches!(sample.outputs.get("body"), Some(Value::Text(_)));
-    (reads_body_path && body_is_text).then(|| "body is not JSON".to_string())
+/// When an undecidable condition reads into `body.…` and the body is text, that is the reason.
+fn body_not_json(condition: &Condition, sample: &Sample) -> Option<String> {
+    if !matches!(sample.outputs.get("body"), Some(Value::Text(_))) {
+        return None;
+    }
+    condition
+        .reference_slice()
+        .iter()
+        .find(|r| r.path.starts_with("body."))
+        .map(|r| format!("body is not JSON (the condition reads {})", r.path))
 }
 
 /// The state to show at `now`: STALE when the sample is older than twice the interval.

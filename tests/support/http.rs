@@ -3,8 +3,8 @@
 //! page whose counters move at a known 5xx ratio.
 #![allow(dead_code)]
 
-use hyper::body::Bytes;
 use http_body_util::Full;
+use hyper::body::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -115,7 +115,10 @@ impl TestServer {
                                     .headers
                                     .iter()
                                     .map(|(k, v)| {
-                                        (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into())
+                                        (
+                                            k.to_string(),
+                                            String::from_utf8_lossy(v.as_bytes()).into(),
+                                        )
                                     })
                                     .collect(),
                                 body,

@@ -73,9 +73,7 @@ impl MetricsProbe {
                 None => "no data: the metrics page is empty".into(),
             }));
         }
-        let mut out = Outputs::default();
-        out.latency_ms = Some(latency);
-        out.number("latency", latency);
+        let mut out = Outputs::answered_in(latency);
         let value = self.evaluate(&page.samples, at)?;
         out.number("value", value);
         Ok(out)
