@@ -3,6 +3,7 @@
 //!      of one core, and scheduling delay p50 / p99 (scheduled vs actual poll start);
 //!   2. 10 http probes at 5 s for ~20 s: idle CPU;
 //!   3. 50 probes with a full hour of history: resident memory.
+//!
 //! CPU comes from /proc (utime + stime); the test server runs on its own named threads, whose CPU
 //! is reported apart and not counted as the probes'. `cargo bench --bench probes [-- SECONDS]`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
