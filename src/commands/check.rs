@@ -1,8 +1,175 @@
-//! `flightdeck check`.
+//! `flightdeck check`: polls every probe once, concurrently, prints a table or JSON, and exits with
+//! the Nagios code of the worst state (0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN).
+//!
+//! A config that does not load, or one without probes, exits 3: nothing was checked, so nothing
+//! is known to be OK. Probes whose value needs two scrapes (`metrics` rates and ratios) are
+//! polled twice, a second apart.
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::config::{self, ProbeSpec};
+use crate::probes::{Probe, ProbeState, Sample, headline};
+use crate::redact::redact_text;
 use std::process::ExitCode;
+use std::time::Duration;
 
-pub async fn run(_args: CheckArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`flightdeck check` is not built yet")
+const WARMUP_GAP: Duration = Duration::from_secs(1);
+
+pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let config = match config::load(args.config.config.as_deref(), args.config.env.as_deref()) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::from(3));
+        }
+    };
+    if config.probes.is_empty() {
+        let place = match &config.file {
+            Some(f) => format!("{} has no [[probe]] entries", f.display()),
+            None => format!(
+                "no config file found (looked in: {})",
+                config::default_paths()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        eprintln!(
+            "flightdeck check: nothing to check: {place}.\n  hint: add [[probe]] tables (see \
+             config.example.toml) or pass --config FILE"
+        );
+        return Ok(ExitCode::from(3));
+    }
+    let samples = poll_all(&config.probes).await;
+    let text = match args.format {
+        CheckFormat::Table => render_table(&config.probes, &samples),
+        CheckFormat::Json => render_json(&config.probes, &samples),
+    };
+    println!("{text}");
+    Ok(ExitCode::from(exit_code(samples.iter().map(|s| s.state))))
+}
+
+/// Polls every probe once, all at the same time; results in the order of `specs`.
+pub async fn poll_all(specs: &[ProbeSpec]) -> Vec<Sample> {
+    let mut set = tokio::task::JoinSet::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let mut probe = Probe::new(spec.clone());
+        set.spawn(async move {
+            let mut sample = probe.poll().await;
+            if probe.needs_two_polls() && sample.state == ProbeState::Unknown {
+                tokio::time::sleep(WARMUP_GAP).await;
+                sample = probe.poll().await;
+            }
+            (i, sample)
+        });
+    }
+    let mut samples: Vec<Option<Sample>> = vec![None; specs.len()];
+    while let Some(joined) = set.join_next().await {
+        if let Ok((i, sample)) = joined {
+            samples[i] = Some(sample);
+        }
+    }
+    samples
+        .into_iter()
+        .zip(specs)
+        .map(|(s, spec)| {
+            s.unwrap_or_else(|| Sample {
+                probe: spec.name.clone(),
+                at: chrono::Utc::now(),
+                latency_ms: None,
+                outputs: Default::default(),
+                state: ProbeState::Unknown,
+                reason: Some("the poll task failed".into()),
+            })
+        })
+        .collect()
+}
+
+/// Nagios code of the worst state: OK 0, WARN 1, CRIT 2, UNKNOWN or STALE 3; CRIT outranks
+/// UNKNOWN only in the sense that both are bad — the worst by code wins.
+pub fn exit_code(states: impl IntoIterator<Item = ProbeState>) -> u8 {
+    states
+        .into_iter()
+        .map(|s| match s {
+            ProbeState::Ok => 0,
+            ProbeState::Warn => 1,
+            ProbeState::Crit => 2,
+            ProbeState::Unknown | ProbeState::Stale => 3,
+        })
+        .max()
+        .unwrap_or(3)
+}
+
+fn latency_text(sample: &Sample) -> String {
+    match sample.latency_ms {
+        Some(ms) if ms < 10.0 => format!("{ms:.1} ms"),
+        Some(ms) => format!("{ms:.0} ms"),
+        None => "-".into(),
+    }
+}
+
+/// The table: name, kind, state, value, latency, error.
+pub fn render_table(specs: &[ProbeSpec], samples: &[Sample]) -> String {
+    let mut rows = vec![[
+        "NAME".to_string(),
+        "KIND".to_string(),
+        "STATE".to_string(),
+        "VALUE".to_string(),
+        "LATENCY".to_string(),
+        "ERROR".to_string(),
+    ]];
+    for (spec, sample) in specs.iter().zip(samples) {
+        rows.push([
+            spec.name.clone(),
+            spec.kind().as_str().to_string(),
+            sample.state.as_str().to_string(),
+            headline(spec, sample).map_or_else(|| "-".into(), |(_, text)| text),
+            latency_text(sample),
+            redact_text(sample.reason.as_deref().unwrap_or("")),
+        ]);
+    }
+    let mut widths = [0usize; 6];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i == 5 {
+                line.push_str(cell);
+            } else {
+                let pad = widths[i] - cell.chars().count();
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// The JSON array: objects with `name`, `kind`, `state`, `value`, `latency_ms`, `error`.
+pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
+    let items: Vec<serde_json::Value> = specs
+        .iter()
+        .zip(samples)
+        .map(|(spec, sample)| {
+            let value = headline(spec, sample)
+                .and_then(|(v, _)| serde_json::to_value(v).ok())
+                .unwrap_or(serde_json::Value::Null);
+            serde_json::json!({
+                "name": spec.name,
+                "kind": spec.kind().as_str(),
+                "state": sample.state.as_str(),
+                "value": value,
+                "latency_ms": sample.latency_ms.map(|ms| (ms * 1000.0).round() / 1000.0),
+                "error": sample.reason.as_deref().map(redact_text),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
 }

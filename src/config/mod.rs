@@ -1,1 +1,478 @@
-//! Typed config: `[store]`, `[ui]`, `[env.NAME]`, `[[probe]]`, with `${VAR}` interpolation. (being built)
+//! Typed config: `[store]`, `[ui]`, `[env.NAME]`, `[[probe]]`, with `${VAR}` interpolation and
+//! errors that name file:line:column and a fix.
+
+mod interp;
+mod probe;
+mod source;
+mod types;
+
+pub use probe::{DEFAULT_INTERVAL, DEFAULT_MAX_BODY, DEFAULT_TIMEOUT};
+pub use types::*;
+
+use crate::error::{SourceError, SourceErrors};
+use interp::{Vars, interpolate};
+use source::{Entry, Node, NodeValue, Sink, closest, find_in_literal};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const TOP_KEYS: &[&str] = &["store", "ui", "env", "probe"];
+
+/// The file `load` reads when none is given: `./flightdeck.toml`, then the XDG config dir.
+pub fn default_paths() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("flightdeck.toml")];
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "flightdeck") {
+        paths.push(dirs.config_dir().join("flightdeck.toml"));
+    }
+    paths
+}
+
+/// Loads the config from `path` (or the default places), choosing the `[env.NAME]` given.
+/// No file given and none found is an empty config, not an error.
+pub fn load(path: Option<&Path>, env: Option<&str>) -> Result<Config, SourceErrors> {
+    load_with(path, env, &|name| std::env::var(name).ok())
+}
+
+/// `load` with the process environment injected (tests, and callers that filter variables).
+pub fn load_with(
+    path: Option<&Path>,
+    env: Option<&str>,
+    vars: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, SourceErrors> {
+    let file = match path {
+        Some(p) => p.to_path_buf(),
+        None => match default_paths().into_iter().find(|p| p.is_file()) {
+            Some(p) => p,
+            None => {
+                if let Some(name) = env {
+                    return Err(SourceError {
+                        file: PathBuf::from("flightdeck.toml"),
+                        line: 1,
+                        column: 1,
+                        message: format!("--env {name} was given, but no config file was found"),
+                        hint: Some(format!(
+                            "create ./flightdeck.toml with an [env.{name}] table, or pass --config FILE \
+                             (looked in: {})",
+                            default_paths()
+                                .iter()
+                                .map(|p| p.display().to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    }
+                    .into());
+                }
+                return Ok(Config::default());
+            }
+        },
+    };
+    let text = std::fs::read_to_string(&file).map_err(|err| SourceError {
+        file: file.clone(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read the config file: {err}"),
+        hint: Some("check the path given to --config".into()),
+    })?;
+    parse_str(&file, &text, env, vars)
+}
+
+/// Parses config text as if read from `file`.
+pub fn parse_str(
+    file: &Path,
+    text: &str,
+    env: Option<&str>,
+    vars: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, SourceErrors> {
+    let mut sink = Sink::new(file, text.to_string());
+    let doc = match toml::de::DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let at = err.span().map_or(0, |s| s.start);
+            let e = sink
+                .error(at, format!("not valid TOML: {}", err.message().trim()))
+                .with_hint("fix the TOML syntax at this place");
+            return Err(e.into());
+        }
+    };
+    let entries = Node::entries_from_de(doc.get_ref());
+    let mut config = Config {
+        file: Some(file.to_path_buf()),
+        env: env.map(str::to_owned),
+        ..Config::default()
+    };
+
+    for entry in &entries {
+        if !TOP_KEYS.contains(&entry.key.as_str()) {
+            let at = sink.offset(&entry.key_span, None);
+            let hint = match closest(&entry.key, TOP_KEYS) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "the config has [store], [ui], [env.NAME] and [[probe]]".into(),
+            };
+            let e = sink
+                .error(at, format!("unknown key `{}`", entry.key))
+                .with_hint(hint);
+            sink.push(e);
+        }
+    }
+
+    let process = |name: &str| vars(name);
+    if let Some(e) = entries.iter().find(|e| e.key == "env") {
+        config.envs = read_envs(&mut sink, e, &process);
+    }
+    if let Some(name) = env
+        && !config.envs.contains_key(name)
+    {
+        let at = entries
+            .iter()
+            .find(|e| e.key == "env")
+            .map_or(0, |e| sink.offset(&e.key_span, None));
+        let known: Vec<&str> = config.envs.keys().map(String::as_str).collect();
+        let e = sink
+            .error(at, format!("--env {name}: there is no [env.{name}] table"))
+            .with_hint(if known.is_empty() {
+                format!("add an [env.{name}] table with its variables")
+            } else {
+                format!("choose one of: {}, or add [env.{name}]", known.join(", "))
+            });
+        sink.push(e);
+    }
+
+    let interp_vars = Vars {
+        selected: env,
+        envs: &config.envs,
+        process: &process,
+        allow_env_tables: true,
+    };
+    for entry in &entries {
+        match entry.key.as_str() {
+            "store" => config.store = read_store(&mut sink, entry, &interp_vars),
+            "ui" => config.ui = read_ui(&mut sink, entry),
+            _ => {}
+        }
+    }
+    if let Some(entry) = entries.iter().find(|e| e.key == "probe") {
+        let tables = probe_tables(&mut sink, entry);
+        for (span, table) in tables {
+            if let Some(spec) = probe::read_probe(&mut sink, &span, &table, &interp_vars) {
+                push_unique(&mut sink, &mut config.probes, spec, &span, &table);
+            }
+        }
+    }
+    finish(sink, config)
+}
+
+impl Config {
+    /// Adds a checklist's own `[[probe]]` tables (raw, without places: each is located again by
+    /// its `[[probe]]` header in `file`, best effort). Names must not clash with the config's.
+    pub fn merge_checklist_probes(
+        &mut self,
+        tables: &[toml::Table],
+        file: &Path,
+    ) -> Result<(), SourceErrors> {
+        self.merge_checklist_probes_with(tables, file, &|name| std::env::var(name).ok())
+    }
+
+    /// `merge_checklist_probes` with the process environment injected.
+    pub fn merge_checklist_probes_with(
+        &mut self,
+        tables: &[toml::Table],
+        file: &Path,
+        vars: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), SourceErrors> {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let headers = source::probe_headers(&text);
+        let mut sink = Sink::new(file, text);
+        let envs = self.envs.clone();
+        let interp_vars = Vars {
+            selected: self.env.as_deref(),
+            envs: &envs,
+            process: vars,
+            allow_env_tables: true,
+        };
+        let mut added = Vec::new();
+        for (i, table) in tables.iter().enumerate() {
+            sink.fallback = headers.get(i).cloned();
+            let entries = Node::entries_from_plain(table);
+            if let Some(spec) = probe::read_probe(&mut sink, &None, &entries, &interp_vars) {
+                if let Some(existing) = self.probe(&spec.name) {
+                    let at = sink.offset(&None, Some("name"));
+                    let e = sink
+                        .error(at, format!("probe `{}` is already defined", spec.name))
+                        .with_hint(format!(
+                            "the config defines it at {}:{}:{}; rename one of them",
+                            existing.origin.file.display(),
+                            existing.origin.line,
+                            existing.origin.column
+                        ));
+                    sink.push(e);
+                    continue;
+                }
+                push_unique(&mut sink, &mut added, spec, &None, &entries);
+            }
+        }
+        sink.fallback = None;
+        if !sink.errors.is_empty() {
+            return Err(SourceErrors(sink.errors));
+        }
+        self.probes.extend(added);
+        Ok(())
+    }
+}
+
+fn finish(sink: Sink, config: Config) -> Result<Config, SourceErrors> {
+    if sink.errors.is_empty() {
+        return Ok(config);
+    }
+    let mut errors = sink.errors;
+    errors.sort_by_key(|e| (e.line, e.column));
+    Err(SourceErrors(errors))
+}
+
+fn push_unique(
+    sink: &mut Sink,
+    probes: &mut Vec<ProbeSpec>,
+    spec: ProbeSpec,
+    table_span: &Option<std::ops::Range<usize>>,
+    entries: &[Entry],
+) {
+    if let Some(first) = probes.iter().find(|p| p.name == spec.name) {
+        let name_span = entries
+            .iter()
+            .find(|e| e.key == "name")
+            .and_then(|e| e.node.span.clone());
+        let at = match &name_span {
+            Some(span) => span.start,
+            None => sink.offset(table_span, Some("name")),
+        };
+        let e = sink
+            .error(at, format!("duplicate probe name `{}`", spec.name))
+            .with_hint(format!(
+                "the first `{}` is at line {}; probe names must be unique because checklists refer to them",
+                spec.name, first.origin.line
+            ));
+        sink.push(e);
+        return;
+    }
+    probes.push(spec);
+}
+
+/// The `[[probe]]` array's tables with their header spans.
+fn probe_tables(
+    sink: &mut Sink,
+    entry: &Entry,
+) -> Vec<(Option<std::ops::Range<usize>>, Vec<Entry>)> {
+    let items = match &entry.node.value {
+        NodeValue::Array(items) => items.clone(),
+        NodeValue::Table(_) => vec![entry.node.clone()],
+        other => {
+            let at = sink.offset(&entry.node.span, None);
+            let e = sink
+                .error(
+                    at,
+                    format!(
+                        "`probe` must be a list of tables, not {}",
+                        other.type_name()
+                    ),
+                )
+                .with_hint("write each probe as a [[probe]] table");
+            sink.push(e);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item.value {
+            NodeValue::Table(entries) => out.push((item.span, entries)),
+            other => {
+                let at = sink.offset(&item.span, None);
+                let e = sink
+                    .error(
+                        at,
+                        format!("a probe must be a table, not {}", other.type_name()),
+                    )
+                    .with_hint("write each probe as a [[probe]] table");
+                sink.push(e);
+            }
+        }
+    }
+    out
+}
+
+fn table_of<'a>(sink: &mut Sink, entry: &'a Entry, what: &str) -> Option<&'a [Entry]> {
+    match &entry.node.value {
+        NodeValue::Table(entries) => Some(entries),
+        other => {
+            let at = sink.offset(&entry.node.span, None);
+            let e = sink
+                .error(
+                    at,
+                    format!("`{}` must be a table, not {}", entry.key, other.type_name()),
+                )
+                .with_hint(format!("write it as a [{what}] section"));
+            sink.push(e);
+            None
+        }
+    }
+}
+
+fn unknown_key(sink: &mut Sink, entry: &Entry, section: &str, known: &[&str]) {
+    let at = sink.offset(&entry.key_span, None);
+    let hint = match closest(&entry.key, known) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("[{section}] takes: {}", known.join(", ")),
+    };
+    let e = sink
+        .error(at, format!("unknown key `{}` in [{section}]", entry.key))
+        .with_hint(hint);
+    sink.push(e);
+}
+
+fn read_envs(
+    sink: &mut Sink,
+    entry: &Entry,
+    process: &dyn Fn(&str) -> Option<String>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut envs = BTreeMap::new();
+    let Some(tables) = table_of(sink, entry, "env.NAME") else {
+        return envs;
+    };
+    let no_envs = BTreeMap::new();
+    let vars = Vars {
+        selected: None,
+        envs: &no_envs,
+        process,
+        allow_env_tables: false,
+    };
+    for env in tables {
+        let Some(items) = table_of(sink, env, &format!("env.{}", env.key)) else {
+            continue;
+        };
+        let mut values = BTreeMap::new();
+        for item in items {
+            let raw = match &item.node.value {
+                NodeValue::Str(s) => s.clone(),
+                NodeValue::Int(i) => i.to_string(),
+                NodeValue::Float(f) => f.to_string(),
+                NodeValue::Bool(b) => b.to_string(),
+                other => {
+                    let at = sink.offset(&item.node.span, None);
+                    let e = sink
+                        .error(
+                            at,
+                            format!(
+                                "`{}` in [env.{}] must be a string, not {}",
+                                item.key,
+                                env.key,
+                                other.type_name()
+                            ),
+                        )
+                        .with_hint("environment variables are strings or numbers");
+                    sink.push(e);
+                    continue;
+                }
+            };
+            match interpolate(&raw, &vars) {
+                Ok(v) => {
+                    values.insert(item.key.clone(), v);
+                }
+                Err(errors) => report_refs(sink, &item.node, errors),
+            }
+        }
+        envs.insert(env.key.clone(), values);
+    }
+    envs
+}
+
+fn report_refs(sink: &mut Sink, node: &Node, errors: Vec<interp::RefError>) {
+    for err in errors {
+        let at = node
+            .span
+            .as_ref()
+            .map(|span| find_in_literal(&sink.text, span, &err.reference).unwrap_or(span.start))
+            .unwrap_or(0);
+        let e = sink.error(at, err.message).with_hint(err.hint);
+        sink.push(e);
+    }
+}
+
+fn read_store(sink: &mut Sink, entry: &Entry, vars: &Vars<'_>) -> StoreConfig {
+    let mut store = StoreConfig::default();
+    let Some(items) = table_of(sink, entry, "store") else {
+        return store;
+    };
+    for item in items {
+        match (item.key.as_str(), &item.node.value) {
+            ("url", NodeValue::Str(raw)) => match interpolate(raw, vars) {
+                Ok(url) => store.url = Some(SecretText::new(url)),
+                Err(errors) => report_refs(sink, &item.node, errors),
+            },
+            ("url", other) => {
+                let at = sink.offset(&item.node.span, None);
+                let e = sink
+                    .error(
+                        at,
+                        format!("`url` must be a string, not {}", other.type_name()),
+                    )
+                    .with_hint(
+                        "write url = \"sqlite:///var/lib/flightdeck/journal.db\" or postgres://…",
+                    );
+                sink.push(e);
+            }
+            _ => unknown_key(sink, item, "store", &["url"]),
+        }
+    }
+    store
+}
+
+fn read_ui(sink: &mut Sink, entry: &Entry) -> UiConfig {
+    let mut ui = UiConfig::default();
+    let Some(items) = table_of(sink, entry, "ui") else {
+        return ui;
+    };
+    for item in items {
+        match (item.key.as_str(), &item.node.value) {
+            ("theme", NodeValue::Str(t)) => {
+                ui.theme = match t.as_str() {
+                    "auto" => Theme::Auto,
+                    "dark" => Theme::Dark,
+                    "light" => Theme::Light,
+                    "mono" => Theme::Mono,
+                    other => {
+                        let at = sink.offset(&item.node.span, None);
+                        let e = sink
+                            .error(at, format!("unknown theme `{other}`"))
+                            .with_hint("theme is one of: auto, dark, light, mono");
+                        sink.push(e);
+                        Theme::Auto
+                    }
+                }
+            }
+            ("ascii", NodeValue::Bool(b)) => ui.ascii = *b,
+            ("bell", NodeValue::Bool(b)) => ui.bell = *b,
+            ("theme" | "ascii" | "bell", other) => {
+                let at = sink.offset(&item.node.span, None);
+                let want = if item.key == "theme" {
+                    "a string (auto, dark, light, mono)"
+                } else {
+                    "true or false"
+                };
+                let e = sink
+                    .error(
+                        at,
+                        format!("`{}` must be {want}, not {}", item.key, other.type_name()),
+                    )
+                    .with_hint(format!(
+                        "for example: {} = {}",
+                        item.key,
+                        if item.key == "theme" {
+                            "\"dark\""
+                        } else {
+                            "true"
+                        }
+                    ));
+                sink.push(e);
+            }
+            _ => unknown_key(sink, item, "ui", &["theme", "ascii", "bell"]),
+        }
+    }
+    ui
+}

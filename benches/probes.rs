@@ -1,0 +1,221 @@
+//! Probe benchmarks (figures printed, nothing asserted):
+//!   1. 200 http probes at 1 s against an in-process server for ~20 s: CPU of the probe side as %
+//!      of one core, and scheduling delay p50 / p99 (scheduled vs actual poll start);
+//!   2. 10 http probes at 5 s for ~20 s: idle CPU;
+//!   3. 50 probes with a full hour of history: resident memory.
+//!
+//! CPU comes from /proc (utime + stime); the test server runs on its own named threads, whose CPU
+//! is reported apart and not counted as the probes'. `cargo bench --bench probes [-- SECONDS]`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/support/http.rs"]
+mod http;
+
+use flightdeck::config::{self, ProbeSpec};
+use flightdeck::probes::{HistorySet, ProbeMsg, scheduler};
+use http::{Resp, TestServer};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+const SERVER_THREAD: &str = "bench-server";
+
+fn main() {
+    let seconds: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(20);
+    let ticks = clock_ticks();
+
+    // the target service, on its own runtime and threads
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(SERVER_THREAD)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = server_rt.block_on(TestServer::start(|_| Resp::json(200, r#"{"status":"UP"}"#)));
+    let url = server.url("/health");
+
+    // flightdeck's side, shaped like the binary's runtime
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+
+    println!("probes benchmark ({seconds} s per scenario, clock ticks {ticks}/s)");
+    rt.block_on(load(&url, 200, "1s", seconds, ticks));
+    rt.block_on(load(&url, 10, "5s", seconds, ticks));
+    rt.block_on(memory(&url, 50));
+    drop(server);
+}
+
+fn specs(url: &str, count: usize, interval: &str) -> Vec<ProbeSpec> {
+    let mut text = String::new();
+    for i in 0..count {
+        text.push_str(&format!(
+            "[[probe]]\nname = \"p{i}\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"{interval}\"\ntimeout = \"1s\"\n\
+             ok = 'status == 200 && body.status == \"UP\" && latency < 500ms'\n\n"
+        ));
+    }
+    config::parse_str(Path::new("bench.toml"), &text, None, &|_| None)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .probes
+}
+
+async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64) {
+    let specs = specs(url, count, interval);
+    let mut histories = HistorySet::new(&specs);
+    let by_name: std::collections::HashMap<String, ProbeSpec> =
+        specs.iter().map(|s| (s.name.clone(), s.clone())).collect();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let cancel = CancellationToken::new();
+    let handle = scheduler::spawn(specs, tx, cancel.clone());
+
+    // let the first polls (spread over the interval) pass before measuring
+    let warmup = Duration::from_secs(6);
+    let warm_until = Instant::now() + warmup;
+    while Instant::now() < warm_until {
+        if let Ok(Some(ProbeMsg::Sample { sample, .. })) =
+            tokio::time::timeout(warm_until - Instant::now(), rx.recv()).await
+        {
+            histories.record(&by_name[&sample.probe], &sample);
+        }
+    }
+
+    let (cpu0, server0) = cpu_ticks();
+    let started = Instant::now();
+    let until = started + Duration::from_secs(seconds);
+    let mut lags = Vec::new();
+    let mut not_ok = 0usize;
+    while Instant::now() < until {
+        match tokio::time::timeout(until - Instant::now(), rx.recv()).await {
+            Ok(Some(ProbeMsg::Sample { sample, lag })) => {
+                if sample.state != flightdeck::probes::ProbeState::Ok {
+                    not_ok += 1;
+                }
+                histories.record(&by_name[&sample.probe], &sample);
+                lags.push(lag);
+            }
+            Ok(None) => break,
+            Err(_) => {}
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let (cpu1, server1) = cpu_ticks();
+    cancel.cancel();
+    handle.join().await;
+
+    let total = (cpu1 - cpu0) / ticks / wall * 100.0;
+    let server = (server1 - server0) / ticks / wall * 100.0;
+    lags.sort();
+    let pct = |p: f64| {
+        lags.get(((lags.len() as f64 - 1.0) * p).round() as usize)
+            .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "{count} http probes at {interval}: {} polls in {wall:.1} s ({not_ok} not OK); \
+         CPU probes {:.2} % of one core (process {total:.2} %, test server {server:.2} %); \
+         scheduling delay p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        lags.len(),
+        total - server,
+        pct(0.5),
+        pct(0.99),
+        pct(1.0),
+    );
+}
+
+async fn memory(url: &str, count: usize) {
+    let rss_before = rss_kib();
+    let specs = specs(url, count, "1s");
+    let mut histories = HistorySet::new(&specs);
+    let by_name: std::collections::HashMap<String, ProbeSpec> =
+        specs.iter().map(|s| (s.name.clone(), s.clone())).collect();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let cancel = CancellationToken::new();
+    let handle = scheduler::spawn(specs.clone(), tx, cancel.clone());
+    // real samples for a few seconds, then fill the rest of the hour at 1 s per point
+    let until = Instant::now() + Duration::from_secs(4);
+    let mut last = std::collections::HashMap::new();
+    while Instant::now() < until {
+        if let Ok(Some(ProbeMsg::Sample { sample, .. })) =
+            tokio::time::timeout(until - Instant::now(), rx.recv()).await
+        {
+            histories.record(&by_name[&sample.probe], &sample);
+            last.insert(sample.probe.clone(), sample);
+        }
+    }
+    let mut points = 0;
+    for spec in &specs {
+        let Some(sample) = last.get(&spec.name) else {
+            continue;
+        };
+        let mut s = sample.clone();
+        for i in 0..3600 {
+            s.at = sample.at - chrono::Duration::seconds(3600 - i);
+            histories.record(spec, &s);
+        }
+        points += histories.get(&spec.name).map_or(0, |h| h.len());
+    }
+    let rss_after = rss_kib();
+    println!(
+        "{count} probes at 1 s with a full hour of history ({points} points, {} per probe): \
+         RSS {:.1} MiB (process before the probes {:.1} MiB)",
+        points / count.max(1),
+        rss_after / 1024.0,
+        rss_before / 1024.0
+    );
+    cancel.cancel();
+    handle.join().await;
+}
+
+/// (all threads' utime + stime, the test server's threads') in clock ticks.
+fn cpu_ticks() -> (f64, f64) {
+    let total = stat_ticks("/proc/self/stat").unwrap_or(0.0);
+    let mut server = 0.0;
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for task in tasks.flatten() {
+            let dir = task.path();
+            let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+            if name
+                .trim()
+                .starts_with(&SERVER_THREAD[..SERVER_THREAD.len().min(15)])
+            {
+                server += stat_ticks(&dir.join("stat").to_string_lossy()).unwrap_or(0.0);
+            }
+        }
+    }
+    (total, server)
+}
+
+fn stat_ticks(path: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    // fields after the `(comm)`; utime and stime are fields 14 and 15 of the whole line
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+fn rss_kib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(f64::NAN)
+}
+
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}

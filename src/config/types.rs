@@ -1,0 +1,390 @@
+//! The typed config the rest of flightdeck reads; every type that may hold a secret prints it as `***`.
+
+use crate::error::SourceError;
+use crate::probes::metrics::query::MetricsQuery;
+use crate::redact::{is_secret_name, redact_text};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The whole config: store, UI, environments and probes.
+#[derive(Clone, Default)]
+pub struct Config {
+    /// The file it came from (`None`: no file was found, the config is empty).
+    pub file: Option<PathBuf>,
+    pub store: StoreConfig,
+    pub ui: UiConfig,
+    /// The environment chosen with `--env`.
+    pub env: Option<String>,
+    /// `[env.NAME]` variables, interpolated.
+    pub envs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Probes from the config file, then from the checklist (`merge_checklist_probes`).
+    pub probes: Vec<ProbeSpec>,
+}
+
+impl Config {
+    pub fn probe(&self, name: &str) -> Option<&ProbeSpec> {
+        self.probes.iter().find(|p| p.name == name)
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct StoreConfig {
+    /// `sqlite:///path` or `postgres://…`; `None` means SQLite in the XDG state dir.
+    pub url: Option<SecretText>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Dark,
+    Light,
+    /// No colours at all (also chosen by `NO_COLOR`).
+    Mono,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UiConfig {
+    pub theme: Theme,
+    /// ASCII glyphs instead of Unicode symbols.
+    pub ascii: bool,
+    /// Ring the terminal bell when a trigger fires or a probe turns CRIT.
+    pub bell: bool,
+}
+
+/// A string that may carry a secret (a URL with a password, a token): `expose` gives the real
+/// text to the code that connects; `Debug` and `Display` show it redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText {
+    text: String,
+    /// The whole value is a secret (a header named like a token), not only a URL password.
+    whole: bool,
+}
+
+impl SecretText {
+    pub fn new(text: impl Into<String>) -> SecretText {
+        SecretText {
+            text: text.into(),
+            whole: false,
+        }
+    }
+
+    /// A value that is a secret as a whole (an `Authorization` header).
+    pub fn whole(text: impl Into<String>) -> SecretText {
+        SecretText {
+            text: text.into(),
+            whole: true,
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.text
+    }
+
+    pub fn redacted(&self) -> String {
+        if self.whole {
+            "***".into()
+        } else {
+            redact_text(&self.text)
+        }
+    }
+
+    /// The literal secret parts of this value (URL password, whole secret values), so error texts
+    /// from drivers can be scrubbed of them even when they do not look like URLs.
+    pub fn secret_parts(&self) -> Vec<String> {
+        if self.whole {
+            return vec![self.text.clone()];
+        }
+        let mut parts = Vec::new();
+        if let Ok(url) = url::Url::parse(&self.text)
+            && let Some(pw) = url.password()
+        {
+            parts.push(pw.to_string());
+            if let Ok(decoded) = urlencoding_decode(pw) {
+                parts.push(decoded);
+            }
+        }
+        parts.retain(|p| p.len() >= 3);
+        parts
+    }
+}
+
+fn urlencoding_decode(text: &str) -> Result<String, ()> {
+    let decoded: Vec<u8> = url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned().into_bytes())
+        .ok_or(())?;
+    String::from_utf8(decoded).map_err(|_| ())
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.redacted())
+    }
+}
+
+impl fmt::Display for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProbeKind {
+    Http,
+    Sql,
+    Redis,
+    Prometheus,
+    Metrics,
+}
+
+impl ProbeKind {
+    pub const ALL: [&'static str; 5] = ["http", "sql", "redis", "prometheus", "metrics"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::Http => "http",
+            ProbeKind::Sql => "sql",
+            ProbeKind::Redis => "redis",
+            ProbeKind::Prometheus => "prometheus",
+            ProbeKind::Metrics => "metrics",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProbeKind> {
+        Some(match text {
+            "http" => ProbeKind::Http,
+            "sql" => ProbeKind::Sql,
+            "redis" => ProbeKind::Redis,
+            "prometheus" => ProbeKind::Prometheus,
+            "metrics" => ProbeKind::Metrics,
+            _ => return None,
+        })
+    }
+}
+
+/// A condition as written in the file, with where it was written so the condition parser's
+/// errors can point into the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionText {
+    pub text: String,
+    pub file: PathBuf,
+    /// 1-based line and column of the condition's first character (when known).
+    pub line: usize,
+    pub column: usize,
+    /// Byte offset of the condition's first character in the file (when known).
+    pub offset: Option<usize>,
+}
+
+impl ConditionText {
+    /// A located error at byte `at` inside the condition text.
+    pub fn error_at(&self, at: usize, message: impl Into<String>) -> SourceError {
+        let (dl, dc) = crate::error::line_col(&self.text, at);
+        let (line, column) = if dl == 1 {
+            (self.line, self.column + dc - 1)
+        } else {
+            (self.line + dl - 1, dc)
+        };
+        SourceError {
+            file: self.file.clone(),
+            line,
+            column,
+            message: message.into(),
+            hint: None,
+        }
+    }
+}
+
+/// Where a probe was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One `[[probe]]`: what to poll, how often, and what counts as OK / WARN / CRIT.
+#[derive(Debug, Clone)]
+pub struct ProbeSpec {
+    pub name: String,
+    /// Optional display name for the panel (`api /health`).
+    pub title: Option<String>,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub ok: Option<ConditionText>,
+    pub warn: Option<ConditionText>,
+    pub crit: Option<ConditionText>,
+    /// How the primary value reads on screen (`ms`, `%`, `bytes`, `/s`); `None` for a plain number.
+    pub unit: Option<ValueUnit>,
+    pub settings: ProbeSettings,
+    pub origin: Origin,
+}
+
+impl ProbeSpec {
+    pub fn kind(&self) -> ProbeKind {
+        match &self.settings {
+            ProbeSettings::Http(_) => ProbeKind::Http,
+            ProbeSettings::Sql(_) => ProbeKind::Sql,
+            ProbeSettings::Redis(_) => ProbeKind::Redis,
+            ProbeSettings::Prometheus(_) => ProbeKind::Prometheus,
+            ProbeSettings::Metrics(_) => ProbeKind::Metrics,
+        }
+    }
+
+    /// The target URL, redacted, for display.
+    pub fn target(&self) -> String {
+        self.settings.url().redacted()
+    }
+}
+
+/// How a probe's primary value is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueUnit {
+    /// Milliseconds.
+    Millis,
+    /// A fraction shown as a percentage (0.05 → 5 %).
+    Percent,
+    Bytes,
+    PerSecond,
+}
+
+impl ValueUnit {
+    pub fn parse(text: &str) -> Option<ValueUnit> {
+        Some(match text {
+            "ms" => ValueUnit::Millis,
+            "%" | "percent" => ValueUnit::Percent,
+            "bytes" | "B" => ValueUnit::Bytes,
+            "/s" | "per_second" => ValueUnit::PerSecond,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum ProbeSettings {
+    Http(HttpSettings),
+    Sql(SqlSettings),
+    Redis(RedisSettings),
+    Prometheus(PrometheusSettings),
+    Metrics(MetricsSettings),
+}
+
+impl ProbeSettings {
+    pub fn url(&self) -> &SecretText {
+        match self {
+            ProbeSettings::Http(s) => &s.url,
+            ProbeSettings::Sql(s) => &s.url,
+            ProbeSettings::Redis(s) => &s.url,
+            ProbeSettings::Prometheus(s) => &s.url,
+            ProbeSettings::Metrics(s) => &s.url,
+        }
+    }
+
+    /// Every literal secret in these settings (URL passwords, secret header values).
+    pub fn secret_parts(&self) -> Vec<String> {
+        let mut parts = self.url().secret_parts();
+        if let ProbeSettings::Http(h) = self {
+            for (_, value) in &h.headers {
+                parts.extend(value.secret_parts());
+            }
+        }
+        parts
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub url: SecretText,
+    /// Upper-case method (`GET` by default).
+    pub method: String,
+    /// Request headers; values of secret-named headers print as `***`.
+    pub headers: Vec<(String, SecretText)>,
+    pub body: Option<SecretText>,
+    /// Extra PEM CA bundle trusted on top of the system roots.
+    pub ca_file: Option<PathBuf>,
+    /// Accept any certificate (explicit, for self-signed staging hosts).
+    pub insecure: bool,
+    /// Bytes of the body read at most; the rest is never read.
+    pub max_body: u64,
+}
+
+impl HttpSettings {
+    pub fn header_value(name: &str, value: String) -> SecretText {
+        if is_secret_name(name) {
+            SecretText::whole(value)
+        } else {
+            SecretText::new(value)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SqlSettings {
+    /// `postgres://`, `postgresql://`, `mysql://`, `mariadb://` or `sqlite:`.
+    pub url: SecretText,
+    pub query: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisSettings {
+    /// `redis://` or `rediss://`, password in the URL.
+    pub url: SecretText,
+    /// A list or stream whose length is reported as `len`.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrometheusSettings {
+    /// The server's base URL (`http://prometheus:9090`).
+    pub url: SecretText,
+    /// An instant PromQL query.
+    pub query: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MetricsSettings {
+    /// The `/metrics` page.
+    pub url: SecretText,
+    pub query: MetricsQuery,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let envs: BTreeMap<&String, BTreeMap<&String, String>> = self
+            .envs
+            .iter()
+            .map(|(name, vars)| {
+                let vars = vars
+                    .iter()
+                    .map(|(k, v)| {
+                        let shown = if is_secret_name(k) {
+                            "***".to_string()
+                        } else {
+                            redact_text(v)
+                        };
+                        (k, shown)
+                    })
+                    .collect();
+                (name, vars)
+            })
+            .collect();
+        f.debug_struct("Config")
+            .field("file", &self.file)
+            .field("store", &self.store.url)
+            .field("ui", &self.ui)
+            .field("env", &self.env)
+            .field("envs", &envs)
+            .field("probes", &self.probes)
+            .finish()
+    }
+}
+
+impl fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("url", &self.url)
+            .finish()
+    }
+}
