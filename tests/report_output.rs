@@ -19,10 +19,13 @@ fn at(minutes: i64, seconds: i64) -> DateTime<Utc> {
         + Duration::seconds(seconds)
 }
 
+/// minute, second, actor, kind, item, payload
+type Row<'a> = (i64, i64, &'a str, EventKind, Option<&'a str>, Value);
+
 /// A window in progress: ticks, a value, a note with a secret, a skip, a co-sign, a gate
 /// decision, an auto tick that regressed, a trigger fired, acknowledged and cleared, an override.
 fn journal() -> Vec<Event> {
-    let rows: Vec<(i64, i64, &str, EventKind, Option<&str>, Value)> = vec![
+    let rows: Vec<Row<'_>> = vec![
         (
             0,
             0,
