@@ -3,18 +3,23 @@
 //! Data flows one way: probe workers → messages → `app::update` → state → `view` render.
 //! The journal (`store`) is the truth; the screen state is a fold of its events (`session`).
 
+pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod commands;
 pub mod condition;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod probes;
 pub mod redact;
 pub mod report;
+pub mod runtime;
 pub mod session;
 pub mod store;
+pub mod terminal;
 pub mod units;
+pub mod view;
 
 /// Formats a top-level error for the terminal: located errors as they are, others as `error: …`.
 pub fn report_error(e: &anyhow::Error) -> String {

@@ -229,13 +229,12 @@ impl SessionState {
                         });
                     }
                 }
-                EventKind::Cosign => {
+                EventKind::Cosign
                     if status.state == ItemState::AwaitingCosign
-                        && status.by.as_deref() != Some(&e.actor)
-                    {
-                        status.state = ItemState::Done;
-                        status.cosigned_by = Some(e.actor.clone());
-                    }
+                        && status.by.as_deref() != Some(&e.actor) =>
+                {
+                    status.state = ItemState::Done;
+                    status.cosigned_by = Some(e.actor.clone());
                 }
                 EventKind::Untick => {
                     status.state = ItemState::Todo;
@@ -278,11 +277,9 @@ impl SessionState {
                 EventKind::Pending => {
                     status.pending_since = Some(e.at);
                 }
-                EventKind::Regressed => {
-                    if status.state == ItemState::Done && !status.regressed {
-                        status.regressed = true;
-                        status.regressions += 1;
-                    }
+                EventKind::Regressed if status.state == ItemState::Done && !status.regressed => {
+                    status.regressed = true;
+                    status.regressions += 1;
                 }
                 EventKind::Recovered => status.regressed = false,
                 _ => {}

@@ -47,7 +47,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
                 ));
             }
         };
-        if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+        if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
             return Err(format!("`{text}` is out of range"));
         }
         total += Duration::from_secs_f64(secs);
@@ -104,7 +104,7 @@ pub mod serde_opt_duration {
 /// Formats a duration so that [`parse_duration`] reads it back exactly: `1h30m`, `90s`, `250ms`.
 pub fn format_duration_exact(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 != 0 {
+    if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let secs = d.as_secs();

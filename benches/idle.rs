@@ -1,0 +1,79 @@
+//! Idle cost of the real cockpit in a real terminal (tmux): frames drawn, bytes written to the
+//! terminal and thread wake-ups per second while nobody touches anything. Run with
+//! `cargo bench --bench idle`; needs tmux.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux(socket: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(["-S", socket, "-f", "/dev/null"])
+        .args(args)
+        .output();
+    match out {
+        Ok(o) => String::from_utf8_lossy(&o.stdout).to_string(),
+        Err(e) => {
+            eprintln!("tmux: {e} (install the Debian package `tmux`)");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Voluntary + involuntary context switches of every thread of `pid`: each is a wake-up.
+fn context_switches(pid: &str) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
+        .flat_map(|s| {
+            s.lines()
+                .filter(|l| l.contains("ctxt_switches"))
+                .filter_map(|l| l.split_whitespace().last().and_then(|n| n.parse::<u64>().ok()))
+                .collect::<Vec<_>>()
+        })
+        .sum()
+}
+
+fn main() {
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let socket = dir.path().join("tmux.sock").display().to_string();
+    let log = dir.path().join("pane.out");
+    let checklist = concat!(env!("CARGO_MANIFEST_DIR"), "/checklists/pfa-vanguard-production.toml");
+    let cmd = format!(
+        "{} run {checklist} --session idle --store sqlite://{}/j.db",
+        env!("CARGO_BIN_EXE_flightdeck"),
+        dir.path().display()
+    );
+    tmux(&socket, &["new-session", "-d", "-s", "b", "-x", "160", "-y", "48", &cmd]);
+    tmux(&socket, &["pipe-pane", "-t", "b", "-o", &format!("cat >> {}", log.display())]);
+    std::thread::sleep(Duration::from_secs(3));
+    let pid = tmux(&socket, &["display-message", "-p", "-t", "b", "#{pane_pid}"]);
+    let pid = pid.trim().to_owned();
+    let bytes0 = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+    let frames0 = count_frames(&log);
+    let ctx0 = context_switches(&pid);
+    let start = Instant::now();
+    let window = Duration::from_secs(20);
+    std::thread::sleep(window);
+    let secs = start.elapsed().as_secs_f64();
+    let bytes = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) - bytes0;
+    let frames = count_frames(&log) - frames0;
+    let ctx = context_switches(&pid) - ctx0;
+    tmux(&socket, &["kill-server"]);
+    println!(
+        "idle over {secs:.1}s at 160x48: {:.2} frames/s, {:.0} bytes/s to the terminal ({:.1} KB/min), {:.1} wake-ups/s (context switches, all threads)",
+        frames as f64 / secs,
+        bytes as f64 / secs,
+        bytes as f64 * 60.0 / secs / 1024.0,
+        ctx as f64 / secs
+    );
+}
+
+/// Frames are drawn inside synchronized updates: count their openings.
+fn count_frames(path: &std::path::Path) -> u64 {
+    let data = std::fs::read(path).unwrap_or_default();
+    let needle = b"\x1b[?2026h";
+    data.windows(needle.len()).filter(|w| w == needle).count() as u64
+}

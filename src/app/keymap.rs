@@ -1,0 +1,252 @@
+//! Keys become actions in one place; the footer hints and the `?` help screen are generated from
+//! this same table, so what the screen says is what the keys do.
+
+use super::msg::Key;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Fold,
+    Unfold,
+    Tick,
+    Skip,
+    Note,
+    EditField,
+    Copy,
+    Search,
+    NextPhase,
+    PrevPhase,
+    Focus,
+    PollNow,
+    Acknowledge,
+    Decide,
+    Cosign,
+    Help,
+    Quit,
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in hints (`space`, `j/k`).
+    pub label: &'static str,
+    pub action: Action,
+    /// Short word for the footer; `None` keeps it out of the footer (still in help).
+    pub hint: Option<&'static str>,
+    pub help: &'static str,
+}
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[Key::Up, Key::Char('k')],
+        label: "↑/k",
+        action: Action::Up,
+        hint: None,
+        help: "move up",
+    },
+    Binding {
+        keys: &[Key::Down, Key::Char('j')],
+        label: "↓/j",
+        action: Action::Down,
+        hint: None,
+        help: "move down",
+    },
+    Binding {
+        keys: &[Key::PageUp, Key::Ctrl('u')],
+        label: "PgUp",
+        action: Action::PageUp,
+        hint: None,
+        help: "page up",
+    },
+    Binding {
+        keys: &[Key::PageDown, Key::Ctrl('d')],
+        label: "PgDn",
+        action: Action::PageDown,
+        hint: None,
+        help: "page down",
+    },
+    Binding {
+        keys: &[Key::Home, Key::Char('g')],
+        label: "g/Home",
+        action: Action::Top,
+        hint: None,
+        help: "first row",
+    },
+    Binding {
+        keys: &[Key::End, Key::Char('G')],
+        label: "G/End",
+        action: Action::Bottom,
+        hint: None,
+        help: "last row",
+    },
+    Binding {
+        keys: &[Key::Left, Key::Char('h')],
+        label: "h/←",
+        action: Action::Fold,
+        hint: None,
+        help: "fold the phase (or go to it)",
+    },
+    Binding {
+        keys: &[Key::Right, Key::Char('l')],
+        label: "l/→",
+        action: Action::Unfold,
+        hint: None,
+        help: "unfold the phase",
+    },
+    Binding {
+        keys: &[Key::Char(' ')],
+        label: "space",
+        action: Action::Tick,
+        hint: Some("tick"),
+        help: "tick / untick the item (fold a phase)",
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        label: "s",
+        action: Action::Skip,
+        hint: Some("skip"),
+        help: "skip the item as not applicable, with a reason",
+    },
+    Binding {
+        keys: &[Key::Char('n')],
+        label: "n",
+        action: Action::Note,
+        hint: Some("note"),
+        help: "add a note to the item",
+    },
+    Binding {
+        keys: &[Key::Char('e')],
+        label: "e",
+        action: Action::EditField,
+        hint: Some("edit"),
+        help: "fill in the item's fields",
+    },
+    Binding {
+        keys: &[Key::Char('y')],
+        label: "y",
+        action: Action::Copy,
+        hint: Some("copy"),
+        help: "copy the item's command (OSC 52; in tmux: set -s set-clipboard on)",
+    },
+    Binding {
+        keys: &[Key::Char('/')],
+        label: "/",
+        action: Action::Search,
+        hint: Some("search"),
+        help: "search items (↑/↓ between matches, Enter keeps, Esc goes back)",
+    },
+    Binding {
+        keys: &[Key::Char(']')],
+        label: "]",
+        action: Action::NextPhase,
+        hint: None,
+        help: "next phase",
+    },
+    Binding {
+        keys: &[Key::Char('[')],
+        label: "[",
+        action: Action::PrevPhase,
+        hint: Some("phase"),
+        help: "previous phase",
+    },
+    Binding {
+        keys: &[Key::Tab, Key::BackTab],
+        label: "tab",
+        action: Action::Focus,
+        hint: Some("focus"),
+        help: "switch between checklist and probes",
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        label: "r",
+        action: Action::PollNow,
+        hint: Some("probe now"),
+        help: "poll the selected probe now",
+    },
+    Binding {
+        keys: &[Key::Char('A')],
+        label: "A",
+        action: Action::Acknowledge,
+        hint: None,
+        help: "acknowledge the alarm banner",
+    },
+    Binding {
+        keys: &[Key::Char('D')],
+        label: "D",
+        action: Action::Decide,
+        hint: None,
+        help: "record a go/no-go decision for the phase",
+    },
+    Binding {
+        keys: &[Key::Char('c')],
+        label: "c",
+        action: Action::Cosign,
+        hint: None,
+        help: "co-sign an item another person ticked",
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        label: "?",
+        action: Action::Help,
+        hint: Some("help"),
+        help: "this help",
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        label: "q",
+        action: Action::Quit,
+        hint: Some("quit"),
+        help: "quit (asks first; the session is saved and resumes)",
+    },
+];
+
+/// The action bound to a key in normal mode.
+pub fn action_for(key: Key) -> Option<Action> {
+    BINDINGS
+        .iter()
+        .find(|b| b.keys.contains(&key))
+        .map(|b| b.action)
+}
+
+/// Footer hints: `(label, word)` pairs in table order.
+pub fn footer_hints() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BINDINGS.iter().filter_map(|b| {
+        b.hint.map(|h| {
+            (
+                if b.action == Action::PrevPhase {
+                    "[ ]"
+                } else {
+                    b.label
+                },
+                h,
+            )
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for b in BINDINGS {
+            for k in b.keys {
+                assert!(seen.insert(*k), "{k:?} bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn footer_comes_from_the_table() {
+        let words: Vec<_> = footer_hints().map(|(_, w)| w).collect();
+        assert!(words.contains(&"tick"));
+        assert!(words.contains(&"quit"));
+        assert_eq!(action_for(Key::Char(' ')), Some(Action::Tick));
+    }
+}

@@ -1,0 +1,234 @@
+//! The cockpit's state and its pure `update`: no I/O, no clock reads, no terminal.
+//!
+//! Messages come in (`msg::Msg`), the state changes, effects go out (`msg::Effect`) for the runtime
+//! to carry out. A tick is shown only once the journal hands the committed event back.
+
+pub mod keymap;
+pub mod msg;
+mod tree;
+mod update;
+
+pub use msg::{Effect, Key, Msg};
+pub use tree::{FlatItem, Row};
+pub use update::update;
+
+use crate::checklist::Checklist;
+use crate::probes::Sample;
+use crate::session::SessionState;
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Who is at the console and what they are looking at.
+#[derive(Debug, Clone, Default)]
+pub struct SessionMeta {
+    pub session: String,
+    pub actor: String,
+    pub env: Option<String>,
+    /// `watch` mode: keys that would write are refused.
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Checklist,
+    Probes,
+}
+
+/// What a text prompt is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    Skip {
+        item: String,
+    },
+    Note {
+        item: String,
+    },
+    /// Editing field `index` of `item`; choice fields cycle `choice` through their options.
+    Field {
+        item: String,
+        index: usize,
+        choice: Option<usize>,
+    },
+    Untick {
+        item: String,
+    },
+    Override {
+        item: String,
+    },
+    Decision {
+        phase: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Normal,
+    Help,
+    ConfirmQuit,
+    Input { prompt: Prompt, buffer: String },
+    Search { query: String, origin: usize },
+}
+
+/// Live state of one auto-bound item, computed from probes (issue: auto-marking).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoStatus {
+    /// The condition holds; it must keep holding this much longer.
+    Pending {
+        since: DateTime<Utc>,
+        remaining_ms: u64,
+    },
+    Waiting,
+}
+
+/// One probe as the screen shows it.
+#[derive(Debug, Clone)]
+pub struct ProbeView {
+    pub name: String,
+    pub kind: String,
+    pub interval_ms: u64,
+    pub latest: Option<Sample>,
+    /// Primary value over time, oldest first, for the sparkline.
+    pub history: VecDeque<f64>,
+}
+
+pub const HISTORY_POINTS: usize = 720;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub until: DateTime<Utc>,
+}
+
+pub struct App {
+    pub checklist: Checklist,
+    pub session: SessionState,
+    pub meta: SessionMeta,
+    pub flat: Vec<FlatItem>,
+    pub rows: Vec<Row>,
+    pub folded: HashSet<usize>,
+    /// Index into `rows`.
+    pub cursor: usize,
+    /// First visible row of the checklist list.
+    pub scroll: usize,
+    pub mode: Mode,
+    pub focus: Focus,
+    pub probes: Vec<ProbeView>,
+    pub probe_cursor: usize,
+    pub auto: HashMap<String, AutoStatus>,
+    pub now: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub flash: Option<Flash>,
+    /// Writes sent to the journal and not yet back.
+    pub pending_writes: usize,
+    /// Something shown changed since the last frame.
+    pub dirty: bool,
+    pub ascii: bool,
+    pub color: bool,
+    /// The console's UTC offset, fixed at start, for wall-clock times on screen.
+    pub utc_offset_secs: i32,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(checklist: Checklist, meta: SessionMeta, now: DateTime<Utc>) -> App {
+        let session = SessionState::new(&meta.session, &checklist);
+        let flat = tree::flatten(&checklist);
+        let mut app = App {
+            checklist,
+            session,
+            meta,
+            flat,
+            rows: Vec::new(),
+            folded: HashSet::new(),
+            cursor: 0,
+            scroll: 0,
+            mode: Mode::Normal,
+            focus: Focus::Checklist,
+            probes: Vec::new(),
+            probe_cursor: 0,
+            auto: HashMap::new(),
+            now,
+            size: (80, 24),
+            flash: None,
+            pending_writes: 0,
+            dirty: true,
+            ascii: false,
+            color: true,
+            utc_offset_secs: 0,
+            quit: false,
+        };
+        app.rebuild_rows();
+        app.cursor = app
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Item(_)))
+            .unwrap_or(0);
+        app
+    }
+
+    /// Registers the probes the panels show, in config order.
+    pub fn set_probes(&mut self, probes: impl IntoIterator<Item = (String, String, u64)>) {
+        self.probes = probes
+            .into_iter()
+            .map(|(name, kind, interval_ms)| ProbeView {
+                name,
+                kind,
+                interval_ms,
+                latest: None,
+                history: VecDeque::new(),
+            })
+            .collect();
+        self.dirty = true;
+    }
+
+    /// The item under the cursor, if the cursor is on an item.
+    pub fn selected_item(&self) -> Option<&FlatItem> {
+        match self.rows.get(self.cursor)? {
+            Row::Item(i) => self.flat.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The phase the cursor is in.
+    pub fn selected_phase(&self) -> usize {
+        match self.rows.get(self.cursor) {
+            Some(Row::Phase(p)) | Some(Row::Group(p, _)) => *p,
+            Some(Row::Item(i)) => self.flat.get(*i).map_or(0, |f| f.phase),
+            None => 0,
+        }
+    }
+
+    /// (done or skipped, total) items of a phase, all depths.
+    pub fn phase_progress(&self, phase: usize) -> (usize, usize) {
+        let mut done = 0;
+        let mut total = 0;
+        for f in self.flat.iter().filter(|f| f.phase == phase) {
+            total += 1;
+            if matches!(
+                self.session.item_state(&f.item.id),
+                crate::session::ItemState::Done | crate::session::ItemState::Skipped
+            ) {
+                done += 1;
+            }
+        }
+        (done, total)
+    }
+
+    /// The phase people are working in: the first with anything left to do.
+    pub fn current_phase(&self) -> usize {
+        (0..self.checklist.phases.len())
+            .find(|p| {
+                let (d, t) = self.phase_progress(*p);
+                d < t
+            })
+            .unwrap_or(self.checklist.phases.len().saturating_sub(1))
+    }
+
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.session
+            .started_at
+            .and_then(|s| (self.now - s).to_std().ok())
+            .unwrap_or_default()
+    }
+}

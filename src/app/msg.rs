@@ -1,0 +1,56 @@
+//! What flows into `update` (messages) and what comes out of it (effects for the runtime to carry out).
+
+use crate::probes::Sample;
+use crate::store::{Event, NewEvent};
+use chrono::{DateTime, Utc};
+
+/// A key as the app understands it; the runtime converts terminal key events into these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Enter,
+    Esc,
+    Backspace,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(Key),
+    /// The wall clock moved on (sent once a second, and with every other message's time).
+    Clock(DateTime<Utc>),
+    /// Events committed to the journal (ours and other instances'), in seq order; `acked` is how
+    /// many of this instance's own appends they complete.
+    Journaled {
+        events: Vec<Event>,
+        acked: usize,
+    },
+    /// The journal could not be written or read; the text is already redacted.
+    JournalError(String),
+    /// A probe finished a poll.
+    Probe(Sample),
+    Resize(u16, u16),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write an event to the journal; the screen changes only once it comes back committed.
+    Append(NewEvent),
+    /// Put text on the clipboard with OSC 52.
+    Copy(String),
+    /// Poll this probe now.
+    PollNow(String),
+    /// Ring the terminal bell.
+    Bell,
+    Quit,
+}

@@ -1,0 +1,62 @@
+//! What a condition read, and when it was sampled: journaled with every automatic tick, regression
+//! and trigger, so the report can show why flightdeck decided.
+
+use super::Value;
+use super::ast::{Condition, RefKind};
+use super::eval::Lookup;
+use crate::probes::ProbeState;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One probe output a condition read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub probe: String,
+    /// The output read (`status`, `body.queue.size`), or `ok` for the probe's state.
+    pub path: String,
+    /// The value read; absent when there was none (no sample, no such output).
+    pub value: Option<Value>,
+    /// When the sample (or, for a baseline, the capture) was taken.
+    pub at: Option<DateTime<Utc>>,
+    /// The probe's state when read; for `NAME.ok` this is what was judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ProbeState>,
+    /// True when this is the baseline captured at session or phase start, not the latest sample.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
+}
+
+/// Each output the condition reads, once, in the order first written.
+pub fn evidence(cond: &Condition, ctx: &dyn Lookup) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = Vec::with_capacity(cond.refs.len());
+    for (i, r) in cond.refs.iter().enumerate() {
+        let seen = cond.refs[..i]
+            .iter()
+            .any(|p| p.probe == r.probe && p.path == r.path && p.kind == r.kind);
+        if seen {
+            continue;
+        }
+        let state = ctx.state(&r.probe);
+        let (value, at) = match r.kind {
+            RefKind::Output => (ctx.output(&r.probe, &r.path), ctx.sampled_at(&r.probe)),
+            RefKind::State => (
+                state.map(|s| Value::Bool(s == ProbeState::Ok)),
+                ctx.sampled_at(&r.probe),
+            ),
+            RefKind::Baseline => (ctx.baseline(&r.probe, &r.path), ctx.baseline_at(&r.probe)),
+        };
+        out.push(Evidence {
+            probe: r.probe.clone(),
+            path: r.path.clone(),
+            value,
+            at,
+            state: if r.kind == RefKind::Baseline {
+                None
+            } else {
+                state
+            },
+            baseline: r.kind == RefKind::Baseline,
+        });
+    }
+    out
+}

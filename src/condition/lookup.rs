@@ -1,0 +1,118 @@
+//! Ready-made [`Lookup`]s: over the app's latest samples (with baselines and staleness), and over one
+//! poll's outputs for a probe judging its own `ok`/`warn`/`crit`.
+
+use super::Value;
+use super::eval::Lookup;
+use crate::probes::{ProbeState, Sample};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+/// Reads the latest sample of each probe, keyed by probe name.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleLookup<'a> {
+    samples: &'a HashMap<String, Sample>,
+    baselines: Option<&'a HashMap<String, Sample>>,
+    staleness: Option<(DateTime<Utc>, &'a HashMap<String, Duration>)>,
+}
+
+impl<'a> SampleLookup<'a> {
+    pub fn new(samples: &'a HashMap<String, Sample>) -> Self {
+        SampleLookup {
+            samples,
+            baselines: None,
+            staleness: None,
+        }
+    }
+
+    /// The samples captured when the session (or the current phase) started, for `baseline(…)`.
+    pub fn with_baselines(mut self, baselines: &'a HashMap<String, Sample>) -> Self {
+        self.baselines = Some(baselines);
+        self
+    }
+
+    /// At `now`, a probe whose latest sample is older than twice its interval reads as STALE.
+    pub fn stale_after(
+        mut self,
+        now: DateTime<Utc>,
+        intervals: &'a HashMap<String, Duration>,
+    ) -> Self {
+        self.staleness = Some((now, intervals));
+        self
+    }
+}
+
+impl Lookup for SampleLookup<'_> {
+    fn output(&self, probe: &str, path: &str) -> Option<Value> {
+        self.samples.get(probe)?.output(path)
+    }
+
+    fn state(&self, probe: &str) -> Option<ProbeState> {
+        let sample = self.samples.get(probe)?;
+        if let Some((now, intervals)) = self.staleness
+            && let Some(interval) = intervals.get(probe)
+        {
+            let age = now
+                .signed_duration_since(sample.at)
+                .to_std()
+                .unwrap_or_default();
+            if age > *interval * 2 {
+                return Some(ProbeState::Stale);
+            }
+        }
+        Some(sample.state)
+    }
+
+    fn baseline(&self, probe: &str, path: &str) -> Option<Value> {
+        let sample = self.baselines?.get(probe)?;
+        // A baseline taken while the probe was failing is no baseline at all.
+        match sample.state {
+            ProbeState::Unknown | ProbeState::Stale => None,
+            _ => sample.output(path),
+        }
+    }
+
+    fn sampled_at(&self, probe: &str) -> Option<DateTime<Utc>> {
+        self.samples.get(probe).map(|s| s.at)
+    }
+
+    fn baseline_at(&self, probe: &str) -> Option<DateTime<Utc>> {
+        self.baselines?.get(probe).map(|s| s.at)
+    }
+}
+
+/// One poll's outputs, for the probe's own conditions (parsed with [`parse_local`](super::parse_local)).
+/// The state is not known yet (these conditions decide it), so `state` answers `None`.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputsLookup<'a> {
+    pub probe: &'a str,
+    pub outputs: &'a BTreeMap<String, Value>,
+}
+
+impl Lookup for OutputsLookup<'_> {
+    fn output(&self, probe: &str, path: &str) -> Option<Value> {
+        if probe != self.probe {
+            return None;
+        }
+        if let Some(v) = self.outputs.get(path) {
+            return Some(v.clone());
+        }
+        // The longest output name that prefixes the path, then a JSON path into it (as `Sample`).
+        let mut split = path.len();
+        while let Some(dot) = path[..split].rfind('.') {
+            if let Some(v) = self.outputs.get(&path[..dot]) {
+                return v.get_path(&path[dot + 1..]);
+            }
+            split = dot;
+        }
+        None
+    }
+
+    fn state(&self, _probe: &str) -> Option<ProbeState> {
+        None
+    }
+
+    fn baseline(&self, _probe: &str, _path: &str) -> Option<Value> {
+        None
+    }
+}

@@ -1,0 +1,161 @@
+//! The checklist tree: phases that fold, group labels, one glyph per item state.
+
+use super::fit;
+use super::theme::Theme;
+use crate::app::{App, AutoStatus, Focus, Mode, Row};
+use crate::session::ItemState;
+use crate::units::format_clock;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let focused = app.focus == Focus::Checklist;
+    let title = format!(" Checklist {}/{} ", done_total(app).0, done_total(app).1);
+    let mut block = Block::default().borders(Borders::ALL).title(title);
+    if focused {
+        block = block.border_style(theme.bold());
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let matches = match &app.mode {
+        Mode::Search { query, .. } => app.search_matches(query),
+        _ => Vec::new(),
+    };
+    let lines: Vec<Line> = app
+        .rows
+        .iter()
+        .enumerate()
+        .skip(app.scroll)
+        .take(inner.height as usize)
+        .map(|(pos, row)| {
+            let selected = pos == app.cursor;
+            let marker = if selected { ">" } else { " " };
+            let mut line = render_row(app, theme, row, width.saturating_sub(1), &matches);
+            line.spans.insert(0, Span::styled(marker, theme.bold()));
+            if selected {
+                line = line.patch_style(theme.selected());
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn done_total(app: &App) -> (usize, usize) {
+    (0..app.checklist.phases.len())
+        .map(|p| app.phase_progress(p))
+        .fold((0, 0), |(a, b), (d, t)| (a + d, b + t))
+}
+
+fn render_row<'a>(
+    app: &'a App,
+    theme: &Theme,
+    row: &Row,
+    width: usize,
+    matches: &[usize],
+) -> Line<'a> {
+    match row {
+        Row::Phase(p) => {
+            let Some(phase) = app.checklist.phases.get(*p) else {
+                return Line::default();
+            };
+            let (done, total) = app.phase_progress(*p);
+            let complete = total > 0 && done == total;
+            let glyph = if complete {
+                if theme.ascii { "[x]" } else { "✔" }
+            } else {
+                theme.fold_glyph(app.folded.contains(p))
+            };
+            let right = format!(" {done}/{total} ");
+            let name_width = width.saturating_sub(right.width() + glyph.width() + 2);
+            let name = fit(&phase.name, name_width);
+            let pad = width.saturating_sub(glyph.width() + 2 + name.width() + right.width());
+            let style = if complete {
+                theme.style(Color::Green).add_modifier(Modifier::BOLD)
+            } else {
+                theme.bold()
+            };
+            Line::from(vec![
+                Span::styled(format!("{glyph} "), style),
+                Span::styled(name, style),
+                Span::raw(" ".repeat(pad + 1)),
+                Span::styled(right, theme.dim()),
+            ])
+        }
+        Row::Group(_, name) => Line::from(Span::styled(
+            fit(&format!("  ─ {name}"), width),
+            theme.dim().add_modifier(Modifier::ITALIC),
+        )),
+        Row::Item(i) => {
+            let Some(f) = app.flat.get(*i) else {
+                return Line::default();
+            };
+            let status = app.session.item(&f.item.id);
+            let state = status.map_or(ItemState::Todo, |s| s.state);
+            let regressed = status.is_some_and(|s| s.regressed);
+            let auto = app.auto.get(&f.item.id);
+            let pending = matches!(auto, Some(AutoStatus::Pending { .. }));
+            let (glyph, glyph_style) = theme.item_glyph(state, regressed, pending);
+            let indent = "  ".repeat(f.depth + 1);
+            let right = match (state, auto) {
+                (ItemState::Todo, Some(AutoStatus::Pending { remaining_ms, .. })) => {
+                    format!(
+                        " auto {} ",
+                        format_clock(std::time::Duration::from_millis(*remaining_ms))
+                    )
+                }
+                (ItemState::Todo, Some(AutoStatus::Waiting)) => " auto ".to_owned(),
+                (ItemState::Done | ItemState::AwaitingCosign, _) => {
+                    let by = status.and_then(|s| s.by.as_deref()).unwrap_or("");
+                    let short = by.split('@').next().unwrap_or(by);
+                    let at = status
+                        .and_then(|s| s.at)
+                        .map(|t| super::clock(app, t))
+                        .unwrap_or_default();
+                    let at = at.get(..5).unwrap_or(&at).to_owned();
+                    if state == ItemState::AwaitingCosign {
+                        format!(" {short} {at} co-sign? ")
+                    } else {
+                        format!(" {short} {at} ")
+                    }
+                }
+                (ItemState::Skipped, _) => " skipped ".to_owned(),
+                _ => String::new(),
+            };
+            let right = if right.width() * 3 > width {
+                String::new()
+            } else {
+                right
+            };
+            let text_width =
+                width.saturating_sub(indent.width() + glyph.width() + 1 + right.width());
+            let text = fit(&f.item.text, text_width);
+            let pad = width
+                .saturating_sub(indent.width() + glyph.width() + 1 + text.width() + right.width());
+            let mut text_style = match state {
+                ItemState::Skipped => theme.dim().add_modifier(Modifier::CROSSED_OUT),
+                ItemState::Done if regressed => {
+                    theme.style(Color::Red).add_modifier(Modifier::BOLD)
+                }
+                ItemState::Done => theme.dim(),
+                _ => ratatui::style::Style::default(),
+            };
+            if matches.contains(i) {
+                text_style = text_style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+            }
+            Line::from(vec![
+                Span::raw(indent),
+                Span::styled(glyph, glyph_style),
+                Span::raw(" "),
+                Span::styled(text, text_style),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(right, theme.dim()),
+            ])
+        }
+    }
+}

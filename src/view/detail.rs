@@ -1,0 +1,189 @@
+//! The detail pane for the selected item: state, auto binding, commands, fields, notes, history.
+
+use super::fit;
+use super::theme::Theme;
+use crate::app::{App, AutoStatus};
+use crate::checklist::FieldKind;
+use crate::session::ItemState;
+use crate::units::format_clock;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let width = area.width.saturating_sub(2) as usize;
+    let Some(f) = app.selected_item() else {
+        let phase = app.checklist.phases.get(app.selected_phase());
+        let title = phase.map_or(String::new(), |p| {
+            format!(" {} ", fit(&p.name, width.saturating_sub(2)))
+        });
+        let mut lines: Vec<Line> = Vec::new();
+        if let Some(p) = phase {
+            if let Some(b) = p.budget {
+                lines.push(Line::raw(format!(
+                    "budget {}",
+                    crate::units::format_duration(b)
+                )));
+            }
+            if p.gate {
+                let decision = app.session.decisions.iter().rev().find(|d| d.phase == p.id);
+                lines.push(Line::raw(match decision {
+                    Some(d) => format!(
+                        "gate: {} by {} at {}",
+                        d.decision,
+                        d.by,
+                        super::clock(app, d.at)
+                    ),
+                    None => "gate: no decision yet (D records GO / NO-GO)".to_owned(),
+                }));
+            }
+            for c in &p.commands {
+                for l in c.lines() {
+                    lines.push(Line::styled(format!("$ {l}"), theme.style(Color::Cyan)));
+                }
+            }
+            for n in &p.notes {
+                for l in n.lines() {
+                    lines.push(Line::styled(l.to_owned(), theme.dim()));
+                }
+            }
+        }
+        let block = Block::default().borders(Borders::ALL).title(title);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    };
+    let item = &f.item;
+    let status = app.session.item(&item.id).cloned().unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    let state_line = match status.state {
+        ItemState::Done => {
+            let mut s = format!(
+                "done by {} at {}",
+                status.by.as_deref().unwrap_or("?"),
+                status.at.map(|t| super::clock(app, t)).unwrap_or_default()
+            );
+            if status.overridden {
+                s.push_str(" (override");
+                if let Some(r) = &status.override_reason {
+                    s.push_str(&format!(": {r}"));
+                }
+                s.push(')');
+            }
+            if let Some(c) = &status.cosigned_by {
+                s.push_str(&format!(", co-signed by {c}"));
+            }
+            if status.regressed {
+                s.push_str("  — REGRESSED");
+            }
+            s
+        }
+        ItemState::Skipped => format!(
+            "skipped by {}: {}",
+            status.by.as_deref().unwrap_or("?"),
+            status.skip_reason.as_deref().unwrap_or("")
+        ),
+        ItemState::AwaitingCosign => format!(
+            "ticked by {}, waiting for a second person to co-sign (c)",
+            status.by.as_deref().unwrap_or("?")
+        ),
+        ItemState::Todo => {
+            let mut s = "to do".to_owned();
+            if item.required {
+                s.push_str(" (required)");
+            }
+            if item.cosign {
+                s.push_str(" — needs two people");
+            }
+            s
+        }
+    };
+    lines.push(Line::styled(state_line, theme.bold()));
+    if let Some(auto) = &item.auto {
+        let live = match app.auto.get(&item.id) {
+            Some(AutoStatus::Pending { remaining_ms, .. }) => format!(
+                " — holding, ticks in {}",
+                format_clock(std::time::Duration::from_millis(*remaining_ms))
+            ),
+            Some(AutoStatus::Waiting) => " — not holding".to_owned(),
+            None => String::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled("auto ", theme.dim()),
+            Span::raw(format!("{auto}{live}")),
+        ]));
+    }
+    for c in &item.commands {
+        for (n, l) in c.lines().enumerate() {
+            let prefix = if n == 0 { "$ " } else { "  " };
+            lines.push(Line::styled(
+                format!("{prefix}{l}"),
+                theme.style(Color::Cyan),
+            ));
+        }
+    }
+    for field in &item.fields {
+        let value = status.fields.get(&field.id);
+        let shown = value.map_or("—".to_owned(), |v| v.value.clone());
+        let mut extra = String::new();
+        if field.kind == FieldKind::Choice {
+            extra.push_str(&format!("  [{}]", field.options.join(" / ")));
+        }
+        if let Some(u) = &field.unit {
+            extra.push_str(&format!(" {u}"));
+        }
+        if let Some(t) = &field.target {
+            extra.push_str(&format!("  (target: {t})"));
+        }
+        lines.push(Line::from(vec![
+            Span::raw(format!("{}: ", field.label)),
+            Span::styled(shown, theme.bold()),
+            Span::styled(extra, theme.dim()),
+        ]));
+    }
+    for n in &item.notes {
+        for l in n.lines() {
+            lines.push(Line::styled(l.to_owned(), theme.dim()));
+        }
+    }
+    for n in &status.notes {
+        lines.push(Line::raw(format!(
+            "note {} {}: {}",
+            super::clock(app, n.at),
+            n.actor,
+            n.text
+        )));
+    }
+    let history: Vec<_> = status
+        .history
+        .iter()
+        .rev()
+        .take(5)
+        .filter_map(|seq| app.session.events.iter().find(|e| e.seq == *seq))
+        .collect();
+    for e in history.into_iter().rev() {
+        lines.push(Line::styled(
+            format!(
+                "history {} {} ({})",
+                super::clock(app, e.at),
+                e.kind.as_str(),
+                e.actor
+            ),
+            theme.dim(),
+        ));
+    }
+    let title = format!(" {} ", fit(&item.text, width.saturating_sub(2)));
+    let block = Block::default().borders(Borders::ALL).title(title);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

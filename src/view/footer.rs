@@ -1,0 +1,124 @@
+//! The bottom line: the prompt being typed, a flash message, or key hints from the keymap.
+
+use super::fit;
+use super::theme::Theme;
+use crate::app::keymap;
+use crate::app::{App, Mode, Prompt};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let width = area.width as usize;
+    let line = match &app.mode {
+        Mode::Input { prompt, buffer } => prompt_line(app, theme, prompt, buffer, width),
+        Mode::Search { query, .. } => {
+            let n = app.search_matches(query).len();
+            Line::from(vec![
+                Span::styled(format!(" /{query}▏"), theme.bold()),
+                Span::styled(
+                    format!("  {n} match(es)  ↑/↓ next  Enter keep  Esc back"),
+                    theme.dim(),
+                ),
+            ])
+        }
+        Mode::ConfirmQuit => Line::styled(
+            fit(
+                " Quit? Everything is saved; the same command resumes. y quit, any other key stays",
+                width,
+            ),
+            theme.bold(),
+        ),
+        _ => match &app.flash {
+            Some(f) => Line::styled(
+                fit(&format!(" {}", f.text), width),
+                if f.error {
+                    theme.style(Color::Red)
+                } else {
+                    theme.bold()
+                },
+            ),
+            None => hints(theme, width),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn hints(theme: &Theme, width: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (label, word) in keymap::footer_hints() {
+        let chunk = format!(" {label} {word} ");
+        if used + chunk.chars().count() > width {
+            break;
+        }
+        used += chunk.chars().count();
+        spans.push(Span::styled(format!(" {label}"), theme.bold()));
+        spans.push(Span::styled(format!(" {word} "), theme.dim()));
+    }
+    Line::from(spans)
+}
+
+fn prompt_line(
+    app: &App,
+    theme: &Theme,
+    prompt: &Prompt,
+    buffer: &str,
+    width: usize,
+) -> Line<'static> {
+    let label = match prompt {
+        Prompt::Skip { .. } => "Skip — reason (Enter for N/A)".to_owned(),
+        Prompt::Note { .. } => "Note".to_owned(),
+        Prompt::Untick { .. } => "Untick — reason (optional)".to_owned(),
+        Prompt::Override { .. } => "Tick before its condition held — reason (optional)".to_owned(),
+        Prompt::Decision { .. } => "Decision: GO or NO-GO, then a note".to_owned(),
+        Prompt::Field {
+            item,
+            index,
+            choice,
+        } => {
+            let field = app
+                .flat
+                .iter()
+                .find(|f| &f.item.id == item)
+                .and_then(|f| f.item.fields.get(*index));
+            match (field, choice) {
+                (Some(f), Some(c)) => {
+                    let options: Vec<String> = f
+                        .options
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| if i == *c { format!("[{o}]") } else { o.clone() })
+                        .collect();
+                    return Line::from(vec![
+                        Span::styled(format!(" {}: ", f.label), theme.bold()),
+                        Span::raw(options.join(" ")),
+                        Span::styled("  ←/→ choose  Enter save  Tab next  Esc done", theme.dim()),
+                    ]);
+                }
+                (Some(f), None) => {
+                    let mut l = f.label.clone();
+                    if let Some(u) = &f.unit {
+                        l.push_str(&format!(" ({u})"));
+                    }
+                    if let Some(t) = &f.target {
+                        l.push_str(&format!(" target {t}"));
+                    }
+                    l
+                }
+                _ => "Field".to_owned(),
+            }
+        }
+    };
+    let tail = "  Enter save  Esc cancel";
+    let text = fit(
+        &format!(" {label}: {buffer}▏"),
+        width.saturating_sub(tail.len()),
+    );
+    Line::from(vec![
+        Span::styled(text, theme.bold()),
+        Span::styled(tail, theme.dim()),
+    ])
+}

@@ -1,0 +1,182 @@
+//! The header: title, env, session, clock and elapsed; the current phase's progress and budget;
+//! who is here; and the alarm banners that stay until acknowledged.
+
+use super::theme::Theme;
+use super::{clock, fit};
+use crate::app::App;
+use crate::units::{format_clock, format_duration};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct Banner {
+    pub text: String,
+    pub ack_hint: bool,
+}
+
+/// Unacknowledged alarms first, then regressed items: loud, one line each.
+pub fn banners(app: &App) -> Vec<Banner> {
+    let mut out = Vec::new();
+    let mut fired: Vec<_> = app
+        .session
+        .triggers
+        .iter()
+        .filter(|(_, t)| t.unacknowledged || t.active)
+        .collect();
+    fired.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, t) in fired {
+        let severity = t.severity.as_deref().unwrap_or("warning").to_uppercase();
+        let state = if t.active { "" } else { " (cleared)" };
+        let message = t.message.clone().unwrap_or_else(|| name.clone());
+        out.push(Banner {
+            text: format!("! {severity} {name}: {message}{state}"),
+            ack_hint: t.unacknowledged,
+        });
+    }
+    let regressed: Vec<_> = app
+        .flat
+        .iter()
+        .filter(|f| app.session.item(&f.item.id).is_some_and(|s| s.regressed))
+        .collect();
+    if !regressed.is_empty() {
+        let names: Vec<_> = regressed.iter().map(|f| f.item.text.as_str()).collect();
+        out.push(Banner {
+            text: format!("! REGRESSED: {}", names.join(", ")),
+            ack_hint: false,
+        });
+    }
+    out
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area: Rect) {
+    let width = area.width as usize;
+    let mut left = vec![
+        Span::styled(" flightdeck ", theme.bold()),
+        Span::raw(" "),
+        Span::styled(app.checklist.title.clone(), theme.bold()),
+    ];
+    if let Some(v) = &app.checklist.version {
+        left.push(Span::raw(format!(" {v}")));
+    }
+    if let Some(env) = &app.meta.env {
+        left.push(Span::styled(
+            format!("   env {env}"),
+            theme.style(Color::Cyan),
+        ));
+    }
+    left.push(Span::styled(
+        format!("   session {}", app.meta.session),
+        theme.dim(),
+    ));
+    let mut right = format!(
+        "{}   T+{}",
+        clock(app, app.now),
+        format_clock(app.elapsed())
+    );
+    if app.pending_writes > 0 {
+        right = format!("saving… {right}");
+    }
+    frame.render_widget(
+        Paragraph::new(spread(left, &right, width)),
+        Rect { height: 1, ..area },
+    );
+
+    let phase = app.current_phase();
+    let mut second = Vec::new();
+    if let Some(p) = app.checklist.phases.get(phase) {
+        let (done, total) = app.phase_progress(phase);
+        let bar_width = 10;
+        let filled = (done * bar_width).checked_div(total).unwrap_or(0);
+        let (full, empty) = if theme.ascii {
+            ("#", ".")
+        } else {
+            ("█", "░")
+        };
+        second.push(Span::raw(format!(
+            " Phase {}/{}  ",
+            phase + 1,
+            app.checklist.phases.len()
+        )));
+        second.push(Span::styled(fit(&p.name, width / 3), theme.bold()));
+        second.push(Span::raw(format!(
+            "  [{}{}] {done}/{total}",
+            full.repeat(filled),
+            empty.repeat(bar_width - filled)
+        )));
+        if let Some(budget) = p.budget {
+            let used = app
+                .session
+                .phases
+                .get(&p.id)
+                .and_then(|s| s.started_at)
+                .and_then(|s| (app.now - s).to_std().ok());
+            let text = match used {
+                Some(u) => format!(
+                    "   budget {}: {} used",
+                    format_duration(budget),
+                    format_duration(u)
+                ),
+                None => format!("   budget {}", format_duration(budget)),
+            };
+            let over = used.is_some_and(|u| u > budget);
+            let warn = used.is_some_and(|u| u.as_secs_f64() > budget.as_secs_f64() * 0.8);
+            let style = if over {
+                theme.style(Color::Red)
+            } else if warn {
+                theme.style(Color::Yellow)
+            } else {
+                theme.dim()
+            };
+            second.push(Span::styled(text, style));
+        }
+    }
+    let role = if app.meta.read_only {
+        "watching"
+    } else {
+        "driving"
+    };
+    let who = format!("{} ({role}) ", app.meta.actor);
+    frame.render_widget(
+        Paragraph::new(spread(second, &who, width)),
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
+    );
+
+    for (i, b) in banners(app)
+        .iter()
+        .take(banner_area.height as usize)
+        .enumerate()
+    {
+        let hint = if b.ack_hint { "A acknowledge " } else { "" };
+        let text = fit(&b.text, width.saturating_sub(hint.len() + 2));
+        let pad = width.saturating_sub(text.chars().count() + hint.len() + 1);
+        let line = Line::from(vec![
+            Span::styled(format!(" {text}{}", " ".repeat(pad)), theme.alarm()),
+            Span::styled(hint.to_string(), theme.alarm()),
+        ]);
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect {
+                y: banner_area.y + i as u16,
+                height: 1,
+                ..banner_area
+            },
+        );
+    }
+}
+
+/// Left spans, then `right` flush against the right edge (dropped when there is no room).
+fn spread<'a>(mut left: Vec<Span<'a>>, right: &str, width: usize) -> Line<'a> {
+    let used: usize = left.iter().map(|s| s.width()).sum();
+    let right_width = unicode_width::UnicodeWidthStr::width(right);
+    if used + right_width < width {
+        left.push(Span::raw(" ".repeat(width - used - right_width)));
+        left.push(Span::raw(right.to_owned()));
+    }
+    Line::from(left)
+}

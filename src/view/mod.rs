@@ -1,0 +1,153 @@
+//! Rendering: a pure function of the app state into a ratatui frame. Never locks, awaits or writes.
+//!
+//! Layout at 100 columns and wider:
+//!
+//! ```text
+//!  flightdeck  TITLE vX   env E   session S                          HH:MM:SS   T+0:41
+//!  Phase 4/9  NAME  [######....] 4/7   budget 5m: 3m12s               alice (driving)
+//!  ! BANNER (unacknowledged trigger / regression)                      A acknowledge
+//! ┌ Checklist ─────────────────────┐┌ Live ────────────────────────────────────────┐
+//! │ ▾ Phase            4/7         ││ ● api          OK   200  38 ms  ▁▂▁▁▂   2s   │
+//! │ > ◷ item           auto 0:18   │└──────────────────────────────────────────────┘
+//! │   ☐ item                       │┌ Selected item ───────────────────────────────┐
+//! │ ▸ Phase            0/3         ││ commands, fields, notes, history             │
+//! └────────────────────────────────┘└──────────────────────────────────────────────┘
+//!  footer: key hints from the keymap, or the prompt, or a flash message
+//! ```
+//!
+//! Below 100 columns the checklist (or, with `tab`, the probes) takes the width and the detail pane
+//! sits under it.
+
+mod checklist;
+mod detail;
+mod footer;
+mod header;
+mod help;
+mod probes;
+pub mod theme;
+
+use crate::app::{App, Focus, Mode};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use theme::Theme;
+use unicode_width::UnicodeWidthStr;
+
+/// Where each part of the screen goes for a given terminal size and state.
+pub struct Areas {
+    pub header: Rect,
+    pub banners: Rect,
+    pub checklist: Option<Rect>,
+    pub probes: Option<Rect>,
+    pub detail: Rect,
+    pub footer: Rect,
+}
+
+pub const WIDE: u16 = 100;
+
+pub fn banner_lines(app: &App) -> Vec<header::Banner> {
+    header::banners(app)
+}
+
+pub fn layout(app: &App, area: Rect) -> Areas {
+    let banners = (banner_lines(app).len() as u16).min(3);
+    let [header, banner_area, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(banners),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= WIDE {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
+                .areas(body);
+        let probe_height = if app.probes.is_empty() {
+            0
+        } else {
+            (app.probes.len() as u16 + 2).min(right.height / 2).max(3)
+        };
+        let [probes, detail] =
+            Layout::vertical([Constraint::Length(probe_height), Constraint::Min(3)]).areas(right);
+        Areas {
+            header,
+            banners: banner_area,
+            checklist: Some(left),
+            probes: (probe_height > 0).then_some(probes),
+            detail,
+            footer,
+        }
+    } else {
+        let detail_height = (body.height / 3).clamp(3, 9);
+        let [top, detail] = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Min(3), Constraint::Length(detail_height)])
+            .areas(body);
+        let show_probes = app.focus == Focus::Probes && !app.probes.is_empty();
+        Areas {
+            header,
+            banners: banner_area,
+            checklist: (!show_probes).then_some(top),
+            probes: show_probes.then_some(top),
+            detail,
+            footer,
+        }
+    }
+}
+
+/// How many checklist rows fit on screen now (the cursor is kept inside them).
+pub fn checklist_rows(app: &App) -> usize {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    layout(app, area)
+        .checklist
+        .map_or(0, |r| r.height.saturating_sub(2) as usize)
+}
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme {
+        color: app.color,
+        ascii: app.ascii,
+    };
+    let areas = layout(app, frame.area());
+    header::draw(frame, app, &theme, areas.header, areas.banners);
+    if let Some(area) = areas.checklist {
+        checklist::draw(frame, app, &theme, area);
+    }
+    if let Some(area) = areas.probes {
+        probes::draw(frame, app, &theme, area);
+    }
+    detail::draw(frame, app, &theme, areas.detail);
+    footer::draw(frame, app, &theme, areas.footer);
+    if app.mode == Mode::Help {
+        help::draw(frame, &theme, frame.area());
+    }
+}
+
+/// Cuts `text` to at most `width` columns, marking the cut with `…`.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `HH:MM:SS` in the console's time zone (the offset is fixed at start).
+pub fn clock(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
+    let offset =
+        chrono::FixedOffset::east_opt(app.utc_offset_secs).unwrap_or_else(|| chrono::Utc.fix());
+    at.with_timezone(&offset).format("%H:%M:%S").to_string()
+}
+
+use chrono::Offset as _;

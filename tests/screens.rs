@@ -1,0 +1,179 @@
+//! Screens as a person sees them, without a terminal: the app rendered into a ratatui
+//! `TestBackend`, one insta snapshot per state, at 80x24 (must stay usable) and 160x48.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use flightdeck::app::{App, Effect, Key, Msg, SessionMeta, update};
+use flightdeck::condition::Value;
+use flightdeck::probes::{ProbeState, Sample};
+use flightdeck::store::Event;
+use ratatui::{Terminal, backend::TestBackend};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()
+}
+
+fn seed_app() -> App {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/pfa-vanguard-production.toml");
+    let checklist = flightdeck::checklist::load(&path).expect("curated seed checklist loads");
+    let meta = SessionMeta {
+        session: "pfa-2026-11-23".into(),
+        actor: "alice@bastion".into(),
+        env: Some("production".into()),
+        read_only: false,
+    };
+    let mut app = App::new(checklist, meta, t0());
+    // the session started at t0 and the clock reads 41 minutes later
+    commit(
+        &mut app,
+        vec![Effect::Append(flightdeck::store::NewEvent::new(
+            "alice@bastion",
+            flightdeck::store::EventKind::SessionStarted,
+            None,
+        ))],
+        t0(),
+    );
+    update(&mut app, Msg::Clock(t0() + chrono::Duration::minutes(41)));
+    app
+}
+
+static SEQ: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Plays the journal: commits appended events at `at` and hands them back.
+fn commit(app: &mut App, fx: Vec<Effect>, at: DateTime<Utc>) {
+    let events: Vec<Event> = fx
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Append(ev) => Some(Event {
+                seq: SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                session: "pfa-2026-11-23".into(),
+                at,
+                actor: ev.actor,
+                kind: ev.kind,
+                item: ev.item,
+                payload: ev.payload,
+            }),
+            _ => None,
+        })
+        .collect();
+    let acked = events.len();
+    update(app, Msg::Journaled { events, acked });
+}
+
+fn keys(app: &mut App, keys: &[Key], at: DateTime<Utc>) {
+    for k in keys {
+        let fx = update(app, Msg::Key(*k));
+        commit(app, fx, at);
+    }
+}
+
+fn text(app: &mut App, s: &str, at: DateTime<Utc>) {
+    let ks: Vec<Key> = s.chars().map(Key::Char).collect();
+    keys(app, &ks, at);
+}
+
+fn render(app: &mut App, w: u16, h: u16) -> String {
+    update(app, Msg::Resize(w, h));
+    let Ok(mut term) = Terminal::new(TestBackend::new(w, h));
+    term.draw(|f| flightdeck::view::draw(f, app)).unwrap();
+    term.backend().to_string()
+}
+
+fn partly_done(app: &mut App) {
+    let at = t0() + chrono::Duration::minutes(5);
+    keys(app, &[Key::Char(' '), Key::Char('j'), Key::Char(' '), Key::Char('j')], at);
+    keys(app, &[Key::Char('s')], at);
+    text(app, "done in staging already", at);
+    keys(app, &[Key::Enter, Key::Char('j'), Key::Char('e'), Key::Enter], at);
+    keys(app, &[Key::Esc, Key::Char('n')], at);
+    text(app, "window opened 01:00", at);
+    keys(app, &[Key::Enter], at);
+}
+
+fn with_probes(app: &mut App) {
+    app.set_probes([
+        ("api".to_string(), "http".to_string(), 5000),
+        ("write_queue".to_string(), "sql".to_string(), 5000),
+        ("redis".to_string(), "redis".to_string(), 5000),
+        ("error_rate".to_string(), "metrics".to_string(), 5000),
+        ("replica_lag".to_string(), "prometheus".to_string(), 5000),
+        ("old_probe".to_string(), "http".to_string(), 1000),
+    ]);
+    let now = app.now;
+    let mk = |probe: &str, state, outputs: &[(&str, Value)], latency, reason: Option<&str>, age_s: i64| Sample {
+        probe: probe.into(),
+        at: now - chrono::Duration::seconds(age_s),
+        latency_ms: latency,
+        outputs: outputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>(),
+        state,
+        reason: reason.map(str::to_owned),
+    };
+    for i in 0..12 {
+        update(
+            app,
+            Msg::Probe(mk("api", ProbeState::Ok, &[("status", Value::Number(200.0)), ("latency", Value::Number(30.0 + i as f64))], Some(30.0 + i as f64), None, 2)),
+        );
+    }
+    let samples = [
+        mk("write_queue", ProbeState::Warn, &[("value", Value::Number(57.0))], Some(4.0), Some("value > 50"), 1),
+        mk("redis", ProbeState::Ok, &[("latency", Value::Number(0.4)), ("used_memory_ratio", Value::Number(0.41))], Some(0.4), None, 1),
+        mk("error_rate", ProbeState::Crit, &[("value", Value::Number(0.062))], Some(3.0), Some("value > 0.05"), 3),
+        mk("replica_lag", ProbeState::Unknown, &[], None, Some("timeout after 2s"), 9),
+        mk("old_probe", ProbeState::Ok, &[("status", Value::Number(200.0))], Some(12.0), None, 30),
+    ];
+    for s in samples {
+        update(app, Msg::Probe(s));
+    }
+}
+
+#[test]
+fn fresh() {
+    let mut app = seed_app();
+    insta::assert_snapshot!("fresh_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("fresh_160x48", render(&mut app, 160, 48));
+}
+
+#[test]
+fn partly_done_session() {
+    let mut app = seed_app();
+    partly_done(&mut app);
+    insta::assert_snapshot!("partly_done_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("partly_done_160x48", render(&mut app, 160, 48));
+}
+
+#[test]
+fn help_open() {
+    let mut app = seed_app();
+    keys(&mut app, &[Key::Char('?')], t0());
+    insta::assert_snapshot!("help_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("help_160x48", render(&mut app, 160, 48));
+}
+
+#[test]
+fn search_active() {
+    let mut app = seed_app();
+    keys(&mut app, &[Key::Char('/')], t0());
+    text(&mut app, "backup", t0());
+    insta::assert_snapshot!("search_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("search_160x48", render(&mut app, 160, 48));
+}
+
+#[test]
+fn live_panels_every_state() {
+    let mut app = seed_app();
+    with_probes(&mut app);
+    insta::assert_snapshot!("probes_160x48", render(&mut app, 160, 48));
+    keys(&mut app, &[Key::Tab], t0());
+    insta::assert_snapshot!("probes_tab_80x24", render(&mut app, 80, 24));
+}
+
+#[test]
+fn monochrome_ascii_still_reads() {
+    let mut app = seed_app();
+    app.color = false;
+    app.ascii = true;
+    partly_done(&mut app);
+    insta::assert_snapshot!("ascii_partly_done_80x24", render(&mut app, 80, 24));
+}
