@@ -11,6 +11,7 @@ pub mod condition;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod marking;
 pub mod probes;
 pub mod redact;
 pub mod report;

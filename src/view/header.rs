@@ -4,6 +4,7 @@
 use super::theme::Theme;
 use super::{clock, fit};
 use crate::app::App;
+use crate::marking::BudgetLevel;
 use crate::units::{format_clock, format_duration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -106,28 +107,25 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
             empty.repeat(bar_width - filled)
         )));
         if let Some(budget) = p.budget {
-            let used = app
-                .session
-                .phases
-                .get(&p.id)
-                .and_then(|s| s.started_at)
-                .and_then(|s| (app.now - s).to_std().ok());
-            let text = match used {
-                Some(u) => format!(
-                    "   budget {}: {} used",
+            let status = crate::marking::budget_status(p, &app.session, app.now);
+            let text = match status {
+                Some(s) => format!(
+                    "   budget {}: {} used{}",
                     format_duration(budget),
-                    format_duration(u)
+                    format_duration(s.used),
+                    // read without colour too
+                    if s.level == BudgetLevel::Overrun {
+                        " OVERRUN"
+                    } else {
+                        ""
+                    }
                 ),
                 None => format!("   budget {}", format_duration(budget)),
             };
-            let over = used.is_some_and(|u| u > budget);
-            let warn = used.is_some_and(|u| u.as_secs_f64() > budget.as_secs_f64() * 0.8);
-            let style = if over {
-                theme.style(Color::Red)
-            } else if warn {
-                theme.style(Color::Yellow)
-            } else {
-                theme.dim()
+            let style = match status.map(|s| s.level) {
+                Some(BudgetLevel::Overrun) => theme.style(Color::Red),
+                Some(BudgetLevel::Warning) => theme.style(Color::Yellow),
+                Some(BudgetLevel::Ok) | None => theme.dim(),
             };
             second.push(Span::styled(text, style));
         }
