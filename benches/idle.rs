@@ -30,7 +30,11 @@ fn context_switches(pid: &str) -> u64 {
         .flat_map(|s| {
             s.lines()
                 .filter(|l| l.contains("ctxt_switches"))
-                .filter_map(|l| l.split_whitespace().last().and_then(|n| n.parse::<u64>().ok()))
+                .filter_map(|l| {
+                    l.split_whitespace()
+                        .last()
+                        .and_then(|n| n.parse::<u64>().ok())
+                })
                 .collect::<Vec<_>>()
         })
         .sum()
@@ -40,16 +44,44 @@ fn main() {
     let Ok(dir) = tempfile::tempdir() else { return };
     let socket = dir.path().join("tmux.sock").display().to_string();
     let log = dir.path().join("pane.out");
-    let checklist = concat!(env!("CARGO_MANIFEST_DIR"), "/checklists/pfa-vanguard-production.toml");
+    let checklist = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/checklists/pfa-vanguard-production.toml"
+    );
     let cmd = format!(
         "{} run {checklist} --session idle --store sqlite://{}/j.db",
         env!("CARGO_BIN_EXE_flightdeck"),
         dir.path().display()
     );
-    tmux(&socket, &["new-session", "-d", "-s", "b", "-x", "160", "-y", "48", &cmd]);
-    tmux(&socket, &["pipe-pane", "-t", "b", "-o", &format!("cat >> {}", log.display())]);
+    tmux(
+        &socket,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "b",
+            "-x",
+            "160",
+            "-y",
+            "48",
+            &cmd,
+        ],
+    );
+    tmux(
+        &socket,
+        &[
+            "pipe-pane",
+            "-t",
+            "b",
+            "-o",
+            &format!("cat >> {}", log.display()),
+        ],
+    );
     std::thread::sleep(Duration::from_secs(3));
-    let pid = tmux(&socket, &["display-message", "-p", "-t", "b", "#{pane_pid}"]);
+    let pid = tmux(
+        &socket,
+        &["display-message", "-p", "-t", "b", "#{pane_pid}"],
+    );
     let pid = pid.trim().to_owned();
     let bytes0 = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
     let frames0 = count_frames(&log);

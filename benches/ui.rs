@@ -58,7 +58,10 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 }
 
 fn key_to_frame() {
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 1, 0, 0)
+        .single()
+        .unwrap_or_default();
     let mut app = App::new(big_checklist(1000), meta(), now);
     let (w, h) = (160, 48);
     update(&mut app, Msg::Resize(w, h));
@@ -68,7 +71,11 @@ fn key_to_frame() {
     let mut ticks = Vec::new();
     let mut seq = 0;
     for round in 0..2000 {
-        let key = if (round / 400) % 2 == 0 { Key::Down } else { Key::Up };
+        let key = if (round / 400) % 2 == 0 {
+            Key::Down
+        } else {
+            Key::Up
+        };
         let start = Instant::now();
         update(&mut app, Msg::Key(key));
         let _ = term.draw(|f| flightdeck::view::draw(f, &app));
@@ -106,7 +113,10 @@ fn key_to_frame() {
 
 fn start_to_first_frame() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seeds = [dir.join("../shared/seeds"), dir.join("tests/fixtures/seeds")];
+    let seeds = [
+        dir.join("../shared/seeds"),
+        dir.join("tests/fixtures/seeds"),
+    ];
     let Some(largest) = seeds
         .iter()
         .filter_map(|d| std::fs::read_dir(d).ok())
@@ -132,7 +142,10 @@ fn start_to_first_frame() {
         samples.push(start.elapsed());
     }
     report(
-        &format!("start to first frame ({}, import + fold + render)", largest.display()),
+        &format!(
+            "start to first frame ({}, import + fold + render)",
+            largest.display()
+        ),
         samples,
     );
 }

@@ -35,7 +35,10 @@ impl DemoService {
 }
 
 /// Starts the server and the story; both stop on `cancel`.
-pub async fn start(dir: &std::path::Path, cancel: CancellationToken) -> anyhow::Result<DemoService> {
+pub async fn start(
+    dir: &std::path::Path,
+    cancel: CancellationToken,
+) -> anyhow::Result<DemoService> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let world = Arc::new(DemoWorld::default());
@@ -101,7 +104,10 @@ async fn demo_db(path: &std::path::Path) -> anyhow::Result<sqlx::SqlitePool> {
         .filename(path)
         .create_if_missing(true)
         .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
     sqlx::query("CREATE TABLE jobs (id INTEGER PRIMARY KEY, status TEXT NOT NULL)")
         .execute(&pool)
         .await?;

@@ -91,10 +91,20 @@ fn summary_json(s: Summary) -> Value {
     })
 }
 
-/// Whether a field's value meets its target. `None` until the condition module's target check
-/// is merged (`condition::target::check`); then this is the one place to call it.
-pub fn target_met(_field: &Field, _value: &str) -> Option<bool> {
-    None
+/// Whether a field's value meets its target: `None` when there is no target or the two cannot
+/// be compared (`n/a` typed into a `< 500ms` field); the reason when missed.
+pub fn target_check(field: &Field, value: &str) -> (Option<bool>, Option<String>) {
+    use crate::condition::target::TargetCheck;
+    // The same verdict the cockpit shows (choice targets such as `GO` included).
+    match crate::marking::field_check(field, value) {
+        TargetCheck::Met => (Some(true), None),
+        TargetCheck::Missed { why } => (Some(false), Some(why)),
+        TargetCheck::NotComparable => (None, None),
+    }
+}
+
+pub fn target_met(field: &Field, value: &str) -> Option<bool> {
+    target_check(field, value).0
 }
 
 fn item_json(checklist: &Checklist, state: &SessionState, r: &ItemRef<'_>) -> Value {
@@ -150,6 +160,7 @@ fn fields_json(item: &Item, status: &ItemStatus) -> Value {
     let mut out = Map::new();
     for field in &item.fields {
         let value = status.fields.get(&field.id);
+        let checked = value.map_or((None, None), |v| target_check(field, &v.value));
         out.insert(
             field.id.clone(),
             json!({
@@ -160,7 +171,8 @@ fn fields_json(item: &Item, status: &ItemStatus) -> Value {
                 "by": value.map(|v| v.by.as_str()),
                 "at": value.map(|v| v.at),
                 "target": field.target,
-                "target_met": value.and_then(|v| target_met(field, &v.value)),
+                "target_met": checked.0,
+                "target_missed_why": checked.1,
             }),
         );
     }
@@ -172,6 +184,7 @@ fn fields_json(item: &Item, status: &ItemStatus) -> Value {
                 json!({
                     "label": id, "kind": null, "unit": null, "value": value.value,
                     "by": value.by, "at": value.at, "target": null, "target_met": null,
+                    "target_missed_why": null,
                 }),
             );
         }

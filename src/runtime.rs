@@ -6,7 +6,9 @@ use crate::app::{self, App, Effect, Key, Msg};
 use crate::store::{NewEvent, Store};
 use crate::terminal::TerminalGuard;
 use chrono::Utc;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
 use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -102,7 +104,11 @@ pub struct Wiring {
 
 /// Runs the cockpit until the user quits or a signal arrives. The terminal guard restores the
 /// screen on every path out.
-pub async fn run(app: &mut App, guard: &mut TerminalGuard, mut wiring: Wiring) -> anyhow::Result<()> {
+pub async fn run(
+    app: &mut App,
+    guard: &mut TerminalGuard,
+    mut wiring: Wiring,
+) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -145,8 +151,16 @@ pub async fn run(app: &mut App, guard: &mut TerminalGuard, mut wiring: Wiring) -
             for effect in app::update(app, msg) {
                 match &effect {
                     Effect::Append(ev) => {
-                        if wiring.journal.send(JournalCmd::Append(ev.clone())).await.is_err() {
-                            app::update(app, Msg::JournalError("the journal worker stopped".into()));
+                        if wiring
+                            .journal
+                            .send(JournalCmd::Append(ev.clone()))
+                            .await
+                            .is_err()
+                        {
+                            app::update(
+                                app,
+                                Msg::JournalError("the journal worker stopped".into()),
+                            );
                         }
                     }
                     Effect::Copy(text) => {

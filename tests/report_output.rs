@@ -19,10 +19,13 @@ fn at(minutes: i64, seconds: i64) -> DateTime<Utc> {
         + Duration::seconds(seconds)
 }
 
+/// minute, second, actor, kind, item, payload
+type Row<'a> = (i64, i64, &'a str, EventKind, Option<&'a str>, Value);
+
 /// A window in progress: ticks, a value, a note with a secret, a skip, a co-sign, a gate
 /// decision, an auto tick that regressed, a trigger fired, acknowledged and cleared, an override.
 fn journal() -> Vec<Event> {
-    let rows: Vec<(i64, i64, &str, EventKind, Option<&str>, Value)> = vec![
+    let rows: Vec<Row<'_>> = vec![
         (
             0,
             0,
@@ -189,7 +192,7 @@ fn journal() -> Vec<Event> {
             "alice@bastion",
             EventKind::Field,
             Some("latency"),
-            json!({"field": "p95", "value": "420"}),
+            json!({"field": "p95", "value": "620"}),
         ),
         (
             48,
@@ -339,7 +342,17 @@ fn json_report_has_the_required_keys_and_states() {
         json!({"reason": "checked on the dashboard"})
     );
     assert_eq!(latency["fields"]["p95"]["target"], "< 500ms");
-    assert!(latency["fields"]["p95"].get("target_met").is_some());
+    assert_eq!(latency["fields"]["p95"]["value"], "620");
+    assert_eq!(
+        latency["fields"]["p95"]["target_met"], false,
+        "620 ms misses < 500ms"
+    );
+    assert!(latency["fields"]["p95"]["target_missed_why"].is_string());
+    assert_eq!(
+        backup["fields"]["size"]["target_met"],
+        Value::Null,
+        "no target"
+    );
     assert_eq!(latency["override"]["reason"], "checked on the dashboard");
 
     let phases = r["phases"].as_array().unwrap();

@@ -16,7 +16,8 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn seed_app() -> App {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/pfa-vanguard-production.toml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/pfa-vanguard-production.toml");
     let checklist = flightdeck::checklist::load(&path).expect("curated seed checklist loads");
     let meta = SessionMeta {
         session: "pfa-2026-11-23".into(),
@@ -83,10 +84,23 @@ fn render(app: &mut App, w: u16, h: u16) -> String {
 
 fn partly_done(app: &mut App) {
     let at = t0() + chrono::Duration::minutes(5);
-    keys(app, &[Key::Char(' '), Key::Char('j'), Key::Char(' '), Key::Char('j')], at);
+    keys(
+        app,
+        &[
+            Key::Char(' '),
+            Key::Char('j'),
+            Key::Char(' '),
+            Key::Char('j'),
+        ],
+        at,
+    );
     keys(app, &[Key::Char('s')], at);
     text(app, "done in staging already", at);
-    keys(app, &[Key::Enter, Key::Char('j'), Key::Char('e'), Key::Enter], at);
+    keys(
+        app,
+        &[Key::Enter, Key::Char('j'), Key::Char('e'), Key::Enter],
+        at,
+    );
     keys(app, &[Key::Esc, Key::Char('n')], at);
     text(app, "window opened 01:00", at);
     keys(app, &[Key::Enter], at);
@@ -102,26 +116,82 @@ fn with_probes(app: &mut App) {
         ("old_probe".to_string(), "http".to_string(), 1000),
     ]);
     let now = app.now;
-    let mk = |probe: &str, state, outputs: &[(&str, Value)], latency, reason: Option<&str>, age_s: i64| Sample {
+    let mk = |probe: &str,
+              state,
+              outputs: &[(&str, Value)],
+              latency,
+              reason: Option<&str>,
+              age_s: i64| Sample {
         probe: probe.into(),
         at: now - chrono::Duration::seconds(age_s),
         latency_ms: latency,
-        outputs: outputs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>(),
+        outputs: outputs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
         state,
         reason: reason.map(str::to_owned),
     };
     for i in 0..12 {
         update(
             app,
-            Msg::Probe(mk("api", ProbeState::Ok, &[("status", Value::Number(200.0)), ("latency", Value::Number(30.0 + i as f64))], Some(30.0 + i as f64), None, 2)),
+            Msg::Probe(mk(
+                "api",
+                ProbeState::Ok,
+                &[
+                    ("status", Value::Number(200.0)),
+                    ("latency", Value::Number(30.0 + i as f64)),
+                ],
+                Some(30.0 + i as f64),
+                None,
+                2,
+            )),
         );
     }
     let samples = [
-        mk("write_queue", ProbeState::Warn, &[("value", Value::Number(57.0))], Some(4.0), Some("value > 50"), 1),
-        mk("redis", ProbeState::Ok, &[("latency", Value::Number(0.4)), ("used_memory_ratio", Value::Number(0.41))], Some(0.4), None, 1),
-        mk("error_rate", ProbeState::Crit, &[("value", Value::Number(0.062))], Some(3.0), Some("value > 0.05"), 3),
-        mk("replica_lag", ProbeState::Unknown, &[], None, Some("timeout after 2s"), 9),
-        mk("old_probe", ProbeState::Ok, &[("status", Value::Number(200.0))], Some(12.0), None, 30),
+        mk(
+            "write_queue",
+            ProbeState::Warn,
+            &[("value", Value::Number(57.0))],
+            Some(4.0),
+            Some("value > 50"),
+            1,
+        ),
+        mk(
+            "redis",
+            ProbeState::Ok,
+            &[
+                ("latency", Value::Number(0.4)),
+                ("used_memory_ratio", Value::Number(0.41)),
+            ],
+            Some(0.4),
+            None,
+            1,
+        ),
+        mk(
+            "error_rate",
+            ProbeState::Crit,
+            &[("value", Value::Number(0.062))],
+            Some(3.0),
+            Some("value > 0.05"),
+            3,
+        ),
+        mk(
+            "replica_lag",
+            ProbeState::Unknown,
+            &[],
+            None,
+            Some("timeout after 2s"),
+            9,
+        ),
+        mk(
+            "old_probe",
+            ProbeState::Ok,
+            &[("status", Value::Number(200.0))],
+            Some(12.0),
+            None,
+            30,
+        ),
     ];
     for s in samples {
         update(app, Msg::Probe(s));

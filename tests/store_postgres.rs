@@ -91,6 +91,7 @@ async fn append_read_resume() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn processes_and_tasks_appending_at_once_lose_nothing() {
     let pg = postgres::PgServer::start();
+    store_concurrency::first_open_race(&pg.create_db("race"), 4).await;
     let url = pg.create_db("journal");
     let store = Store::open(&url).await.unwrap();
     store

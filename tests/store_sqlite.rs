@@ -19,7 +19,15 @@ fn child_appender() {
 async fn append_and_read_back() {
     let (_dir, url) = store_fixture::sqlite_url();
     let store = Store::open(&url).await.unwrap();
-    let checklist = store_fixture::checklist();
+    let mut checklist = store_fixture::checklist();
+    // Probes carried by the checklist are raw TOML: they survive the JSON snapshot too.
+    checklist.probes = vec![
+        toml::from_str(
+            "name = 'api'\nkind = 'http'\ninterval = '5s'\nretries = 3\nratio = 0.5\n\
+             headers = { Accept = 'application/json' }\nwhen = 1979-05-27T07:32:00Z",
+        )
+        .unwrap(),
+    ];
     let open = store
         .open_session(
             "orders-1",
@@ -238,6 +246,12 @@ async fn follower_sees_another_writer_within_a_second() {
             .await
             .is_err()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_first_opens_of_a_new_file_at_once() {
+    let (_dir, url) = store_fixture::sqlite_url();
+    store_concurrency::first_open_race(&url, 6).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,7 +3,7 @@
 //! Written for a change ticket: times in UTC (one zone for everyone reading the ticket), who and
 //! when on every ticked line, commands kept in fences, nothing that needs flightdeck to read.
 
-use super::{phase_elapsed, summarize, target_met};
+use super::{phase_elapsed, summarize, target_check};
 use crate::checklist::{Checklist, Field, FieldKind, Item};
 use crate::redact::redact_text;
 use crate::session::{ItemState, ItemStatus, SessionState};
@@ -220,8 +220,15 @@ fn item_lines(out: &mut String, state: &SessionState, item: &Item, depth: usize)
         };
         if let Some(target) = &field.target {
             let _ = write!(l, " — target {target}");
-            if value.and_then(|v| target_met(field, &v.value)) == Some(false) {
-                l.push_str(" **✖ missed**");
+            if let Some(v) = value
+                && let (Some(false), why) = target_check(field, &v.value)
+            {
+                match why {
+                    Some(why) => {
+                        let _ = write!(l, " **✖ missed** ({})", one_line(&why));
+                    }
+                    None => l.push_str(" **✖ missed**"),
+                }
             }
         }
         let _ = writeln!(out, "{l}");

@@ -55,10 +55,19 @@ pub(crate) struct Snapshot<'a> {
     pub json: &'a str,
 }
 
-/// A handle on one journal store; cheap to clone (pools are shared).
+/// A handle on one journal store; cheap to clone (pools are shared), `Send + Sync`, and every
+/// method's future is `Send`, so it can live in a spawned worker.
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.display_url())
+            .finish()
+    }
 }
 
 #[derive(Clone)]
@@ -341,6 +350,20 @@ mod tests {
         }
         let e = parse_url("mysql://u:pw@h/db").err().map(|e| e.to_string());
         assert!(e.is_some_and(|e| !e.contains(":pw@")));
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[allow(dead_code, clippy::let_underscore_future)]
+    fn store_and_its_futures_are_send(store: &Store, c: &Checklist) {
+        fn sync_clone<T: Send + Sync + Clone + 'static>() {}
+        sync_clone::<Store>();
+        assert_send(&store.append("s", NewEvent::new("a", EventKind::Tick, None)));
+        assert_send(&store.open_session("s", c, None, "a"));
+        assert_send(&store.events_after("s", 0));
+        assert_send(&store.subscribe("s", 0));
+        assert_send(&store.load("s"));
+        assert_send(&store.sessions());
     }
 
     #[test]

@@ -399,3 +399,35 @@ pub(crate) fn truncate_micros(at: DateTime<Utc>) -> DateTime<Utc> {
     let micros = at.timestamp_micros();
     DateTime::from_timestamp_micros(micros).unwrap_or(at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_pooled_connection_is_wal_and_full() {
+        let dir = std::env::temp_dir().join(format!("flightdeck-pragma-{}", std::process::id()));
+        let store = SqliteStore::open(dir.join("j.db"), true).await;
+        let Ok(store) = store else {
+            panic!("open failed: {:?}", store.err());
+        };
+        for _ in 0..3 {
+            let mut conn = store.pool.acquire().await.unwrap_or_else(|e| panic!("{e}"));
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap_or_default();
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap_or_default();
+            let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap_or_default();
+            assert_eq!((sync, mode.as_str(), busy), (2, "wal", 10_000), "FULL = 2");
+        }
+        store.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -142,3 +142,33 @@ pub fn assert_complete(events: &[Event], writers: &[String], count: usize) {
         );
     }
 }
+
+/// `n` stores opened at the same moment on a journal nobody has created yet, each opening the
+/// same session: exactly one creates it, and `session_started` is journaled once.
+pub async fn first_open_race(url: &str, n: usize) {
+    let checklist = super::store_fixture::checklist();
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let url = url.to_owned();
+        let checklist = checklist.clone();
+        tasks.push(tokio::spawn(async move {
+            let store = Store::open(&url).await.expect("concurrent first open");
+            let open = store
+                .open_session("race", &checklist, None, &format!("opener-{i}"))
+                .await
+                .expect("concurrent open_session");
+            store.close().await;
+            open.created
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        created += usize::from(t.await.expect("task"));
+    }
+    assert_eq!(created, 1, "exactly one opener creates the session");
+    let store = Store::open(url).await.expect("open");
+    let events = store.events_after("race", 0).await.expect("events");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, EventKind::SessionStarted);
+    store.close().await;
+}
