@@ -11,7 +11,10 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 1, 42, 13).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 1, 42, 13)
+        .single()
+        .unwrap_or_default();
     let meta = SessionMeta {
         session: "s".into(),
         actor: "alice@bastion".into(),
@@ -19,8 +22,14 @@ fn main() {
         read_only: false,
     };
     let mut app = App::new(cl, meta, now);
-    let w: u16 = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(120);
-    let h: u16 = std::env::args().nth(3).and_then(|s| s.parse().ok()).unwrap_or(30);
+    let w: u16 = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(120);
+    let h: u16 = std::env::args()
+        .nth(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
     update(&mut app, Msg::Resize(w, h));
     let Ok(mut t) = Terminal::new(TestBackend::new(w, h));
     let _ = t.draw(|f| flightdeck::view::draw(f, &app));

@@ -71,8 +71,10 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
         bell,
     } = launch;
     require_terminal()?;
-    let intervals: HashMap<String, std::time::Duration> =
-        probes.iter().map(|p| (p.name.clone(), p.interval)).collect();
+    let intervals: HashMap<String, std::time::Duration> = probes
+        .iter()
+        .map(|p| (p.name.clone(), p.interval))
+        .collect();
     let marker = if read_only {
         None
     } else {
@@ -108,18 +110,14 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     app.bell = bell;
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = marker;
-    app.set_probes(
-        probes
-            .iter()
-            .map(|p| (p.name.clone(), p.kind().as_str().to_owned(), p.interval.as_millis() as u64)),
-    );
-    app::update(
-        &mut app,
-        Msg::Journaled {
-            events,
-            acked: 0,
-        },
-    );
+    app.set_probes(probes.iter().map(|p| {
+        (
+            p.name.clone(),
+            p.kind().as_str().to_owned(),
+            p.interval.as_millis() as u64,
+        )
+    }));
+    app::update(&mut app, Msg::Journaled { events, acked: 0 });
 
     let cancel = CancellationToken::new();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);
@@ -145,13 +143,19 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     }
 
     let (probe_tx, mut probe_rx) = mpsc::channel(1024);
-    let scheduler = Arc::new(crate::probes::scheduler::spawn(probes, probe_tx, cancel.clone()));
+    let scheduler = Arc::new(crate::probes::scheduler::spawn(
+        probes,
+        probe_tx,
+        cancel.clone(),
+    ));
     {
         let msg_tx = msg_tx.clone();
         tokio::spawn(async move {
             while let Some(m) = probe_rx.recv().await {
                 if msg_tx
-                    .send(Msg::Probe(crate::probes::scheduler::ProbeMsg::into_sample(m)))
+                    .send(Msg::Probe(crate::probes::scheduler::ProbeMsg::into_sample(
+                        m,
+                    )))
                     .await
                     .is_err()
                 {

@@ -5,8 +5,8 @@
 
 pub mod app;
 pub mod checklist;
-pub mod cockpit;
 pub mod cli;
+pub mod cockpit;
 pub mod commands;
 pub mod condition;
 pub mod config;

@@ -2,9 +2,9 @@
 //! names (there, or in `uses`) exists in the config — each error at its file:line:column.
 
 use super::Loaded;
+use super::toml_format::access::closest;
 use crate::condition::{self, ConditionError};
 use crate::config::Config;
-use super::toml_format::access::closest;
 use crate::error::{SourceError, SourceErrors};
 
 /// Every condition of the checklist, parsed: `(where, source offset, parsed)`.

@@ -33,9 +33,13 @@ pub async fn prepare(
 }
 
 /// Loads and cross-checks the checklist and config (no store).
-pub fn load(checklist_path: &Path, config_args: &ConfigArgs) -> anyhow::Result<(Checklist, Config)> {
+pub fn load(
+    checklist_path: &Path,
+    config_args: &ConfigArgs,
+) -> anyhow::Result<(Checklist, Config)> {
     let loaded = crate::checklist::load_located(checklist_path)?;
-    let mut config = crate::config::load(config_args.config.as_deref(), config_args.env.as_deref())?;
+    let mut config =
+        crate::config::load(config_args.config.as_deref(), config_args.env.as_deref())?;
     config.merge_checklist_probes(&loaded.checklist.probes, checklist_path)?;
     crate::checklist::references::check(&loaded, &config)?;
     Ok((loaded.checklist, config))

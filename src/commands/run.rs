@@ -6,7 +6,8 @@ use crate::store::Store;
 use std::process::ExitCode;
 
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let prepared = super::prepare::prepare(&args.checklist, &args.config, args.store.store.clone()).await?;
+    let prepared =
+        super::prepare::prepare(&args.checklist, &args.config, args.store.store.clone()).await?;
     let session = match args.session {
         Some(s) => s,
         None => default_session(&prepared.store, &args.checklist).await,
@@ -26,7 +27,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         bell: prepared.config.ui.bell,
     })
     .await?;
-    println!("session `{session}` is saved; resume with the same command, or read it with `flightdeck report --session {session}`");
+    println!(
+        "session `{session}` is saved; resume with the same command, or read it with `flightdeck report --session {session}`"
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -42,7 +45,10 @@ async fn default_session(store: &Store, checklist: &std::path::Path) -> String {
         let recent = sessions
             .iter()
             .filter(|s| s.name.starts_with(&format!("{stem}-")))
-            .filter(|s| s.last_at.is_some_and(|t| now - t < chrono::Duration::hours(12)))
+            .filter(|s| {
+                s.last_at
+                    .is_some_and(|t| now - t < chrono::Duration::hours(12))
+            })
             .max_by_key(|s| s.last_at);
         if let Some(s) = recent {
             return s.name.clone();

@@ -77,7 +77,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
     if let Some(v) = &app.checklist.version {
         title.push_str(&format!(" {v}"));
     }
-    let title = fit(&title, width.saturating_sub(fixed + session.chars().count()).max(8));
+    let title = fit(
+        &title,
+        width.saturating_sub(fixed + session.chars().count()).max(8),
+    );
     let left = vec![
         Span::styled(" flightdeck ", theme.bold()),
         Span::raw(" "),

@@ -30,7 +30,9 @@ impl Tmux {
         let out = match out {
             Ok(o) => o,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                panic!("tmux not found: install the Debian package `tmux` (apt-get install -y tmux)")
+                panic!(
+                    "tmux not found: install the Debian package `tmux` (apt-get install -y tmux)"
+                )
             }
             Err(e) => panic!("cannot run tmux: {e}"),
         };
@@ -40,7 +42,10 @@ impl Tmux {
             String::from_utf8_lossy(&out.stderr)
         );
         // keep the pane around after the program exits so its last screen can be read
-        let _ = t.cmd().args(["set-option", "-t", &t.session, "remain-on-exit", "on"]).output();
+        let _ = t
+            .cmd()
+            .args(["set-option", "-w", "-t", &t.session, "remain-on-exit", "on"])
+            .output();
         t
     }
 
@@ -107,6 +112,28 @@ impl Tmux {
             .trim()
             .parse()
             .expect("pane pid")
+    }
+
+    /// The pid of the process named `name` running in the pane: the pane's own process, or one of
+    /// its children (when a shell runs it).
+    pub fn program_pid(&self, name: &str) -> Option<u32> {
+        let pane = self.pane_pid();
+        let comm = |pid: u32| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .map(|c| c.trim().to_owned())
+                .unwrap_or_default()
+        };
+        if comm(pane) == name {
+            return Some(pane);
+        }
+        let out = Command::new("pgrep")
+            .args(["-P", &pane.to_string(), "-x", name])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
     }
 
     /// Whether the pane's program has exited.

@@ -1,0 +1,155 @@
+//! The journal through the real binary in a real terminal: tick in `flightdeck run` inside tmux,
+//! `kill -9` it, start it again — the tick is on the screen and in `report --format json`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/tmux.rs"]
+mod tmux;
+
+use std::process::Command;
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_flightdeck");
+
+fn seed() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = dir.join("../shared/seeds/001_14ae320941f2eb32.txt");
+    let copy = dir.join("tests/fixtures/seeds/001_14ae320941f2eb32.txt");
+    if shared.exists() { shared } else { copy }
+        .display()
+        .to_string()
+}
+
+fn report(store: &str, session: &str) -> serde_json::Value {
+    let out = Command::new(BIN)
+        .args([
+            "report",
+            "--store",
+            store,
+            "--session",
+            session,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "report failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn item_state(report: &serde_json::Value, id: &str) -> String {
+    report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .map(|i| i["state"].as_str().unwrap_or("").to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn tick_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/journal.db", dir.path().display());
+    let cmd = format!(
+        "env USER=alice {BIN} run {} --session window-1 --store {store} --as alice@bastion",
+        seed()
+    );
+    let t = tmux::Tmux::start(dir.path(), &cmd, 120, 40);
+    t.wait_for("Staging Deployment Successful", Duration::from_secs(20));
+    // tick the first item, fill a field on the second
+    t.send(&["Space"]);
+    let screen = t.wait_for("alice 0", Duration::from_secs(10));
+    assert!(
+        screen.contains("✔ Staging Deployment Successful"),
+        "{screen}"
+    );
+    t.send(&["j", "n"]);
+    t.type_text("metrics look clean");
+    t.send(&["Enter"]);
+    t.wait_for("metrics look clean", Duration::from_secs(10));
+
+    // kill -9: no chance to clean up
+    let pid = t
+        .program_pid("flightdeck")
+        .expect("flightdeck runs in the pane");
+    let status = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !t.pane_dead() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "flightdeck did not die"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let r = report(&store, "window-1");
+    assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
+
+    // start again: the same session, the tick and the note are there
+    t.respawn(&cmd);
+    let screen = t.wait_for("✔ Staging Deployment Successful", Duration::from_secs(20));
+    assert!(screen.contains("1/4"), "progress restored: {screen}");
+    t.send(&["j"]);
+    t.wait_for("metrics look clean", Duration::from_secs(10));
+
+    // quit cleanly: the terminal is restored and the pane shows the goodbye line
+    t.send(&["q", "y"]);
+    t.wait_for("is saved", Duration::from_secs(10));
+    let r = report(&store, "window-1");
+    assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
+    let notes = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "monitoring-data-reviewed")
+        .unwrap()["notes"]
+        .clone();
+    assert!(notes.to_string().contains("metrics look clean"), "{notes}");
+    let kinds: Vec<String> = r["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "joined").count(),
+        2,
+        "two runs joined: {kinds:?}"
+    );
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP", "INT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = format!("sqlite://{}/journal.db", dir.path().display());
+        let cmd = format!(
+            "{BIN} run {} --session s --store {store}; echo EXITED-$?; sleep 30",
+            seed()
+        );
+        let t = tmux::Tmux::start(dir.path(), &cmd, 100, 30);
+        t.wait_for("Staging Deployment Successful", Duration::from_secs(20));
+        let pid = t
+            .program_pid("flightdeck")
+            .expect("flightdeck runs in the pane");
+        let out = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(out.success());
+        let screen = t.wait_for("EXITED-", Duration::from_secs(10));
+        // the alternate screen is gone: the cockpit's frame is no longer drawn
+        assert!(
+            !screen.contains("┌ Checklist"),
+            "{signal}: terminal not restored:\n{screen}"
+        );
+    }
+}
