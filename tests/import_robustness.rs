@@ -34,7 +34,8 @@ fn md(text: &str) -> Result<Checklist, SourceErrors> {
 
 fn round_trips(c: &Checklist) {
     let toml = checklist::to_toml(c);
-    let back = toml_format::parse(&toml, Path::new("fuzz.toml")).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    let back =
+        toml_format::parse(&toml, Path::new("fuzz.toml")).unwrap_or_else(|e| panic!("{e}\n{toml}"));
     assert_eq!(&back, c);
 }
 
@@ -130,10 +131,29 @@ fn toml_line() -> impl Strategy<Value = String> {
     ]
     .prop_map(str::to_string);
     let key = prop_oneof![
-        Just("id"), Just("name"), Just("text"), Just("budget"), Just("gate"), Just("notes"),
-        Just("command"), Just("commands"), Just("group"), Just("required"), Just("checked"),
-        Just("auto"), Just("cosign"), Just("label"), Just("kind"), Just("options"), Just("unit"),
-        Just("target"), Just("when"), Just("severity"), Just("message"), Just("txt"), Just("url"),
+        Just("id"),
+        Just("name"),
+        Just("text"),
+        Just("budget"),
+        Just("gate"),
+        Just("notes"),
+        Just("command"),
+        Just("commands"),
+        Just("group"),
+        Just("required"),
+        Just("checked"),
+        Just("auto"),
+        Just("cosign"),
+        Just("label"),
+        Just("kind"),
+        Just("options"),
+        Just("unit"),
+        Just("target"),
+        Just("when"),
+        Just("severity"),
+        Just("message"),
+        Just("txt"),
+        Just("url"),
     ];
     let value = prop_oneof![
         "[a-z0-9 -]{0,8}".prop_map(|s| format!("\"{s}\"")),
@@ -155,7 +175,11 @@ fn toml_line() -> impl Strategy<Value = String> {
 fn seed_text() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared/seeds/001_14ae320941f2eb32.txt");
-    let path: PathBuf = if shared.exists() { shared } else { root.join("tests/fixtures/seeds/001_14ae320941f2eb32.txt") };
+    let path: PathBuf = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/fixtures/seeds/001_14ae320941f2eb32.txt")
+    };
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -176,7 +200,10 @@ fn pathological_ten_megabyte_inputs_end_quickly() {
     let cases: Vec<(&str, String)> = vec![
         ("one long box line", format!("- [ ] {}", "a".repeat(MB10))),
         ("one long line of backticks", "`".repeat(MB10)),
-        ("blanks and targets", format!("- [ ] x: {}", "___ (target ".repeat(MB10 / 12))),
+        (
+            "blanks and targets",
+            format!("- [ ] x: {}", "___ (target ".repeat(MB10 / 12)),
+        ),
         ("unclosed fences of falling length", {
             let mut s = String::new();
             let mut n = 3000;
@@ -188,12 +215,23 @@ fn pathological_ten_megabyte_inputs_end_quickly() {
             s
         }),
         ("unclosed comments", "<!--\n- [ ] x\n".repeat(MB10 / 12)),
-        ("deep nesting", (0..200).map(|d| format!("{}- [ ] x\n", "  ".repeat(d))).collect::<String>().repeat(MB10 / 40_000)),
+        (
+            "deep nesting",
+            (0..200)
+                .map(|d| format!("{}- [ ] x\n", "  ".repeat(d)))
+                .collect::<String>()
+                .repeat(MB10 / 40_000),
+        ),
         ("table rows", "| a | b |\n".repeat(MB10 / 10)),
-        ("headings", "# a\n## b\n### c (5 min)\n- [ ] x\n".repeat(MB10 / 32)),
+        (
+            "headings",
+            "# a\n## b\n### c (5 min)\n- [ ] x\n".repeat(MB10 / 32),
+        ),
     ];
     for (what, text) in cases {
-        let outcome = within_bound(what, move || md(&text).map(|c| c.item_count()).map_err(|e| e.0.len()));
+        let outcome = within_bound(what, move || {
+            md(&text).map(|c| c.item_count()).map_err(|e| e.0.len())
+        });
         // A result or an error are both fine; an answer is what counts.
         let _ = outcome;
     }
@@ -201,11 +239,19 @@ fn pathological_ten_megabyte_inputs_end_quickly() {
 
 #[test]
 fn ten_megabytes_of_garbage_toml_is_a_clear_error() {
-    let text: String = (0..10 * 1024 * 1024).map(|i| if i % 97 == 0 { '\n' } else { '[' }).collect();
-    let result = within_bound("10 MB TOML", move || toml_format::parse(&text, Path::new("big.toml")));
+    let text: String = (0..10 * 1024 * 1024)
+        .map(|i| if i % 97 == 0 { '\n' } else { '[' })
+        .collect();
+    let result = within_bound("10 MB TOML", move || {
+        toml_format::parse(&text, Path::new("big.toml"))
+    });
     let errors = result.unwrap_err();
     let shown = errors.to_string();
-    assert!(shown.starts_with("big.toml:2:") && shown.contains("error: bad TOML"), "{}", errors.0[0]);
+    assert!(
+        shown.starts_with("big.toml:2:") && shown.contains("error: bad TOML"),
+        "{}",
+        errors.0[0]
+    );
     assert!(errors.0.len() <= 51, "a flood of errors is summarised");
 }
 
@@ -215,17 +261,32 @@ fn invalid_utf8_and_oversized_files_are_clear_errors() {
     let bad = dir.path().join("latin1.md");
     std::fs::write(&bad, b"# Deploy\n- [ ] caf\xE9 open\n").unwrap();
     let err = checklist::load(&bad).unwrap_err().to_string();
-    assert!(err.starts_with(&format!("{}:2:10: error: invalid UTF-8 (byte 0xE9)", bad.display())), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{}:2:10: error: invalid UTF-8 (byte 0xE9)",
+            bad.display()
+        )),
+        "{err}"
+    );
 
     let big = dir.path().join("big.md");
     let file = std::fs::File::create(&big).unwrap();
     file.set_len(17 * 1024 * 1024).unwrap();
     let err = checklist::load(&big).unwrap_err().to_string();
-    assert!(err.contains("is 17.0 MiB; a checklist may be at most 16 MiB"), "{err}");
+    assert!(
+        err.contains("is 17.0 MiB; a checklist may be at most 16 MiB"),
+        "{err}"
+    );
 
     let ten = dir.path().join("ten.md");
-    std::fs::write(&ten, seed_text().repeat(10 * 1024 * 1024 / seed_text().len() + 1)).unwrap();
-    let loaded = within_bound("load 10 MB", move || checklist::load(&ten).map(|c| c.item_count()));
+    std::fs::write(
+        &ten,
+        seed_text().repeat(10 * 1024 * 1024 / seed_text().len() + 1),
+    )
+    .unwrap();
+    let loaded = within_bound("load 10 MB", move || {
+        checklist::load(&ten).map(|c| c.item_count())
+    });
     assert!(loaded.unwrap() > 50_000);
 }
 

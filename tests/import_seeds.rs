@@ -53,11 +53,27 @@ fn every_checkbox_line_becomes_one_item_in_order_at_its_depth() {
         let expected = checkbox_lines(&text);
         let checklist = import(&path);
         let items = checklist.walk();
-        assert_eq!(items.len(), expected.len(), "{}: item count", path.display());
+        assert_eq!(
+            items.len(),
+            expected.len(),
+            "{}: item count",
+            path.display()
+        );
         for (n, (got, want)) in items.iter().zip(&expected).enumerate() {
             assert_eq!(got.item.text, want.text, "{} item {n}", path.display());
-            assert_eq!(got.depth, want.depth, "{} item {n}: {}", path.display(), want.text);
-            assert_eq!(got.item.checked, want.checked, "{} item {n}", path.display());
+            assert_eq!(
+                got.depth,
+                want.depth,
+                "{} item {n}: {}",
+                path.display(),
+                want.text
+            );
+            assert_eq!(
+                got.item.checked,
+                want.checked,
+                "{} item {n}",
+                path.display()
+            );
         }
     }
 }
@@ -80,9 +96,17 @@ fn ids_are_unique_slugs() {
         let mut seen = std::collections::HashSet::new();
         for r in checklist.walk() {
             let id = &r.item.id;
-            assert!(seen.insert(id.clone()), "{}: duplicate id {id}", path.display());
+            assert!(
+                seen.insert(id.clone()),
+                "{}: duplicate id {id}",
+                path.display()
+            );
             assert!(id.len() <= 44, "{id}");
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{id}");
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}"
+            );
         }
     }
 }
@@ -91,8 +115,16 @@ fn ids_are_unique_slugs() {
 fn pfa_seed_keeps_budgets_gates_fields_and_commands() {
     let c = seed("001");
     assert_eq!(c.title, "Production Deployment Checklist");
-    assert_eq!(c.version.as_deref(), Some("v4.0.0-phase4-bidirectional-sync"));
-    let phase = |name: &str| c.phases.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no phase {name}"));
+    assert_eq!(
+        c.version.as_deref(),
+        Some("v4.0.0-phase4-bidirectional-sync")
+    );
+    let phase = |name: &str| {
+        c.phases
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no phase {name}"))
+    };
     let step2 = phase("T-0: Deployment Start — Step 2: Database Migration");
     assert_eq!(step2.budget, Some(Duration::from_secs(300)));
     let budgets: Vec<u64> = c
@@ -102,19 +134,37 @@ fn pfa_seed_keeps_budgets_gates_fields_and_commands() {
         .map(|p| p.budget.unwrap().as_secs() / 60)
         .collect();
     assert_eq!(budgets, [2, 5, 10, 5, 15, 10, 2]);
-    assert!(phase("T-1 Hour: Final Checks").gate, "the go/no-go phase is a gate");
-    assert!(phase("T-0: Deployment Start").notes.iter().any(|n| n.contains("Start Time")));
+    assert!(
+        phase("T-1 Hour: Final Checks").gate,
+        "the go/no-go phase is a gate"
+    );
+    assert!(
+        phase("T-0: Deployment Start")
+            .notes
+            .iter()
+            .any(|n| n.contains("Start Time"))
+    );
 
     let syncs = c.item("verify-no-active-syncs").unwrap().item;
     assert!(syncs.commands[0].contains("pfa_write_queue"));
     let active = &syncs.fields[0];
-    assert_eq!((active.label.as_str(), active.kind), ("Active syncs", FieldKind::Number));
+    assert_eq!(
+        (active.label.as_str(), active.kind),
+        ("Active syncs", FieldKind::Number)
+    );
     assert_eq!(active.target.as_deref(), Some("0"));
 
     let backup = c.item("database-backup-created").unwrap().item;
     assert_eq!(backup.commands.len(), 1, "a two-line block is one command");
-    let size = backup.fields.iter().find(|f| f.label == "Backup size").unwrap();
-    assert_eq!((size.kind, size.unit.as_deref()), (FieldKind::Number, Some("GB")));
+    let size = backup
+        .fields
+        .iter()
+        .find(|f| f.label == "Backup size")
+        .unwrap();
+    assert_eq!(
+        (size.kind, size.unit.as_deref()),
+        (FieldKind::Number, Some("GB"))
+    );
 
     let perf = c.item("performance-metrics").unwrap().item;
     let p95 = &perf.fields[0];
@@ -130,7 +180,11 @@ fn pfa_seed_keeps_budgets_gates_fields_and_commands() {
 #[test]
 fn pds_seed_keeps_ordered_rollback_steps_and_choices() {
     let c = seed("000");
-    let rollback = c.phases.iter().find(|p| p.name == "Rollback Procedure (If Needed)").unwrap();
+    let rollback = c
+        .phases
+        .iter()
+        .find(|p| p.name == "Rollback Procedure (If Needed)")
+        .unwrap();
     let steps: Vec<&str> = rollback
         .items
         .iter()
@@ -138,9 +192,17 @@ fn pds_seed_keeps_ordered_rollback_steps_and_choices() {
         .map(|i| i.text.as_str())
         .collect();
     assert_eq!(steps.len(), 9);
-    let restore = rollback.items.iter().find(|i| i.text.starts_with("Restore database")).unwrap();
+    let restore = rollback
+        .items
+        .iter()
+        .find(|i| i.text.starts_with("Restore database"))
+        .unwrap();
     assert!(restore.commands[0].starts_with("dropdb pnptv_db\ncreatedb pnptv_db"));
-    let severity = rollback.items.iter().find(|i| i.text.starts_with("Severity Level")).unwrap();
+    let severity = rollback
+        .items
+        .iter()
+        .find(|i| i.text.starts_with("Severity Level"))
+        .unwrap();
     assert_eq!(severity.fields[0].options, ["CRITICAL", "HIGH", "MEDIUM"]);
     assert!(
         c.walk().iter().any(|r| r.item.text.contains("app â†” PDS")),
@@ -153,14 +215,21 @@ fn pds_seed_keeps_ordered_rollback_steps_and_choices() {
 #[test]
 fn messenger_seed_keeps_emoji_headings_and_ticked_boxes() {
     let c = seed("003");
-    assert!(c.phases.iter().any(|p| p.name.ends_with("Phase 9: Multi-Device Deployment")));
+    assert!(
+        c.phases
+            .iter()
+            .any(|p| p.name.ends_with("Phase 9: Multi-Device Deployment"))
+    );
     let done = c.walk().iter().filter(|r| r.item.checked).count();
     assert_eq!(done, 7);
     let nginx = c.item("configure-sticky-sessions-in-nginx").unwrap().item;
     assert!(nginx.commands[0].starts_with("upstream backend {\n  ip_hash;"));
     let metrics = c.item("record-multi-node-metrics").unwrap().item;
     let p95 = &metrics.children[0].fields[0];
-    assert_eq!((p95.label.as_str(), p95.unit.as_deref()), ("p95 latency", Some("ms")));
+    assert_eq!(
+        (p95.label.as_str(), p95.unit.as_deref()),
+        ("p95 latency", Some("ms"))
+    );
     assert_eq!(p95.target.as_deref(), Some("< 250ms"));
 }
 
@@ -170,16 +239,34 @@ fn import_then_validate_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     for path in seeds() {
         let out = Command::new(bin).arg("import").arg(&path).output().unwrap();
-        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let toml_path = dir.path().join("seed.toml");
         std::fs::write(&toml_path, &out.stdout).unwrap();
-        let out = Command::new(bin).arg("validate").arg(&toml_path).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(bin)
+            .arg("validate")
+            .arg(&toml_path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let c = import(&path);
         let line = String::from_utf8(out.stdout).unwrap();
         assert_eq!(
             line,
-            format!("ok: {} phases, {} items, {} fields\n", c.phases.len(), c.item_count(), c.field_count())
+            format!(
+                "ok: {} phases, {} items, {} fields\n",
+                c.phases.len(),
+                c.item_count(),
+                c.field_count()
+            )
         );
         // The same file under a .md name validates directly, imported on the fly.
         let md = dir.path().join("seed.md");

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checklists/markdown").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/checklists/markdown")
+        .join(name)
 }
 
 fn text(name: &str) -> String {
@@ -26,7 +28,12 @@ fn import_checked(name: &str, source: &str) -> Checklist {
     assert_eq!(items.len(), expected.len(), "{name}: item count");
     for (got, want) in items.iter().zip(&expected) {
         // The scan sees one line; a box's text may continue on the next.
-        assert!(got.item.text.starts_with(&want.text), "{name}: {:?} vs {:?}", got.item.text, want.text);
+        assert!(
+            got.item.text.starts_with(&want.text),
+            "{name}: {:?} vs {:?}",
+            got.item.text,
+            want.text
+        );
         assert_eq!(got.depth, want.depth, "{name}: {}", want.text);
     }
     c
@@ -47,20 +54,45 @@ fn import(name: &str) -> Checklist {
 fn h4_headings_become_groups_and_budgeted_steps_become_phases() {
     let c = import("h4-groups.md");
     assert_eq!(c.title, "Database failover runbook");
-    assert_eq!(c.notes, ["Run this during the failover window. Ping #dba-oncall before starting."]);
+    assert_eq!(
+        c.notes,
+        ["Run this during the failover window. Ping #dba-oncall before starting."]
+    );
     let names: Vec<&str> = c.phases.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["Preparation", "Failover — Promote", "Failover — Verify"]);
+    assert_eq!(
+        names,
+        ["Preparation", "Failover — Promote", "Failover — Verify"]
+    );
     let prep = &c.phases[0];
-    let groups: Vec<&str> = prep.items.iter().map(|i| i.group.as_deref().unwrap()).collect();
+    let groups: Vec<&str> = prep
+        .items
+        .iter()
+        .map(|i| i.group.as_deref().unwrap())
+        .collect();
     assert_eq!(
         groups,
-        ["Primary / Replication", "Primary / Replication", "Primary / Backups", "Replica / Health", "Replica / Health"]
+        [
+            "Primary / Replication",
+            "Primary / Replication",
+            "Primary / Backups",
+            "Replica / Health",
+            "Replica / Health"
+        ]
     );
     let lag = &prep.items[0].fields[0];
-    assert_eq!((lag.kind, lag.unit.as_deref(), lag.target.as_deref()), (FieldKind::Number, Some("s"), Some("< 5s")));
+    assert_eq!(
+        (lag.kind, lag.unit.as_deref(), lag.target.as_deref()),
+        (FieldKind::Number, Some("s"), Some("< 5s"))
+    );
     assert_eq!(c.phases[1].budget, Some(Duration::from_secs(180)));
-    assert_eq!(c.phases[1].items[0].commands, ["pg_ctl promote -D /var/lib/postgresql/15/main"]);
-    assert!(c.phases[2].gate, "a GO / NO-GO decision makes the phase a gate");
+    assert_eq!(
+        c.phases[1].items[0].commands,
+        ["pg_ctl promote -D /var/lib/postgresql/15/main"]
+    );
+    assert!(
+        c.phases[2].gate,
+        "a GO / NO-GO decision makes the phase a gate"
+    );
     assert!(!c.phases[1].gate);
 }
 
@@ -71,13 +103,25 @@ fn bold_item_titles_lose_their_stars_and_keep_their_code() {
     assert_eq!(texts[0], "Announce the window in #ops");
     assert_eq!(texts[1], "Snapshot Redis: `redis-cli --rdb /tmp/dump.rdb`");
     let reviewed = c.item("runbook-reviewed-required").unwrap().item;
-    assert!(reviewed.checked && reviewed.required, "[X] is ticked, (required) is required");
+    assert!(
+        reviewed.checked && reviewed.required,
+        "[X] is ticked, (required) is required"
+    );
     let switch = c.item("switch-traffic-to-the-new-cluster").unwrap().item;
     assert_eq!(switch.fields[0].label, "Switched at");
-    assert_eq!(switch.notes, ["**Note:** keep the old cluster warm for 24 hours."]);
-    assert_eq!(texts[4], "Purge the old keys once traffic is confirmed on the new cluster");
+    assert_eq!(
+        switch.notes,
+        ["**Note:** keep the old cluster warm for 24 hours."]
+    );
+    assert_eq!(
+        texts[4],
+        "Purge the old keys once traffic is confirmed on the new cluster"
+    );
     let ratio = &c.item("check-hit-ratio-target-90").unwrap().item.fields[0];
-    assert_eq!((ratio.unit.as_deref(), ratio.target.as_deref()), (Some("%"), Some("> 90%")));
+    assert_eq!(
+        (ratio.unit.as_deref(), ratio.target.as_deref()),
+        (Some("%"), Some("> 90%"))
+    );
 }
 
 #[test]
@@ -95,16 +139,30 @@ fn emoji_and_mojibake_headings_are_kept_verbatim() {
 fn blank_line_separated_items_and_their_indented_notes() {
     let c = import("loose-lists.md");
     assert_eq!(c.phases[0].items.len(), 3);
-    assert_eq!(c.phases[0].items[1].notes, ["This one matters: the pager will fire."]);
+    assert_eq!(
+        c.phases[0].items[1].notes,
+        ["This one matters: the pager will fire."]
+    );
     let drill = &c.phases[1];
-    assert_eq!(drill.items.len(), 3, "ordered items separated by blank lines stay siblings");
-    assert_eq!(drill.items[1].children[0].fields[0].unit.as_deref(), Some("%"));
+    assert_eq!(
+        drill.items.len(),
+        3,
+        "ordered items separated by blank lines stay siblings"
+    );
+    assert_eq!(
+        drill.items[1].children[0].fields[0].unit.as_deref(),
+        Some("%")
+    );
 }
 
 #[test]
 fn paren_ordered_lists_nest() {
     let c = import("ordered-paren.md");
-    let shape: Vec<(usize, &str)> = c.walk().iter().map(|r| (r.depth, r.item.text.as_str())).collect();
+    let shape: Vec<(usize, &str)> = c
+        .walk()
+        .iter()
+        .map(|r| (r.depth, r.item.text.as_str()))
+        .collect();
     assert_eq!(
         shape,
         [
@@ -147,9 +205,15 @@ fn comments_quotes_tables_front_matter_and_rules() {
     );
     let phase = &c.phases[0];
     assert!(phase.notes[0].starts_with("| Check | Owner |"));
-    assert!(phase.notes.contains(&"***".to_string()), "a rule inside a phase is kept");
+    assert!(
+        phase.notes.contains(&"***".to_string()),
+        "a rule inside a phase is kept"
+    );
     assert!(phase.notes.iter().any(|n| n == "More prose after a rule."));
-    assert_eq!(phase.items[4].commands, ["echo \"tilde fence for the quoted box\""]);
+    assert_eq!(
+        phase.items[4].commands,
+        ["echo \"tilde fence for the quoted box\""]
+    );
 }
 
 #[test]
@@ -163,9 +227,13 @@ fn crlf_and_bom_read_like_lf() {
 
 #[test]
 fn a_file_without_boxes_is_an_error_with_a_hint() {
-    let err = markdown::import(&text("no-checkboxes.md"), Path::new("no-checkboxes.md")).unwrap_err();
+    let err =
+        markdown::import(&text("no-checkboxes.md"), Path::new("no-checkboxes.md")).unwrap_err();
     let shown = err.to_string();
-    assert!(shown.starts_with("no-checkboxes.md:1:1: error: no checkboxes found"), "{shown}");
+    assert!(
+        shown.starts_with("no-checkboxes.md:1:1: error: no checkboxes found"),
+        "{shown}"
+    );
     assert!(shown.contains("hint: mark each step"), "{shown}");
     let empty = markdown::import("", Path::new("empty.md")).unwrap_err();
     assert!(empty.to_string().contains("no checkboxes"));
@@ -175,7 +243,10 @@ fn a_file_without_boxes_is_an_error_with_a_hint() {
 fn an_unclosed_fence_that_would_hide_boxes_is_an_error() {
     let err = markdown::import(&text("unclosed-fence.md"), Path::new("u.md")).unwrap_err();
     let shown = err.to_string();
-    assert!(shown.starts_with("u.md:6:1: error: this code block is never closed"), "{shown}");
+    assert!(
+        shown.starts_with("u.md:6:1: error: this code block is never closed"),
+        "{shown}"
+    );
     assert!(shown.contains("2 checkbox line(s)"), "{shown}");
     // Without boxes after it, an unclosed fence simply runs to the end, as in CommonMark.
     let ok = markdown::import("- [ ] One\n```\ncode to the end\n", Path::new("x.md")).unwrap();
@@ -212,7 +283,10 @@ fn small_cases() {
     let c = one("## A\n- [ ] x\n## A\n- [ ] x\n- [ ] x\n");
     let ids: Vec<&str> = c.walk().iter().map(|r| r.item.id.as_str()).collect();
     assert_eq!(ids, ["x", "x-2", "x-3"]);
-    assert_eq!((c.phases[1].name.as_str(), c.phases[1].id.as_str()), ("A (2)", "a-2"));
+    assert_eq!(
+        (c.phases[1].name.as_str(), c.phases[1].id.as_str()),
+        ("A (2)", "a-2")
+    );
     // Setext headings and a plain bullet labelling the boxes under it.
     let c = one("Deploy\n======\n\nPrep\n----\n- Database\n  - [ ] backup\n");
     assert_eq!(c.title, "Deploy");

@@ -112,7 +112,11 @@ mod tests {
         let text = "a = 1\nbé = 2\n\nlast";
         let index = LineIndex::new(text);
         for offset in 0..=text.len() + 2 {
-            assert_eq!(index.line_col(text, offset), crate::error::line_col(text, offset), "{offset}");
+            assert_eq!(
+                index.line_col(text, offset),
+                crate::error::line_col(text, offset),
+                "{offset}"
+            );
         }
     }
 }

@@ -221,7 +221,9 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
 pub(super) fn is_bold_label(rest: &str) -> bool {
     rest.strip_prefix("**")
         .and_then(|after| after.find("**"))
-        .is_some_and(|end| rest[..end + 2].trim_end().ends_with(':') || rest[end + 4..].starts_with(':'))
+        .is_some_and(|end| {
+            rest[..end + 2].trim_end().ends_with(':') || rest[end + 4..].starts_with(':')
+        })
 }
 
 fn block(kind: Kind, l: &Line<'_>) -> Block {
@@ -353,9 +355,15 @@ fn front_matter(lines: &[Line<'_>], blocks: &mut Vec<Block>) -> usize {
         .find(|(_, l)| matches!(l.raw.trim_end(), "---" | "..."));
     // Front matter never holds boxes; a document that starts with a rule might.
     let holds_boxes = |end: usize| {
-        lines[..end]
-            .iter()
-            .any(|l| matches!(list_item(l.rest), Some(Kind::ListItem { checkbox: Some(_), .. })))
+        lines[..end].iter().any(|l| {
+            matches!(
+                list_item(l.rest),
+                Some(Kind::ListItem {
+                    checkbox: Some(_),
+                    ..
+                })
+            )
+        })
     };
     match close {
         Some((end, _)) if looks_like_yaml && !holds_boxes(end) => {
