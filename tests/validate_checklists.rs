@@ -142,3 +142,20 @@ fn curated_checklists_carry_budgets_gates_and_ids_people_use() {
             .any(|p| p.gate && p.name == "📊 Sign-Off")
     );
 }
+
+#[test]
+fn the_format_reference_in_the_readme_is_valid() {
+    let readme = std::fs::read_to_string(root().join("checklists/README.md")).unwrap();
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let c = flightdeck::checklist::toml_format::parse(example, Path::new("checklists/README.md"))
+        .unwrap();
+    assert_eq!((c.phases.len(), c.item_count(), c.field_count()), (1, 2, 2));
+    assert_eq!(c.probes.len(), 1);
+    assert_eq!(c.triggers.len(), 1);
+}
