@@ -7,6 +7,7 @@ use crate::checklist::slug::IdSet;
 use crate::checklist::source_map::{LineIndex, SourceMap};
 use crate::checklist::{Checklist, Field, Item, MAX_DEPTH};
 use crate::error::SourceError;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// An open list item, by the column of its marker.
@@ -50,6 +51,8 @@ pub(super) struct Builder<'a> {
     /// The previous block was a top-level bullet note: the next one joins it.
     pub(super) bullet_note_open: bool,
     pub(super) item_ids: IdSet,
+    /// Field ids handed out so far, per item (phase, path).
+    pub(super) field_ids: HashMap<(Option<usize>, Vec<usize>), IdSet>,
     pub(super) lines: LineIndex,
     pub(super) source: SourceMap,
     pub(super) errors: Vec<SourceError>,
@@ -92,6 +95,7 @@ impl<'a> Builder<'a> {
             last_item: None,
             bullet_note_open: false,
             item_ids: IdSet::default(),
+            field_ids: HashMap::new(),
             lines: LineIndex::new(text),
             source: SourceMap::new(file, text),
             errors: Vec::new(),
@@ -152,13 +156,26 @@ impl<'a> Builder<'a> {
     }
 
     fn item_mut(&mut self, path: &[usize]) -> Option<&mut Item> {
-        let phase = self.checklist.phases.get_mut(self.current?)?;
-        let (first, rest) = path.split_first()?;
-        let mut item = phase.items.get_mut(*first)?;
-        for i in rest {
-            item = item.children.get_mut(*i)?;
+        item_at(&mut self.checklist, self.current, path)
+    }
+
+    /// Adds a field to the item at `path`, its id unique within the item.
+    fn add_field(&mut self, path: &[usize], spec: fields::FieldSpec) {
+        // One id set per item, kept, so an item with thousands of fields stays linear.
+        let ids = self
+            .field_ids
+            .entry((self.current, path.to_vec()))
+            .or_default();
+        if let Some(item) = item_at(&mut self.checklist, self.current, path) {
+            item.fields.push(Field {
+                id: ids.fresh(&spec.label, "value"),
+                label: spec.label,
+                kind: spec.kind,
+                options: spec.options,
+                unit: spec.unit,
+                target: spec.target,
+            });
         }
-        Some(item)
     }
 
     fn item(&mut self, block: &Block, checked: bool, text: &str) {
@@ -188,9 +205,7 @@ impl<'a> Builder<'a> {
             checked,
             ..Item::default()
         };
-        if let Some(spec) = fields::detect(&text) {
-            add_field(&mut item, spec);
-        }
+        let field = fields::detect(&text);
         item.text = text;
         self.source.items.insert(item.id.clone(), block.offset);
         let path = match self.owner_item() {
@@ -208,6 +223,9 @@ impl<'a> Builder<'a> {
                 vec![items.len() - 1]
             }
         };
+        if let Some(spec) = field {
+            self.add_field(&path, spec);
+        }
         self.stack.push(Open {
             indent: block.indent,
             kind: OpenKind::Item(path.clone()),
@@ -231,12 +249,14 @@ impl<'a> Builder<'a> {
     fn bullet(&mut self, block: &Block, text: &str, raw: &str, join_previous: bool) {
         self.close_to(block.indent);
         if let Some(path) = self.owner_item() {
-            if let Some(item) = self.item_mut(&path) {
-                match fields::detect(text) {
-                    Some(spec) => add_field(item, spec),
-                    None if !text.trim().is_empty() => item.notes.push(text.trim().to_string()),
-                    None => {}
+            match fields::detect(text) {
+                Some(spec) => self.add_field(&path, spec),
+                None if !text.trim().is_empty() => {
+                    if let Some(item) = self.item_mut(&path) {
+                        item.notes.push(text.trim().to_string());
+                    }
                 }
+                None => {}
             }
             self.stack.push(Open {
                 indent: block.indent,
@@ -268,19 +288,21 @@ impl<'a> Builder<'a> {
         match self.owner_item() {
             Some(path) => {
                 let lines: Vec<&str> = raw.lines().map(str::trim).collect();
-                let Some(item) = self.item_mut(&path) else {
-                    return;
-                };
                 // `**Label:** value` lines under an item are its record fields, one per line.
-                if lines.iter().all(|l| lines::is_bold_label(l)) {
+                let notes = if lines.iter().all(|l| lines::is_bold_label(l)) {
+                    let mut notes = Vec::new();
                     for line in lines {
                         match fields::detect(line) {
-                            Some(spec) => add_field(item, spec),
-                            None => item.notes.push(line.to_string()),
+                            Some(spec) => self.add_field(&path, spec),
+                            None => notes.push(line.to_string()),
                         }
                     }
+                    notes
                 } else {
-                    item.notes.push(lines.join("\n"));
+                    vec![lines.join("\n")]
+                };
+                if let Some(item) = self.item_mut(&path) {
+                    item.notes.extend(notes);
                 }
             }
             None => {
@@ -343,19 +365,19 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn add_field(item: &mut Item, spec: fields::FieldSpec) {
-    let mut ids = IdSet::default();
-    for field in &item.fields {
-        ids.reserve(&field.id);
+/// The item at `path` (indices from the phase's item list down) in phase `phase`.
+fn item_at<'c>(
+    checklist: &'c mut Checklist,
+    phase: Option<usize>,
+    path: &[usize],
+) -> Option<&'c mut Item> {
+    let phase = checklist.phases.get_mut(phase?)?;
+    let (first, rest) = path.split_first()?;
+    let mut item = phase.items.get_mut(*first)?;
+    for i in rest {
+        item = item.children.get_mut(*i)?;
     }
-    item.fields.push(Field {
-        id: ids.fresh(&spec.label, "value"),
-        label: spec.label,
-        kind: spec.kind,
-        options: spec.options,
-        unit: spec.unit,
-        target: spec.target,
-    });
+    Some(item)
 }
 
 /// `**Version:** `v4.0.0`` near the top names the checklist's version.
