@@ -224,8 +224,19 @@ fn pathological_inputs_end_quickly() {
                 .repeat(SIZE / 40_000),
         ),
         ("table rows", "| a | b |\n".repeat(SIZE / 10)),
-        ("one item, many fields", format!("- [ ] a\n{}", "  - Same label: `Yes / No`\n".repeat(SIZE / 28))),
-        ("deep plain bullets", (0..2000).map(|d| format!("{}- b\n{}- [ ] x\n", "  ".repeat(d), "  ".repeat(d + 1))).collect()),
+        (
+            "one item, many fields",
+            format!(
+                "- [ ] a\n{}",
+                "  - Same label: `Yes / No`\n".repeat(SIZE / 28)
+            ),
+        ),
+        (
+            "deep plain bullets",
+            (0..2000)
+                .map(|d| format!("{}- b\n{}- [ ] x\n", "  ".repeat(d), "  ".repeat(d + 1)))
+                .collect(),
+        ),
         ("many equal texts", "- [ ] Same text\n".repeat(SIZE / 16)),
         (
             "headings",

@@ -29,6 +29,8 @@ pub(super) struct PhaseMeta {
     pub id_source: String,
     /// Its sub-headings were promoted to phases of their own.
     pub promoted_parent: bool,
+    /// Its heading sits above the phase level (`## Checklist` over `### Before`, `### During`).
+    pub container: bool,
 }
 
 pub(super) struct Builder<'a> {

@@ -37,6 +37,9 @@ impl Builder<'_> {
         {
             let (name, budget) = split_budget(&clean);
             let index = self.start_phase(name.clone(), budget, name.clone());
+            if let (Some(meta), Some(phase_level)) = (self.meta.get_mut(index), self.phase_level) {
+                meta.container = level < phase_level;
+            }
             self.parent = Some(index);
             self.parent_name = name;
             self.promoted_level = None;
@@ -79,6 +82,7 @@ impl Builder<'_> {
         self.meta.push(PhaseMeta {
             id_source,
             promoted_parent: false,
+            container: false,
         });
         let index = self.checklist.phases.len() - 1;
         self.current = Some(index);
@@ -115,8 +119,9 @@ impl Builder<'_> {
             .phases
             .drain(..)
             .zip(self.meta)
+            // A heading that only held other headings leaves nothing to walk through.
             .filter(|(p, m)| {
-                !(m.promoted_parent
+                !((m.promoted_parent || m.container)
                     && p.items.is_empty()
                     && p.notes.is_empty()
                     && p.commands.is_empty())
@@ -138,38 +143,54 @@ impl Builder<'_> {
 }
 
 /// The heading level that makes phases: the shallowest one (below the title) with boxes under it.
+///
+/// One refinement: when a single heading at that level holds every box, and only through its
+/// sub-headings (`## Checklist` over `### Before`, `### During`), it is a container, and the level
+/// below makes the phases — one phase holding everything would help no one.
 pub(super) fn phase_level(blocks: &[Block], title_block: Option<usize>) -> Option<usize> {
-    let mut headings: Vec<(usize, usize)> = Vec::new();
-    let mut best: Option<usize> = None;
+    // Per heading block: (level, carries boxes in its section, has boxes directly under it).
+    let mut facts: std::collections::BTreeMap<usize, (usize, bool, bool)> = Default::default();
+    let mut open: Vec<(usize, usize)> = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
         match &block.kind {
-            Kind::Heading { level, .. } => {
-                while headings.last().is_some_and(|(l, _)| l >= level) {
-                    headings.pop();
+            Kind::Heading { level, .. } if Some(index) != title_block => {
+                while open.last().is_some_and(|(l, _)| l >= level) {
+                    open.pop();
                 }
-                headings.push((*level, index));
+                open.push((*level, index));
+                facts.insert(index, (*level, false, false));
             }
             Kind::ListItem {
                 checkbox: Some(_), ..
             } => {
-                if let Some((level, _)) = headings.iter().find(|(_, i)| Some(*i) != title_block) {
-                    best = Some(best.map_or(*level, |b| b.min(*level)));
+                for (_, heading) in &open {
+                    if let Some(f) = facts.get_mut(heading) {
+                        f.1 = true;
+                    }
+                }
+                if let Some(f) = open.last().and_then(|(_, h)| facts.get_mut(h)) {
+                    f.2 = true;
                 }
             }
             _ => {}
         }
     }
-    best.or_else(|| {
-        blocks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| Some(*i) != title_block)
-            .filter_map(|(_, b)| match b.kind {
-                Kind::Heading { level, .. } => Some(level),
-                _ => None,
-            })
-            .min()
-    })
+    let carrying = |level: usize| facts.values().filter(move |f| f.0 == level && f.1);
+    let mut levels: Vec<usize> = facts.values().filter(|f| f.1).map(|f| f.0).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let Some(mut level) = levels.first().copied() else {
+        return facts.values().map(|f| f.0).min();
+    };
+    for &deeper in levels.iter().skip(1) {
+        let here: Vec<_> = carrying(level).collect();
+        let container = here.len() == 1 && !here[0].2;
+        if !(container && carrying(deeper).count() >= 2) {
+            break;
+        }
+        level = deeper;
+    }
+    Some(level)
 }
 
 fn split_budget(heading: &str) -> (String, Option<Duration>) {
