@@ -296,3 +296,16 @@ fn small_cases() {
     let c = one("- [ ] a\n\t- [ ] b\n");
     assert_eq!(c.walk()[1].depth, 1);
 }
+
+#[test]
+fn a_single_container_heading_hands_the_phases_to_its_sub_headings() {
+    let c = import("container-heading.md");
+    let names: Vec<&str> = c.phases.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Overview", "Before", "During"],
+        "the empty `## Checklist` is dropped"
+    );
+    assert_eq!(c.phases[2].budget, Some(Duration::from_secs(600)));
+    assert_eq!(c.phases[2].items[1].group.as_deref(), Some("Checks"));
+}

@@ -2,6 +2,11 @@
 //! lines, paragraphs, fenced code, tables, rules). Linear in the input, and never loses a line
 //! that could hold a checkbox.
 
+use super::lines::{
+    Fence, atx_heading, closing_run, dedent, fence_open, is_bold_label, is_rule, leading_columns,
+    list_item, setext_level, strip_quotes,
+};
+
 /// One block of the document, with where it starts.
 #[derive(Debug, Clone)]
 pub(super) struct Block {
@@ -217,15 +222,6 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
     (blocks, errors)
 }
 
-/// `**Deployed on:** …`: a label in bold, as teams write the values they record.
-pub(super) fn is_bold_label(rest: &str) -> bool {
-    rest.strip_prefix("**")
-        .and_then(|after| after.find("**"))
-        .is_some_and(|end| {
-            rest[..end + 2].trim_end().ends_with(':') || rest[end + 4..].starts_with(':')
-        })
-}
-
 fn block(kind: Kind, l: &Line<'_>) -> Block {
     let offset = l.offset + (l.raw.len() - l.rest.len());
     Block {
@@ -258,21 +254,6 @@ fn analyze(raw: &str, offset: usize) -> Line<'_> {
         offset,
         rest,
         indent,
-    }
-}
-
-/// Block quotes: look through `>` markers so quoted checklists import too.
-fn strip_quotes(raw: &str) -> &str {
-    let mut content = raw;
-    loop {
-        let trimmed = content.trim_start_matches([' ', '\t']);
-        let lead = content.len() - trimmed.len();
-        match trimmed.strip_prefix('>') {
-            Some(after) if lead <= 3 => {
-                content = after.strip_prefix(' ').unwrap_or(after);
-            }
-            _ => return content,
-        }
     }
 }
 
@@ -315,30 +296,6 @@ impl Index {
             comment_close_from,
         }
     }
-}
-
-/// Length of a closing fence of `marker` on this line (0 when it is not one).
-fn closing_run(content: &str, marker: char) -> usize {
-    let (_, after_ws) = leading_columns(content);
-    let run = after_ws.chars().take_while(|c| *c == marker).count();
-    if run >= 3 && after_ws[run..].trim().is_empty() {
-        run
-    } else {
-        0
-    }
-}
-
-/// Columns of leading whitespace (tabs to the next multiple of 4) and the rest of the line.
-pub(super) fn leading_columns(s: &str) -> (usize, &str) {
-    let mut columns = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            ' ' => columns += 1,
-            '\t' => columns = (columns / 4 + 1) * 4,
-            _ => return (columns, &s[i..]),
-        }
-    }
-    (columns, "")
 }
 
 /// YAML front matter (`---` … `---` at the very top) is kept whole as one block.
@@ -396,24 +353,6 @@ fn skip_comment(lines: &[Line<'_>], index: &Index, start: usize) -> usize {
     j + 1
 }
 
-struct Fence {
-    marker: char,
-    len: usize,
-}
-
-fn fence_open(rest: &str) -> Option<Fence> {
-    let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = rest.chars().take_while(|c| *c == marker).count();
-    if len < 3 {
-        return None;
-    }
-    let info = &rest[len..];
-    if marker == '`' && info.contains('`') {
-        return None; // inline code such as ```a``` on one line
-    }
-    Some(Fence { marker, len })
-}
-
 /// Reads a fenced block from its opening line; content is de-indented by the fence's indent.
 /// An unclosed fence runs to the end (CommonMark) unless that would swallow checkboxes.
 fn read_fence<'a>(
@@ -468,107 +407,6 @@ fn read_fence<'a>(
         indent: open.indent,
     };
     Ok((block, j))
-}
-
-/// Removes up to `columns` of leading whitespace.
-fn dedent(line: &str, columns: usize) -> String {
-    let mut seen = 0;
-    for (i, c) in line.char_indices() {
-        if seen >= columns || !(c == ' ' || c == '\t') {
-            return line[i..].to_string();
-        }
-        seen = if c == '\t' {
-            (seen / 4 + 1) * 4
-        } else {
-            seen + 1
-        };
-    }
-    String::new()
-}
-
-fn atx_heading(rest: &str) -> Option<(usize, String)> {
-    let level = rest.chars().take_while(|c| *c == '#').count();
-    if !(1..=6).contains(&level) {
-        return None;
-    }
-    let after = &rest[level..];
-    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let mut text = after.trim();
-    // A closing run of `#` preceded by a space is decoration.
-    let without = text.trim_end_matches('#');
-    if without.is_empty() || without.ends_with([' ', '\t']) {
-        text = without.trim_end();
-    }
-    Some((level, text.to_string()))
-}
-
-fn setext_level(rest: &str) -> Option<usize> {
-    let t = rest.trim_end();
-    if !t.is_empty() && t.chars().all(|c| c == '=') {
-        Some(1)
-    } else if t.len() >= 2 && t.chars().all(|c| c == '-') {
-        Some(2)
-    } else {
-        None
-    }
-}
-
-fn is_rule(rest: &str) -> bool {
-    let mut marker = None;
-    let mut count = 0;
-    for c in rest.trim_end().chars() {
-        match c {
-            ' ' | '\t' => {}
-            '-' | '*' | '_' if marker.is_none() || marker == Some(c) => {
-                marker = Some(c);
-                count += 1;
-            }
-            _ => return false,
-        }
-    }
-    count >= 3
-}
-
-/// Recognises `-`, `*`, `+`, `1.` and `1)` items, with or without a `[ ]` / `[x]` box.
-pub(super) fn list_item(rest: &str) -> Option<Kind> {
-    let bytes = rest.as_bytes();
-    let marker_len = match bytes.first()? {
-        b'-' | b'*' | b'+' => 1,
-        b'0'..=b'9' => {
-            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-            if digits > 9 || !matches!(bytes.get(digits), Some(b'.' | b')')) {
-                return None;
-            }
-            digits + 1
-        }
-        _ => return None,
-    };
-    let after = &rest[marker_len..];
-    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let content = after.trim_start_matches([' ', '\t']);
-    let (checkbox, text) = match checkbox(content) {
-        Some((checked, text)) => (Some(checked), text),
-        None => (None, content),
-    };
-    Some(Kind::ListItem {
-        checkbox,
-        text: text.trim().to_string(),
-        raw: rest.trim_end().to_string(),
-    })
-}
-
-fn checkbox(content: &str) -> Option<(bool, &str)> {
-    let checked = match content.get(..3)? {
-        "[ ]" => false,
-        "[x]" | "[X]" => true,
-        _ => return None,
-    };
-    let after = &content[3..];
-    (after.is_empty() || after.starts_with([' ', '\t'])).then_some((checked, after))
 }
 
 /// `| a | b |`, or `a | b` directly above a `---|---` delimiter row.

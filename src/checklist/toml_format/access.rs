@@ -40,14 +40,25 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reports every key of `table` that is not in `known`, suggesting the closest known key.
-    pub fn check_keys(&mut self, table: &DeTable<'_>, known: &[&str], what: &str) {
+    /// Returns the keys suggested, so that "missing `text`" is not reported on top of "`txt`: did
+    /// you mean `text`?".
+    pub fn check_keys(
+        &mut self,
+        table: &DeTable<'_>,
+        known: &[&'static str],
+        what: &str,
+    ) -> Vec<&'static str> {
+        let mut suggested = Vec::new();
         for (key, _) in table.iter() {
             let name = key.get_ref().as_ref();
             if known.contains(&name) {
                 continue;
             }
             let hint = match closest(name, known) {
-                Some(best) => format!("did you mean `{best}`?"),
+                Some(best) => {
+                    suggested.push(best);
+                    format!("did you mean `{best}`?")
+                }
                 None => format!("{what} keys are: {}", known.join(", ")),
             };
             self.error(
@@ -56,6 +67,7 @@ impl<'a> Ctx<'a> {
                 hint,
             );
         }
+        suggested
     }
 
     pub fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str, example: &str) {

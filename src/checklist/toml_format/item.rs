@@ -54,7 +54,7 @@ fn read_item(
     ids: &mut ItemIds,
     source: &mut SourceMap,
 ) -> Item {
-    ctx.check_keys(table, ITEM_KEYS, "an item");
+    let typos = ctx.check_keys(table, ITEM_KEYS, "an item");
     let text = match ctx.string(table, "text") {
         Some((t, s)) => {
             if t.trim().is_empty() {
@@ -67,7 +67,7 @@ fn read_item(
             t
         }
         None => {
-            if table.get("text").is_none() {
+            if table.get("text").is_none() && !typos.contains(&"text") {
                 ctx.error(
                     span.start,
                     "this item has no `text`",
@@ -94,7 +94,7 @@ fn read_item(
             id
         }
         None => {
-            if table.get("id").is_none() {
+            if table.get("id").is_none() && !typos.contains(&"id") {
                 let suggestion = match slug(&text) {
                     s if s.is_empty() => "step-1".to_string(),
                     s => s,
@@ -181,7 +181,7 @@ fn read_fields(ctx: &mut Ctx<'_>, item: &DeTable<'_>, header: &str) -> Vec<Field
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for (table, span) in ctx.tables(item, "field", header) {
-        ctx.check_keys(table, FIELD_KEYS, "a field");
+        let typos = ctx.check_keys(table, FIELD_KEYS, "a field");
         let label = ctx.string(table, "label");
         let id = match ctx.string(table, "id") {
             Some((id, s)) => {
@@ -200,7 +200,7 @@ fn read_fields(ctx: &mut Ctx<'_>, item: &DeTable<'_>, header: &str) -> Vec<Field
             None => match &label {
                 Some((l, _)) if table.get("id").is_none() => ids.fresh(l, "value"),
                 _ => {
-                    if table.get("id").is_none() {
+                    if table.get("id").is_none() && typos.is_empty() {
                         ctx.error(span.start, "this field has neither `id` nor `label`", "add `label = \"Backup size\"` (the id is derived from it) or `id = \"backup-size\"`");
                     }
                     String::new()

@@ -88,7 +88,7 @@ fn read_root(
     root_span: Range<usize>,
     source: &mut SourceMap,
 ) -> Checklist {
-    ctx.check_keys(root, ROOT_KEYS, "the checklist");
+    let typos = ctx.check_keys(root, ROOT_KEYS, "the checklist");
     let title = match ctx.string(root, "title") {
         Some((t, span)) if t.trim().is_empty() => {
             ctx.error(
@@ -100,7 +100,7 @@ fn read_root(
         }
         Some((t, _)) => t,
         None => {
-            if root.get("title").is_none() {
+            if root.get("title").is_none() && !typos.contains(&"title") {
                 ctx.error(
                     root_span.start,
                     "the checklist has no `title`",
@@ -134,7 +134,7 @@ fn read_root(
     let other_problem = root
         .get("phase")
         .is_some_and(|v| !matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()));
-    if phase_tables.is_empty() && !other_problem {
+    if phase_tables.is_empty() && !other_problem && !typos.contains(&"phase") {
         ctx.error(
             root_span.start,
             "the checklist has no phases",
@@ -178,7 +178,7 @@ fn read_phase(
     items: &mut item::ItemIds,
     source: &mut SourceMap,
 ) -> (Phase, ExplicitId) {
-    ctx.check_keys(table, PHASE_KEYS, "a phase");
+    let typos = ctx.check_keys(table, PHASE_KEYS, "a phase");
     let name = match ctx.string(table, "name") {
         Some((n, s)) if n.trim().is_empty() => {
             ctx.error(
@@ -190,7 +190,7 @@ fn read_phase(
         }
         Some((n, _)) => n,
         None => {
-            if table.get("name").is_none() {
+            if table.get("name").is_none() && !typos.contains(&"name") {
                 ctx.error(
                     span.start,
                     "this phase has no `name`",
@@ -206,7 +206,13 @@ fn read_phase(
     }
     let budget = ctx.string(table, "budget").and_then(|(b, s)| {
         parse_duration(&b)
-            .map_err(|e| ctx.error(s.start, format!("bad budget `{b}`"), e))
+            .map_err(|_| {
+                ctx.error(
+                    s.start,
+                    format!("bad budget `{b}`"),
+                    "a budget is a duration such as `90s`, `5m` or `1h30m`",
+                )
+            })
             .ok()
     });
     let phase = Phase {
@@ -279,7 +285,7 @@ fn read_triggers(ctx: &mut Ctx<'_>, root: &DeTable<'_>, source: &mut SourceMap) 
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for (table, span) in ctx.tables(root, "trigger", "trigger") {
-        ctx.check_keys(table, TRIGGER_KEYS, "a trigger");
+        let typos = ctx.check_keys(table, TRIGGER_KEYS, "a trigger");
         let name = match ctx.string(table, "name") {
             Some((n, s)) => {
                 if n.trim().is_empty() {
@@ -297,7 +303,7 @@ fn read_triggers(ctx: &mut Ctx<'_>, root: &DeTable<'_>, source: &mut SourceMap) 
                 n
             }
             None => {
-                if table.get("name").is_none() {
+                if table.get("name").is_none() && !typos.contains(&"name") {
                     ctx.error(
                         span.start,
                         "this trigger has no `name`",
@@ -320,7 +326,7 @@ fn read_triggers(ctx: &mut Ctx<'_>, root: &DeTable<'_>, source: &mut SourceMap) 
                 w
             }
             None => {
-                if table.get("when").is_none() {
+                if table.get("when").is_none() && !typos.contains(&"when") {
                     ctx.error(
                         span.start,
                         "this trigger has no `when` condition",

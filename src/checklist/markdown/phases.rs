@@ -1,0 +1,224 @@
+//! The heading side of the Markdown import: which headings are the title, phases, promoted
+//! budgeted steps or groups, and the final pass that names and numbers the phases.
+
+use super::blocks::{Block, Kind};
+use super::builder::{Builder, PhaseMeta};
+use super::fields;
+use crate::checklist::slug::IdSet;
+use crate::checklist::source_map::{Loaded, sorted_capped};
+use crate::checklist::{FieldKind, Item, Phase};
+use crate::error::SourceErrors;
+use std::time::Duration;
+
+impl Builder<'_> {
+    pub(super) fn heading(&mut self, index: usize, level: usize, text: &str) {
+        self.stack.clear();
+        self.last_item = None;
+        let clean = fields::clean_text(text);
+        if Some(index) == self.title_block {
+            // Items are only ever appended to the last phase, so that phases keep document order:
+            // a title that comes after other phases opens a fresh phase named after it.
+            let last = self.checklist.phases.len().checked_sub(1);
+            if self.title_phase.is_some() && self.title_phase != last {
+                let title = self.checklist.title.clone();
+                self.title_phase = Some(self.start_phase(title.clone(), None, title));
+            }
+            self.current = self.title_phase;
+            self.parent = self.title_phase;
+            self.parent_name = self.checklist.title.clone();
+            self.promoted_level = None;
+            self.groups.clear();
+            self.pending_group_heading = None;
+            return;
+        }
+        if self
+            .phase_level
+            .is_none_or(|phase_level| level <= phase_level)
+        {
+            let (name, budget) = split_budget(&clean);
+            let index = self.start_phase(name.clone(), budget, name.clone());
+            if let (Some(meta), Some(phase_level)) = (self.meta.get_mut(index), self.phase_level) {
+                meta.container = level < phase_level;
+            }
+            self.parent = Some(index);
+            self.parent_name = name;
+            self.promoted_level = None;
+            self.groups.clear();
+            self.pending_group_heading = None;
+            return;
+        }
+        let budget = fields::heading_budget(&clean);
+        if budget.is_some() || self.promoted_level.is_some_and(|p| level <= p) {
+            let (sub, budget) = match budget {
+                Some((sub, d)) => (sub, Some(d)),
+                None => (clean, None),
+            };
+            let name = format!("{} — {sub}", self.parent_name);
+            self.start_phase(name, budget, sub);
+            if let Some(parent) = self.parent.and_then(|p| self.meta.get_mut(p)) {
+                parent.promoted_parent = true;
+            }
+            self.promoted_level = Some(self.promoted_level.map_or(level, |p| p.min(level)));
+            self.groups.clear();
+            self.pending_group_heading = None;
+            return;
+        }
+        self.groups.retain(|(l, _)| *l < level);
+        self.groups.push((level, clean));
+        self.pending_group_heading = Some(format!("{} {}", "#".repeat(level), text.trim()));
+    }
+
+    fn start_phase(&mut self, name: String, budget: Option<Duration>, id_source: String) -> usize {
+        let name = if name.trim().is_empty() {
+            "(untitled)".to_string()
+        } else {
+            name
+        };
+        self.checklist.phases.push(Phase {
+            name,
+            budget,
+            ..Phase::default()
+        });
+        self.meta.push(PhaseMeta {
+            id_source,
+            promoted_parent: false,
+            container: false,
+        });
+        let index = self.checklist.phases.len() - 1;
+        self.current = Some(index);
+        index
+    }
+
+    /// The phase items go to; before any phase heading, one named after the title.
+    pub(super) fn phase_index(&mut self) -> usize {
+        if let Some(index) = self.current {
+            return index;
+        }
+        let title = self.checklist.title.clone();
+        let index = self.start_phase(title.clone(), None, title);
+        self.title_phase = Some(index);
+        if self.parent.is_none() {
+            self.parent = Some(index);
+        }
+        index
+    }
+
+    pub(super) fn finish(mut self) -> Result<Loaded, SourceErrors> {
+        if self.items == 0 && self.errors.is_empty() {
+            self.error(
+                0,
+                "no checkboxes found: flightdeck makes one item per `- [ ]` line".into(),
+                "mark each step to check with a box, e.g. `- [ ] Back up the database`".into(),
+            );
+        }
+        if !self.errors.is_empty() {
+            return Err(sorted_capped(self.errors, self.file));
+        }
+        let mut checklist = self.checklist;
+        let kept: Vec<(Phase, PhaseMeta)> = checklist
+            .phases
+            .drain(..)
+            .zip(self.meta)
+            // A heading that only held other headings leaves nothing to walk through.
+            .filter(|(p, m)| {
+                !((m.promoted_parent || m.container)
+                    && p.items.is_empty()
+                    && p.notes.is_empty()
+                    && p.commands.is_empty())
+            })
+            .collect();
+        let mut phase_ids = IdSet::default();
+        let mut names = IdSet::default();
+        for (mut phase, meta) in kept {
+            phase.id = phase_ids.fresh(&meta.id_source, "phase");
+            phase.name = names.unique(phase.name, |base, n| format!("{base} ({n})"));
+            phase.gate = is_gate(&phase);
+            checklist.phases.push(phase);
+        }
+        Ok(Loaded {
+            checklist,
+            source: self.source,
+        })
+    }
+}
+
+/// The heading level that makes phases: the shallowest one (below the title) with boxes under it.
+///
+/// One refinement: when a single heading at that level holds every box, and only through its
+/// sub-headings (`## Checklist` over `### Before`, `### During`), it is a container, and the level
+/// below makes the phases — one phase holding everything would help no one.
+pub(super) fn phase_level(blocks: &[Block], title_block: Option<usize>) -> Option<usize> {
+    // Per heading block: (level, carries boxes in its section, has boxes directly under it).
+    let mut facts: std::collections::BTreeMap<usize, (usize, bool, bool)> = Default::default();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        match &block.kind {
+            Kind::Heading { level, .. } if Some(index) != title_block => {
+                while open.last().is_some_and(|(l, _)| l >= level) {
+                    open.pop();
+                }
+                open.push((*level, index));
+                facts.insert(index, (*level, false, false));
+            }
+            Kind::ListItem {
+                checkbox: Some(_), ..
+            } => {
+                for (_, heading) in &open {
+                    if let Some(f) = facts.get_mut(heading) {
+                        f.1 = true;
+                    }
+                }
+                if let Some(f) = open.last().and_then(|(_, h)| facts.get_mut(h)) {
+                    f.2 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let carrying = |level: usize| facts.values().filter(move |f| f.0 == level && f.1);
+    let mut levels: Vec<usize> = facts.values().filter(|f| f.1).map(|f| f.0).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let Some(mut level) = levels.first().copied() else {
+        return facts.values().map(|f| f.0).min();
+    };
+    for &deeper in levels.iter().skip(1) {
+        let here: Vec<_> = carrying(level).collect();
+        let container = here.len() == 1 && !here[0].2;
+        if !(container && carrying(deeper).count() >= 2) {
+            break;
+        }
+        level = deeper;
+    }
+    Some(level)
+}
+
+fn split_budget(heading: &str) -> (String, Option<Duration>) {
+    match fields::heading_budget(heading) {
+        Some((name, budget)) if !name.is_empty() => (name, Some(budget)),
+        _ => (heading.to_string(), None),
+    }
+}
+
+/// A go/no-go phase: said in its name, or one of its items asks for a GO / NO-GO decision.
+fn is_gate(phase: &Phase) -> bool {
+    let name: String = phase
+        .name
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if name.contains("go/no-go") || name.contains("go-no-go") {
+        return true;
+    }
+    fn asks_go(item: &Item) -> bool {
+        item.fields.iter().any(|f| {
+            f.kind == FieldKind::Choice
+                && f.options.iter().any(|o| {
+                    let o = o.to_uppercase();
+                    o == "NO-GO" || o == "NO GO"
+                })
+        }) || item.children.iter().any(asks_go)
+    }
+    phase.items.iter().any(asks_go)
+}

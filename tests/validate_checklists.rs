@@ -1,0 +1,161 @@
+//! The curated checklists in `checklists/`: each validates, and each still holds every box of the
+//! team's original Markdown, same text (mis-decoded emoji restored), same order, same depth.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/checkbox_scan.rs"]
+mod checkbox_scan;
+
+use flightdeck::checklist::{self, Checklist};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn curated() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("checklists"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn every_curated_checklist_validates() {
+    let paths = curated();
+    assert!(paths.len() >= 3);
+    for path in paths {
+        let out = Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+            .arg("validate")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.starts_with("ok: ") && stdout.lines().count() == 1,
+            "{stdout}"
+        );
+    }
+}
+
+/// The seeds' mis-decoded characters that the curated files restore.
+const RESTORED: &[(&str, &str)] = &[("‚â•", "≥"), ("â†”", "↔")];
+
+fn seed_text(prefix: &str) -> String {
+    let shared = root().join("../shared/seeds");
+    let dir = if shared.is_dir() {
+        shared
+    } else {
+        root().join("tests/fixtures/seeds")
+    };
+    let path = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap();
+    let mut text = std::fs::read_to_string(path).unwrap();
+    for (bad, good) in RESTORED {
+        text = text.replace(bad, good);
+    }
+    text
+}
+
+fn load(name: &str) -> Checklist {
+    checklist::load(&root().join("checklists").join(name)).unwrap()
+}
+
+#[test]
+fn curated_checklists_keep_every_box_of_their_seed() {
+    for (seed, name) in [
+        ("000", "pds-provisioning.toml"),
+        ("001", "pfa-vanguard-production.toml"),
+        ("003", "secure-messenger-phase9-10.toml"),
+    ] {
+        let expected = checkbox_scan::checkbox_lines(&seed_text(seed));
+        let c = load(name);
+        let got: Vec<(String, usize, bool)> = c
+            .walk()
+            .iter()
+            .map(|r| (r.item.text.clone(), r.depth, r.item.checked))
+            .collect();
+        let want: Vec<(String, usize, bool)> = expected
+            .into_iter()
+            .map(|b| (b.text, b.depth, b.checked))
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn curated_checklists_carry_budgets_gates_and_ids_people_use() {
+    let pfa = load("pfa-vanguard-production.toml");
+    let steps: Vec<(&str, u64)> = pfa
+        .phases
+        .iter()
+        .filter(|p| p.name.starts_with("T-0 Step"))
+        .map(|p| (p.id.as_str(), p.budget.unwrap().as_secs()))
+        .collect();
+    assert_eq!(steps.len(), 7);
+    assert_eq!(steps[1], ("t0-step-2-database-migration", 300));
+    let gates: Vec<&str> = pfa
+        .phases
+        .iter()
+        .filter(|p| p.gate)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(gates, ["Pre-Deployment Sign-Off", "T-1 Hour: Final Checks"]);
+    for id in [
+        "queue-drained",
+        "go-no-go",
+        "pre-migration-backup",
+        "rollback-if-error-rate-5pct",
+    ] {
+        assert!(pfa.item(id).is_some(), "{id}");
+    }
+    assert!(pfa.item("go-no-go").unwrap().item.required);
+
+    let pds = load("pds-provisioning.toml");
+    let vars = pds.item("set-all-required-variables").unwrap().item;
+    assert!(vars.required);
+    let required: Vec<bool> = vars.children.iter().map(|c| c.required).collect();
+    assert_eq!(
+        required,
+        [true, true, true, true, false, false, false, true]
+    );
+    assert!(pds.item("rollback-restore-db").unwrap().item.commands[0].contains("pg_restore"));
+
+    let messenger = load("secure-messenger-phase9-10.toml");
+    assert_eq!(messenger.phases[0].name, "🚀 Pre-Deployment Setup");
+    assert!(
+        messenger
+            .phases
+            .iter()
+            .any(|p| p.gate && p.name == "📊 Sign-Off")
+    );
+}
+
+#[test]
+fn the_format_reference_in_the_readme_is_valid() {
+    let readme = std::fs::read_to_string(root().join("checklists/README.md")).unwrap();
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let c = flightdeck::checklist::toml_format::parse(example, Path::new("checklists/README.md"))
+        .unwrap();
+    assert_eq!((c.phases.len(), c.item_count(), c.field_count()), (1, 2, 2));
+    assert_eq!(c.probes.len(), 1);
+    assert_eq!(c.triggers.len(), 1);
+}
