@@ -16,13 +16,13 @@ pub async fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let mut errors = check_conditions(&loaded);
-    if let Some(config) = &args.config.config {
-        errors.extend(check_against_config(
-            &loaded,
-            config,
-            args.config.env.as_deref(),
-        ));
-    }
+    // probe names resolve against the config (given, or found in the default places) plus the
+    // checklist's own probes, exactly as `run` would see them
+    errors.extend(check_against_config(
+        &loaded,
+        args.config.config.as_deref(),
+        args.config.env.as_deref(),
+    ));
     if !errors.is_empty() {
         errors.sort_by_key(|e| (e.file.clone(), e.line, e.column));
         eprintln!("{}", SourceErrors(errors));
@@ -43,23 +43,25 @@ pub fn summary(checklist: &checklist::Checklist) -> String {
 }
 
 /// Parses every `auto` and trigger `when` condition.
-///
-/// HOOK(condition): the condition language (`crate::condition`) is being built in parallel. Wire it
-/// here: for each `(item_id, offset)` in `loaded.source.auto` parse the item's `auto` string, and for
-/// each trigger `i` parse `checklist.triggers[i].when` at `loaded.source.trigger_when[i]`; turn a
-/// parse error into a located one with `ConditionError::locate(&source.file, &source.text, offset)`.
 fn check_conditions(loaded: &Loaded) -> Vec<SourceError> {
-    let _ = loaded;
-    Vec::new()
+    checklist::references::condition_errors(loaded)
 }
 
-/// Checks the checklist against a config file: every probe named in `uses`, in conditions and in
-/// the checklist's own `[[probe]]` tables must resolve.
-///
-/// HOOK(config): the config module is being built in parallel. Wire it here: load `config` (with
-/// `env`), then report each unknown probe name at `loaded.source.uses[i]` (or at the condition's
-/// offset), with the closest known probe name as the hint.
-fn check_against_config(loaded: &Loaded, config: &Path, env: Option<&str>) -> Vec<SourceError> {
-    let _ = (loaded, config, env);
-    Vec::new()
+/// Checks the checklist against a config file: every probe named in `uses` and in conditions
+/// must resolve, after the checklist's own `[[probe]]` tables are added.
+fn check_against_config(
+    loaded: &Loaded,
+    config: Option<&Path>,
+    env: Option<&str>,
+) -> Vec<SourceError> {
+    let mut config = match crate::config::load(config, env) {
+        Ok(c) => c,
+        Err(errors) => return errors.0,
+    };
+    if let Err(errors) =
+        config.merge_checklist_probes(&loaded.checklist.probes, &loaded.source.file)
+    {
+        return errors.0;
+    }
+    checklist::references::probe_errors(loaded, &config)
 }
