@@ -26,7 +26,7 @@ fn kind_keys(kind: ProbeKind) -> &'static [&'static str] {
             "url", "method", "headers", "body", "ca_file", "insecure", "max_body",
         ],
         ProbeKind::Sql => &["url", "query"],
-        ProbeKind::Redis => &["url", "key"],
+        ProbeKind::Redis => &["url", "key", "ca_file"],
         ProbeKind::Prometheus => &["url", "query"],
         ProbeKind::Metrics => &["url", "query"],
     }
@@ -405,7 +405,12 @@ impl TableReader<'_, '_> {
                     self.check_scheme(u, &["redis", "rediss"], "use redis:// or rediss:// (TLS)");
                 }
                 let key = self.optional_str("key").map(|(k, _)| k);
-                Some(ProbeSettings::Redis(RedisSettings { url: url?, key }))
+                let ca_file = self.ca_file();
+                Some(ProbeSettings::Redis(RedisSettings {
+                    url: url?,
+                    key,
+                    ca_file,
+                }))
             }
             ProbeKind::Prometheus => {
                 let url = self.url(kind, "url = \"http://prometheus:9090\"");
@@ -518,22 +523,7 @@ impl TableReader<'_, '_> {
         };
         let headers = self.headers();
         let body = self.optional_str("body").map(|(b, _)| SecretText::whole(b));
-        let ca_file = self.optional_str("ca_file").map(|(path, span)| {
-            let path = PathBuf::from(path);
-            let resolved = match (&path, self.sink.file.parent()) {
-                (p, Some(dir)) if p.is_relative() => dir.join(p),
-                (p, _) => p.clone(),
-            };
-            if let Err(err) = std::fs::metadata(&resolved) {
-                let at = self.sink.offset(&span, Some("ca_file"));
-                let e = self
-                    .sink
-                    .error(at, format!("cannot read CA file {}: {err}", resolved.display()))
-                    .with_hint("give the path of a PEM bundle (relative paths start at the config file's folder)");
-                self.sink.push(e);
-            }
-            resolved
-        });
+        let ca_file = self.ca_file();
         let insecure = self.bool("insecure");
         let max_body = self.max_body();
         Some(ProbeSettings::Http(HttpSettings {
@@ -545,6 +535,31 @@ impl TableReader<'_, '_> {
             insecure,
             max_body,
         }))
+    }
+
+    /// A PEM bundle path, relative to the config file's folder; it must be readable now.
+    fn ca_file(&mut self) -> Option<PathBuf> {
+        self.optional_str("ca_file").map(|(path, span)| {
+            let path = PathBuf::from(path);
+            let resolved = match (&path, self.sink.file.parent()) {
+                (p, Some(dir)) if p.is_relative() => dir.join(p),
+                (p, _) => p.clone(),
+            };
+            if let Err(err) = std::fs::metadata(&resolved) {
+                let at = self.sink.offset(&span, Some("ca_file"));
+                let e = self
+                    .sink
+                    .error(
+                        at,
+                        format!("cannot read CA file {}: {err}", resolved.display()),
+                    )
+                    .with_hint(
+                        "give the path of a PEM bundle (relative paths start at the config file's folder)",
+                    );
+                self.sink.push(e);
+            }
+            resolved
+        })
     }
 
     fn headers(&mut self) -> Vec<(String, SecretText)> {
