@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceError {
     pub file: PathBuf,
-    /// 1-based line.
+    /// 1-based line; 0 when the problem is with the file as a whole.
     pub line: usize,
     /// 1-based column, counted in characters.
     pub column: usize,
@@ -27,6 +27,18 @@ impl SourceError {
         }
     }
 
+    /// A problem with the file as a whole (missing, a directory, unreadable): no line or column,
+    /// shown as `path: error: message`.
+    pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
+        SourceError {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -35,14 +47,18 @@ impl SourceError {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: error: {}",
-            self.file.display(),
-            self.line,
-            self.column,
-            self.message
-        )?;
+        if self.line == 0 {
+            write!(f, "{}: error: {}", self.file.display(), self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: error: {}",
+                self.file.display(),
+                self.line,
+                self.column,
+                self.message
+            )?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

@@ -5,15 +5,18 @@
 
 pub mod app;
 pub mod checklist;
+pub mod cockpit;
 pub mod cli;
 pub mod commands;
 pub mod condition;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod marking;
 pub mod probes;
 pub mod redact;
-// pub mod runtime;
+pub mod report;
+pub mod runtime;
 pub mod session;
 pub mod store;
 pub mod terminal;

@@ -4,6 +4,7 @@
 //! an event already seen is ignored, so re-reading the journal after a reconnect is harmless.
 
 use crate::checklist::Checklist;
+use crate::probes::Sample;
 use crate::store::{Event, EventKind};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -172,6 +173,29 @@ impl SessionState {
 
     pub fn item_state(&self, id: &str) -> ItemState {
         self.items.get(id).map_or(ItemState::Todo, |s| s.state)
+    }
+
+    /// Whether `probe` has a baseline captured in `scope` (`session`).
+    pub fn has_baseline(&self, scope: &str, probe: &str) -> bool {
+        self.baselines
+            .get(scope)
+            .is_some_and(|values| values.get(probe).is_some())
+    }
+
+    /// The baselines of `scope` (`session`) as samples, for `SampleLookup::with_baselines`. A
+    /// value that is not a sample (written by a newer binary, say) is left out.
+    pub fn baseline_samples(&self, scope: &str) -> HashMap<String, Sample> {
+        let Some(serde_json::Value::Object(values)) = self.baselines.get(scope) else {
+            return HashMap::new();
+        };
+        values
+            .iter()
+            .filter_map(|(probe, value)| {
+                let mut sample: Sample = serde_json::from_value(value.clone()).ok()?;
+                sample.probe.clone_from(probe);
+                Some((probe.clone(), sample))
+            })
+            .collect()
     }
 
     /// Applies one event; returns false when it was already applied (seq not newer).
@@ -357,8 +381,21 @@ impl SessionState {
             }
             EventKind::Baseline => {
                 if let Some(scope) = text("scope") {
-                    let values = e.payload.get("values").cloned().unwrap_or_default();
-                    self.baselines.entry(scope).or_insert(values);
+                    // Probes are captured one by one as their first good sample arrives: merge, and
+                    // the first capture of a probe wins (a replayed or racing capture changes nothing).
+                    let captured = self
+                        .baselines
+                        .entry(scope)
+                        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                    if let (Some(captured), Some(serde_json::Value::Object(values))) =
+                        (captured.as_object_mut(), e.payload.get("values"))
+                    {
+                        for (probe, value) in values {
+                            captured
+                                .entry(probe.clone())
+                                .or_insert_with(|| value.clone());
+                        }
+                    }
                 }
             }
             _ => {}
@@ -510,5 +547,51 @@ mod tests {
         s.apply(&ev(3, "flightdeck", EventKind::Recovered, Some("a"), j));
         assert!(!s.item("a").is_some_and(|i| i.regressed));
         assert_eq!(s.item("a").map(|i| i.regressions), Some(1));
+    }
+
+    #[test]
+    fn baselines_merge_by_probe_and_the_first_capture_wins() {
+        let c = checklist();
+        let mut s = SessionState::new("s", &c);
+        let sample = |probe: &str, secs: i64, v: f64| {
+            serde_json::json!({
+                "probe": probe,
+                "at": DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap_or_default(),
+                "latency_ms": 1.0,
+                "outputs": {"value": v},
+                "state": "OK",
+                "reason": null,
+            })
+        };
+        let baseline = |seq, values| {
+            ev(
+                seq,
+                "flightdeck",
+                EventKind::Baseline,
+                None,
+                serde_json::json!({"scope": "session", "values": values}),
+            )
+        };
+        s.apply(&baseline(
+            1,
+            serde_json::json!({"api": sample("api", 1, 1.0)}),
+        ));
+        s.apply(&baseline(
+            2,
+            serde_json::json!({"db": sample("db", 2, 2.0)}),
+        ));
+        s.apply(&baseline(
+            3,
+            serde_json::json!({"api": sample("api", 3, 9.0), "bad": 1}),
+        ));
+        assert!(s.has_baseline("session", "api") && s.has_baseline("session", "db"));
+        let samples = s.baseline_samples("session");
+        assert_eq!(samples.len(), 2, "a value that is not a sample is left out");
+        assert_eq!(
+            samples["api"].output("value").and_then(|v| v.as_f64()),
+            Some(1.0)
+        );
+        assert_eq!(samples["db"].probe, "db");
+        assert!(s.baseline_samples("phase-x").is_empty());
     }
 }

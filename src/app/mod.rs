@@ -3,6 +3,7 @@
 //! Messages come in (`msg::Msg`), the state changes, effects go out (`msg::Effect`) for the runtime
 //! to carry out. A tick is shown only once the journal hands the committed event back.
 
+mod auto;
 pub mod keymap;
 pub mod msg;
 mod tree;
@@ -128,6 +129,10 @@ pub struct App {
     /// The console's UTC offset, fixed at start, for wall-clock times on screen.
     pub utc_offset_secs: i32,
     pub quit: bool,
+    /// The auto-marking engine; `None` in watch (read-only) mode, where another screen drives.
+    pub marker: Option<crate::marking::Marker>,
+    /// Ring the terminal bell when a trigger fires.
+    pub bell: bool,
 }
 
 impl App {
@@ -157,6 +162,8 @@ impl App {
             color: true,
             utc_offset_secs: 0,
             quit: false,
+            marker: None,
+            bell: true,
         };
         app.rebuild_rows();
         app.cursor = app

@@ -1,5 +1,6 @@
 //! `update`: one message in, state changed, effects out. Pure: the clock comes in messages.
 
+use super::auto;
 use super::keymap::{self, Action};
 use super::msg::{Effect, Key, Msg};
 use super::{App, Flash, Focus, HISTORY_POINTS, Mode, Prompt, Row};
@@ -21,6 +22,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.flash = None;
                 app.dirty = true;
             }
+            auto::refresh(app, now);
         }
         Msg::Journaled { events, acked } => {
             app.pending_writes = app.pending_writes.saturating_sub(acked);
@@ -28,12 +30,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.session.apply(e);
             }
             app.dirty = true;
+            auto::on_journal(app, &mut fx);
         }
         Msg::JournalError(text) => {
             app.pending_writes = 0;
             flash(app, format!("journal: {text}"), true);
         }
-        Msg::Probe(sample) => on_sample(app, sample),
+        Msg::Probe(sample) => {
+            auto::on_sample(app, &sample, &mut fx);
+            on_sample(app, sample);
+        }
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.dirty = true;
@@ -112,7 +118,7 @@ fn writable(app: &mut App) -> bool {
     true
 }
 
-fn append(app: &mut App, fx: &mut Vec<Effect>, event: NewEvent) {
+pub(super) fn append(app: &mut App, fx: &mut Vec<Effect>, event: NewEvent) {
     app.pending_writes += 1;
     fx.push(Effect::Append(event));
 }

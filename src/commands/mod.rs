@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod import;
+pub mod prepare;
 pub mod report;
 pub mod run;
 pub mod sessions;

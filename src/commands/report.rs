@@ -1,8 +1,44 @@
-//! `flightdeck report`.
+//! `flightdeck report`: the record of a session from the journal, as Markdown or JSON on stdout.
 
-use crate::cli::ReportArgs;
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::store::{Store, StoreError};
+use std::io::Write;
 use std::process::ExitCode;
 
-pub async fn run(_args: ReportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`flightdeck report` is not built yet")
+pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let url = match args.store.store {
+        Some(url) => url,
+        None => crate::store::default_url()?,
+    };
+    let store = Store::open_existing(&url).await?;
+    let session = match args.session {
+        Some(name) => name,
+        None => store.latest_session().await?.ok_or_else(|| {
+            // Same message as an unknown name, so the user sees the hint to start one.
+            StoreError::UnknownSession {
+                name: "(most recent)".to_owned(),
+                url: store.display_url(),
+                available: Vec::new(),
+            }
+        })?,
+    };
+    let (checklist, state) = store.load(&session).await?;
+    let text = match args.format {
+        ReportFormat::Md => crate::report::markdown(&checklist, &state),
+        ReportFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&crate::report::json(&checklist, &state))?;
+            t.push('\n');
+            t
+        }
+    };
+    store.close().await;
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is the reader's choice, not an error worth a message.
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }

@@ -71,7 +71,7 @@ fn render_row<'a>(
             } else {
                 theme.fold_glyph(app.folded.contains(p))
             };
-            let right = format!(" {done}/{total} ");
+            let right = if total == 0 { String::new() } else { format!(" {done}/{total} ") };
             let name_width = width.saturating_sub(right.width() + glyph.width() + 2);
             let name = fit(&phase.name, name_width);
             let pad = width.saturating_sub(glyph.width() + 2 + name.width() + right.width());

@@ -3,12 +3,13 @@
 use super::fit;
 use super::theme::Theme;
 use crate::app::{App, AutoStatus};
-use crate::checklist::FieldKind;
+use crate::checklist::{Field, FieldKind};
+use crate::condition::TargetCheck;
 use crate::session::ItemState;
 use crate::units::format_clock;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -135,17 +136,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if field.kind == FieldKind::Choice {
             extra.push_str(&format!("  [{}]", field.options.join(" / ")));
         }
-        if let Some(u) = &field.unit {
-            extra.push_str(&format!(" {u}"));
-        }
         if let Some(t) = &field.target {
             extra.push_str(&format!("  (target: {t})"));
         }
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::raw(format!("{}: ", field.label)),
             Span::styled(shown, theme.bold()),
-            Span::styled(extra, theme.dim()),
-        ]));
+        ];
+        if let Some(u) = &field.unit {
+            spans.push(Span::styled(format!(" {u}"), theme.dim()));
+        }
+        if let Some(v) = value {
+            spans.extend(target_verdict(theme, field, &v.value));
+        }
+        spans.push(Span::styled(extra, theme.dim()));
+        lines.push(Line::from(spans));
     }
     for n in &item.notes {
         for l in n.lines() {
@@ -186,4 +191,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// `✓ met` or `✗ missed: why` after a value typed into a field with a target.
+fn target_verdict(theme: &Theme, field: &Field, value: &str) -> Option<Span<'static>> {
+    let (ok, bad) = if theme.ascii {
+        ("ok", "MISSED")
+    } else {
+        ("✓ met", "✗ missed")
+    };
+    match crate::marking::field_check(field, value) {
+        TargetCheck::Met => Some(Span::styled(format!("  {ok}"), theme.style(Color::Green))),
+        TargetCheck::Missed { why } => Some(Span::styled(
+            format!("  {bad}: {why}"),
+            theme.style(Color::Red).add_modifier(Modifier::BOLD),
+        )),
+        TargetCheck::NotComparable => None,
+    }
 }

@@ -4,6 +4,7 @@
 use super::theme::Theme;
 use super::{clock, fit};
 use crate::app::App;
+use crate::marking::BudgetLevel;
 use crate::units::{format_clock, format_duration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -52,24 +53,6 @@ pub fn banners(app: &App) -> Vec<Banner> {
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area: Rect) {
     let width = area.width as usize;
-    let mut left = vec![
-        Span::styled(" flightdeck ", theme.bold()),
-        Span::raw(" "),
-        Span::styled(app.checklist.title.clone(), theme.bold()),
-    ];
-    if let Some(v) = &app.checklist.version {
-        left.push(Span::raw(format!(" {v}")));
-    }
-    if let Some(env) = &app.meta.env {
-        left.push(Span::styled(
-            format!("   env {env}"),
-            theme.style(Color::Cyan),
-        ));
-    }
-    left.push(Span::styled(
-        format!("   session {}", app.meta.session),
-        theme.dim(),
-    ));
     let mut right = format!(
         "{}   T+{}",
         clock(app, app.now),
@@ -78,6 +61,30 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
     if app.pending_writes > 0 {
         right = format!("saving… {right}");
     }
+    // the clock and the env always show; the title gives way first, then the session name
+    let env = app
+        .meta
+        .env
+        .as_ref()
+        .map(|e| format!("   env {e}"))
+        .unwrap_or_default();
+    let mut session = format!("   session {}", app.meta.session);
+    let fixed = 13 + env.chars().count() + right.chars().count() + 2;
+    if fixed + session.chars().count() + 12 > width {
+        session.clear();
+    }
+    let mut title = app.checklist.title.clone();
+    if let Some(v) = &app.checklist.version {
+        title.push_str(&format!(" {v}"));
+    }
+    let title = fit(&title, width.saturating_sub(fixed + session.chars().count()).max(8));
+    let left = vec![
+        Span::styled(" flightdeck ", theme.bold()),
+        Span::raw(" "),
+        Span::styled(title, theme.bold()),
+        Span::styled(env, theme.style(Color::Cyan)),
+        Span::styled(session, theme.dim()),
+    ];
     frame.render_widget(
         Paragraph::new(spread(left, &right, width)),
         Rect { height: 1, ..area },
@@ -106,28 +113,25 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
             empty.repeat(bar_width - filled)
         )));
         if let Some(budget) = p.budget {
-            let used = app
-                .session
-                .phases
-                .get(&p.id)
-                .and_then(|s| s.started_at)
-                .and_then(|s| (app.now - s).to_std().ok());
-            let text = match used {
-                Some(u) => format!(
-                    "   budget {}: {} used",
+            let status = crate::marking::budget_status(p, &app.session, app.now);
+            let text = match status {
+                Some(s) => format!(
+                    "   budget {}: {} used{}",
                     format_duration(budget),
-                    format_duration(u)
+                    format_duration(s.used),
+                    // read without colour too
+                    if s.level == BudgetLevel::Overrun {
+                        " OVERRUN"
+                    } else {
+                        ""
+                    }
                 ),
                 None => format!("   budget {}", format_duration(budget)),
             };
-            let over = used.is_some_and(|u| u > budget);
-            let warn = used.is_some_and(|u| u.as_secs_f64() > budget.as_secs_f64() * 0.8);
-            let style = if over {
-                theme.style(Color::Red)
-            } else if warn {
-                theme.style(Color::Yellow)
-            } else {
-                theme.dim()
+            let style = match status.map(|s| s.level) {
+                Some(BudgetLevel::Overrun) => theme.style(Color::Red),
+                Some(BudgetLevel::Warning) => theme.style(Color::Yellow),
+                Some(BudgetLevel::Ok) | None => theme.dim(),
             };
             second.push(Span::styled(text, style));
         }

@@ -1,0 +1,594 @@
+//! First pass of the Markdown import: lines → blocks (headings, list items with their continuation
+//! lines, paragraphs, fenced code, tables, rules). Linear in the input, and never loses a line
+//! that could hold a checkbox.
+
+/// One block of the document, with where it starts.
+#[derive(Debug, Clone)]
+pub(super) struct Block {
+    pub kind: Kind,
+    /// Byte offset in the text where the block starts (the list marker for list items).
+    pub offset: usize,
+    /// Columns of indentation (tabs to the next multiple of 4) after any `>` quote markers.
+    pub indent: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Kind {
+    Heading {
+        level: usize,
+        text: String,
+    },
+    /// A list item; `checkbox` is `Some(checked)` for `- [ ]` / `- [x]`. `text` is the content
+    /// after the marker and box, continuation lines joined by spaces; `raw` is the lines as written.
+    ListItem {
+        checkbox: Option<bool>,
+        text: String,
+        raw: String,
+    },
+    Text {
+        raw: String,
+    },
+    Code {
+        body: String,
+        raw: String,
+    },
+    Table {
+        raw: String,
+    },
+    /// A thematic break; `separator` when only a heading (or the end) follows it.
+    Rule {
+        raw: String,
+        separator: bool,
+    },
+    FrontMatter {
+        raw: String,
+    },
+}
+
+/// A problem found while scanning, as (byte offset, message, hint).
+pub(super) type ScanError = (usize, String, String);
+
+struct Line<'a> {
+    raw: &'a str,
+    /// The line after `>` quote markers, leading whitespace kept.
+    quoted: &'a str,
+    offset: usize,
+    /// Content after `>` markers and leading whitespace.
+    rest: &'a str,
+    indent: usize,
+}
+
+pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
+    let raw_lines = split_lines(text);
+    let lines: Vec<Line<'_>> = raw_lines
+        .iter()
+        .map(|(raw, offset)| analyze(raw, *offset))
+        .collect();
+    let index = Index::new(&lines);
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut errors = Vec::new();
+    // The block a lazy continuation line may extend: a paragraph or a list item.
+    let mut open: Option<usize> = None;
+    let mut i = front_matter(&lines, &mut blocks);
+    while i < lines.len() {
+        let l = &lines[i];
+        if l.rest.trim().is_empty() {
+            open = None;
+            i += 1;
+            continue;
+        }
+        if l.rest.starts_with("<!--") {
+            open = None;
+            i = skip_comment(&lines, &index, i);
+            continue;
+        }
+        if let Some(fence) = fence_open(l.rest) {
+            open = None;
+            match read_fence(&lines, &index, i, fence) {
+                Ok((block, next)) => {
+                    blocks.push(block);
+                    i = next;
+                }
+                Err((message, hint)) => {
+                    errors.push((l.offset, message, hint));
+                    blocks.push(block(
+                        Kind::Text {
+                            raw: l.raw.to_string(),
+                        },
+                        l,
+                    ));
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        if l.indent <= 3
+            && let Some((level, heading)) = atx_heading(l.rest)
+        {
+            open = None;
+            blocks.push(block(
+                Kind::Heading {
+                    level,
+                    text: heading,
+                },
+                l,
+            ));
+            i += 1;
+            continue;
+        }
+        if l.indent <= 3
+            && let Some(level) = setext_level(l.rest)
+            && let Some(idx) = open
+            && let Some(Block {
+                kind: Kind::Text { raw },
+                indent,
+                ..
+            }) = blocks.get(idx)
+            && *indent <= 3
+        {
+            let heading = raw.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+            blocks[idx].kind = Kind::Heading {
+                level,
+                text: heading,
+            };
+            open = None;
+            i += 1;
+            continue;
+        }
+        if l.indent <= 3 && is_rule(l.rest) {
+            open = None;
+            blocks.push(block(
+                Kind::Rule {
+                    raw: l.raw.trim().to_string(),
+                    separator: false,
+                },
+                l,
+            ));
+            i += 1;
+            continue;
+        }
+        if let Some(mut kind) = list_item(l.rest) {
+            if let Kind::ListItem { raw, .. } = &mut kind {
+                *raw = l.raw.trim_end().to_string();
+            }
+            blocks.push(block(kind, l));
+            open = Some(blocks.len() - 1);
+            i += 1;
+            continue;
+        }
+        if is_table_start(&lines, i, l.rest) {
+            open = None;
+            let mut raw = vec![l.raw.trim_end()];
+            i += 1;
+            while i < lines.len() {
+                let next = &lines[i];
+                if next.rest.trim().is_empty()
+                    || !next.rest.contains('|')
+                    || list_item(next.rest).is_some()
+                {
+                    break;
+                }
+                raw.push(next.raw.trim_end());
+                i += 1;
+            }
+            blocks.push(block(
+                Kind::Table {
+                    raw: raw.join("\n"),
+                },
+                l,
+            ));
+            continue;
+        }
+        // Plain text: continues the open paragraph or list item (CommonMark's lazy continuation),
+        // or starts a paragraph. A `**Label:**` line under an item is meant as a line of its own.
+        let continues_item = !is_bold_label(l.rest);
+        match open.and_then(|idx| blocks.get_mut(idx)) {
+            Some(Block {
+                kind: Kind::ListItem { text, raw, .. },
+                ..
+            }) if continues_item => {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(l.rest.trim());
+                raw.push('\n');
+                raw.push_str(l.raw.trim_end());
+            }
+            Some(Block {
+                kind: Kind::Text { raw },
+                ..
+            }) => {
+                raw.push('\n');
+                raw.push_str(l.raw.trim_end());
+            }
+            _ => {
+                blocks.push(block(
+                    Kind::Text {
+                        raw: l.raw.trim_end().to_string(),
+                    },
+                    l,
+                ));
+                open = Some(blocks.len() - 1);
+            }
+        }
+        i += 1;
+    }
+    mark_separators(&mut blocks);
+    (blocks, errors)
+}
+
+/// `**Deployed on:** …`: a label in bold, as teams write the values they record.
+pub(super) fn is_bold_label(rest: &str) -> bool {
+    rest.strip_prefix("**")
+        .and_then(|after| after.find("**"))
+        .is_some_and(|end| rest[..end + 2].trim_end().ends_with(':') || rest[end + 4..].starts_with(':'))
+}
+
+fn block(kind: Kind, l: &Line<'_>) -> Block {
+    let offset = l.offset + (l.raw.len() - l.rest.len());
+    Block {
+        kind,
+        offset,
+        indent: l.indent,
+    }
+}
+
+/// Lines without their `\n` / `\r\n`, each with its byte offset.
+fn split_lines(text: &str) -> Vec<(&str, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for piece in text.split('\n') {
+        out.push((piece.strip_suffix('\r').unwrap_or(piece), offset));
+        offset += piece.len() + 1;
+    }
+    if text.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn analyze(raw: &str, offset: usize) -> Line<'_> {
+    let content = strip_quotes(raw);
+    let (indent, rest) = leading_columns(content);
+    Line {
+        raw,
+        quoted: content,
+        offset,
+        rest,
+        indent,
+    }
+}
+
+/// Block quotes: look through `>` markers so quoted checklists import too.
+fn strip_quotes(raw: &str) -> &str {
+    let mut content = raw;
+    loop {
+        let trimmed = content.trim_start_matches([' ', '\t']);
+        let lead = content.len() - trimmed.len();
+        match trimmed.strip_prefix('>') {
+            Some(after) if lead <= 3 => {
+                content = after.strip_prefix(' ').unwrap_or(after);
+            }
+            _ => return content,
+        }
+    }
+}
+
+/// Facts about later lines, computed once so no lookahead rescans the file.
+struct Index {
+    /// Checkbox lines at or after each line.
+    checkboxes_from: Vec<usize>,
+    /// Longest closing-fence run (backticks, tildes) at or after each line.
+    close_from: [Vec<usize>; 2],
+    /// Whether each line holds `-->`.
+    comment_close_from: Vec<bool>,
+}
+
+impl Index {
+    fn new(lines: &[Line<'_>]) -> Self {
+        let n = lines.len();
+        let mut checkboxes_from = vec![0; n + 1];
+        let mut close_from = [vec![0; n + 1], vec![0; n + 1]];
+        let mut comment_close_from = vec![false; n + 1];
+        for i in (0..n).rev() {
+            let l = &lines[i];
+            let is_box = matches!(
+                list_item(l.rest),
+                Some(Kind::ListItem {
+                    checkbox: Some(_),
+                    ..
+                })
+            );
+            checkboxes_from[i] = checkboxes_from[i + 1] + usize::from(is_box);
+            for (k, marker) in ['`', '~'].into_iter().enumerate() {
+                close_from[k][i] = close_from[k][i + 1].max(closing_run(l.quoted, marker));
+                let own = closing_run(l.raw, marker);
+                close_from[k][i] = close_from[k][i].max(own);
+            }
+            comment_close_from[i] = comment_close_from[i + 1] || l.raw.contains("-->");
+        }
+        Index {
+            checkboxes_from,
+            close_from,
+            comment_close_from,
+        }
+    }
+}
+
+/// Length of a closing fence of `marker` on this line (0 when it is not one).
+fn closing_run(content: &str, marker: char) -> usize {
+    let (_, after_ws) = leading_columns(content);
+    let run = after_ws.chars().take_while(|c| *c == marker).count();
+    if run >= 3 && after_ws[run..].trim().is_empty() {
+        run
+    } else {
+        0
+    }
+}
+
+/// Columns of leading whitespace (tabs to the next multiple of 4) and the rest of the line.
+pub(super) fn leading_columns(s: &str) -> (usize, &str) {
+    let mut columns = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns = (columns / 4 + 1) * 4,
+            _ => return (columns, &s[i..]),
+        }
+    }
+    (columns, "")
+}
+
+/// YAML front matter (`---` … `---` at the very top) is kept whole as one block.
+fn front_matter(lines: &[Line<'_>], blocks: &mut Vec<Block>) -> usize {
+    if lines.first().map(|l| l.raw.trim_end()) != Some("---") {
+        return 0;
+    }
+    let looks_like_yaml = lines.get(1).is_some_and(|l| l.raw.contains(':'));
+    let close = lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take(100)
+        .find(|(_, l)| matches!(l.raw.trim_end(), "---" | "..."));
+    // Front matter never holds boxes; a document that starts with a rule might.
+    let holds_boxes = |end: usize| {
+        lines[..end]
+            .iter()
+            .any(|l| matches!(list_item(l.rest), Some(Kind::ListItem { checkbox: Some(_), .. })))
+    };
+    match close {
+        Some((end, _)) if looks_like_yaml && !holds_boxes(end) => {
+            let raw = lines[..=end]
+                .iter()
+                .map(|l| l.raw)
+                .collect::<Vec<_>>()
+                .join("\n");
+            blocks.push(Block {
+                kind: Kind::FrontMatter { raw },
+                offset: 0,
+                indent: 0,
+            });
+            end + 1
+        }
+        _ => 0,
+    }
+}
+
+/// Skips an HTML comment; an unclosed one hides only its own line, never the rest of the file.
+fn skip_comment(lines: &[Line<'_>], index: &Index, start: usize) -> usize {
+    let first = lines[start].rest;
+    if first[4..].contains("-->") || !index.comment_close_from[start + 1] {
+        return start + 1;
+    }
+    let mut j = start + 1;
+    while j < lines.len() && !lines[j].raw.contains("-->") {
+        j += 1;
+    }
+    j + 1
+}
+
+struct Fence {
+    marker: char,
+    len: usize,
+}
+
+fn fence_open(rest: &str) -> Option<Fence> {
+    let marker = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|c| *c == marker).count();
+    if len < 3 {
+        return None;
+    }
+    let info = &rest[len..];
+    if marker == '`' && info.contains('`') {
+        return None; // inline code such as ```a``` on one line
+    }
+    Some(Fence { marker, len })
+}
+
+/// Reads a fenced block from its opening line; content is de-indented by the fence's indent.
+/// An unclosed fence runs to the end (CommonMark) unless that would swallow checkboxes.
+fn read_fence<'a>(
+    lines: &[Line<'a>],
+    index: &Index,
+    start: usize,
+    fence: Fence,
+) -> Result<(Block, usize), (String, String)> {
+    let open = &lines[start];
+    // Inside a quote the content lines carry `>` too; outside, a `>` in the code is code.
+    let in_quote = open.quoted.len() != open.raw.len();
+    let content_of = |l: &Line<'a>| -> &'a str { if in_quote { l.quoted } else { l.raw } };
+    let k = usize::from(fence.marker == '~');
+    let closes = index.close_from[k]
+        .get(start + 1)
+        .is_some_and(|&run| run >= fence.len);
+    if !closes {
+        let swallowed = index.checkboxes_from.get(start + 1).copied().unwrap_or(0);
+        if swallowed > 0 {
+            return Err((
+                format!(
+                    "this code block is never closed, so the {swallowed} checkbox line(s) after it would be read as code"
+                ),
+                format!(
+                    "close the block with a line of {}",
+                    fence.marker.to_string().repeat(fence.len)
+                ),
+            ));
+        }
+    }
+    let mut body: Vec<String> = Vec::new();
+    let mut raw: Vec<&str> = vec![open.raw.trim_end()];
+    let mut j = start + 1;
+    while j < lines.len() {
+        let content = content_of(&lines[j]);
+        raw.push(lines[j].raw);
+        j += 1;
+        if closing_run(content, fence.marker) >= fence.len {
+            break;
+        }
+        body.push(dedent(content, open.indent));
+    }
+    while body.last().is_some_and(|l| l.trim().is_empty()) {
+        body.pop();
+    }
+    let block = Block {
+        kind: Kind::Code {
+            body: body.join("\n"),
+            raw: raw.join("\n"),
+        },
+        offset: open.offset + (open.raw.len() - open.rest.len()),
+        indent: open.indent,
+    };
+    Ok((block, j))
+}
+
+/// Removes up to `columns` of leading whitespace.
+fn dedent(line: &str, columns: usize) -> String {
+    let mut seen = 0;
+    for (i, c) in line.char_indices() {
+        if seen >= columns || !(c == ' ' || c == '\t') {
+            return line[i..].to_string();
+        }
+        seen = if c == '\t' {
+            (seen / 4 + 1) * 4
+        } else {
+            seen + 1
+        };
+    }
+    String::new()
+}
+
+fn atx_heading(rest: &str) -> Option<(usize, String)> {
+    let level = rest.chars().take_while(|c| *c == '#').count();
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    let after = &rest[level..];
+    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let mut text = after.trim();
+    // A closing run of `#` preceded by a space is decoration.
+    let without = text.trim_end_matches('#');
+    if without.is_empty() || without.ends_with([' ', '\t']) {
+        text = without.trim_end();
+    }
+    Some((level, text.to_string()))
+}
+
+fn setext_level(rest: &str) -> Option<usize> {
+    let t = rest.trim_end();
+    if !t.is_empty() && t.chars().all(|c| c == '=') {
+        Some(1)
+    } else if t.len() >= 2 && t.chars().all(|c| c == '-') {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+fn is_rule(rest: &str) -> bool {
+    let mut marker = None;
+    let mut count = 0;
+    for c in rest.trim_end().chars() {
+        match c {
+            ' ' | '\t' => {}
+            '-' | '*' | '_' if marker.is_none() || marker == Some(c) => {
+                marker = Some(c);
+                count += 1;
+            }
+            _ => return false,
+        }
+    }
+    count >= 3
+}
+
+/// Recognises `-`, `*`, `+`, `1.` and `1)` items, with or without a `[ ]` / `[x]` box.
+pub(super) fn list_item(rest: &str) -> Option<Kind> {
+    let bytes = rest.as_bytes();
+    let marker_len = match bytes.first()? {
+        b'-' | b'*' | b'+' => 1,
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 9 || !matches!(bytes.get(digits), Some(b'.' | b')')) {
+                return None;
+            }
+            digits + 1
+        }
+        _ => return None,
+    };
+    let after = &rest[marker_len..];
+    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let content = after.trim_start_matches([' ', '\t']);
+    let (checkbox, text) = match checkbox(content) {
+        Some((checked, text)) => (Some(checked), text),
+        None => (None, content),
+    };
+    Some(Kind::ListItem {
+        checkbox,
+        text: text.trim().to_string(),
+        raw: rest.trim_end().to_string(),
+    })
+}
+
+fn checkbox(content: &str) -> Option<(bool, &str)> {
+    let checked = match content.get(..3)? {
+        "[ ]" => false,
+        "[x]" | "[X]" => true,
+        _ => return None,
+    };
+    let after = &content[3..];
+    (after.is_empty() || after.starts_with([' ', '\t'])).then_some((checked, after))
+}
+
+/// `| a | b |`, or `a | b` directly above a `---|---` delimiter row.
+fn is_table_start(lines: &[Line<'_>], i: usize, rest: &str) -> bool {
+    if rest.starts_with('|') {
+        return true;
+    }
+    rest.contains('|')
+        && lines.get(i + 1).is_some_and(|next| {
+            let t = next.rest.trim();
+            t.contains('-')
+                && t.contains('|')
+                && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+        })
+}
+
+/// A rule right before a heading (or at the end) only separates sections; it carries nothing.
+fn mark_separators(blocks: &mut [Block]) {
+    for i in 0..blocks.len() {
+        let next_is_heading = matches!(
+            blocks.get(i + 1),
+            None | Some(Block {
+                kind: Kind::Heading { .. },
+                ..
+            })
+        );
+        if let Kind::Rule { separator, .. } = &mut blocks[i].kind {
+            *separator = next_is_heading;
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! The checklist TOML format: `[[phase]]`, `[[phase.item]]` (nesting as `[[phase.item.item]]`),
+//! `[[phase.item.field]]`, `[[trigger]]`, `[[probe]]`. Every mistake is reported, all at once,
+//! with file:line:column and a hint.
+
+pub(crate) mod access;
+mod item;
+
+use super::slug::IdSet;
+use super::source_map::{Loaded, MAX_SHOWN_ERRORS, SourceMap, sorted_capped};
+use super::{Checklist, Phase, Severity, Trigger};
+use crate::error::SourceErrors;
+use crate::units::parse_duration;
+use access::Ctx;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use toml::de::{DeTable, DeValue};
+
+pub(crate) use access::closest;
+
+/// A phase's `id` as written (with its span), if it was written.
+type ExplicitId = Option<(String, Range<usize>)>;
+
+const ROOT_KEYS: &[&str] = &[
+    "title", "version", "notes", "uses", "probe", "phase", "trigger",
+];
+const PHASE_KEYS: &[&str] = &[
+    "id", "name", "budget", "gate", "notes", "commands", "command", "item",
+];
+const TRIGGER_KEYS: &[&str] = &["name", "when", "severity", "message"];
+
+/// Parses a checklist written in flightdeck's TOML format.
+pub fn parse(text: &str, file: &Path) -> Result<Checklist, SourceErrors> {
+    parse_located(text, file).map(|loaded| loaded.checklist)
+}
+
+/// Like [`parse`], and also says where each item, condition and probe reference sits in the text.
+pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (root, syntax_errors) = DeTable::parse_recoverable(text);
+    let mut ctx = Ctx::new(text, file);
+    if !syntax_errors.is_empty() {
+        // A recovered tree after a syntax error yields confusing follow-on errors: show syntax only.
+        let markdown = looks_like_markdown(text);
+        for e in syntax_errors.iter().take(MAX_SHOWN_ERRORS + 1) {
+            let at = e.span().map_or(0, |s| s.start);
+            let hint = syntax_hint(e.message(), markdown);
+            ctx.error(at, format!("bad TOML: {}", e.message()), hint);
+        }
+        return Err(finish(ctx));
+    }
+    let root_span = root.span();
+    let root = root.into_inner();
+    let mut source = SourceMap::new(file, text);
+    let checklist = read_root(&mut ctx, &root, root_span, &mut source);
+    if ctx.errors.is_empty() {
+        Ok(Loaded { checklist, source })
+    } else {
+        Err(finish(ctx))
+    }
+}
+
+fn finish(ctx: Ctx<'_>) -> SourceErrors {
+    sorted_capped(ctx.errors, ctx.file)
+}
+
+fn looks_like_markdown(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start().starts_with("- [") || l.starts_with("# "))
+}
+
+fn syntax_hint(message: &str, markdown: bool) -> String {
+    if markdown {
+        return "this looks like Markdown: name the file `.md`, or convert it with `flightdeck import FILE`".into();
+    }
+    if message.contains("duplicate key") {
+        return "each key may appear once per table; remove or rename one of them".into();
+    }
+    if message.contains("quoted") || message.contains("string") {
+        return "put text values in quotes: `text = \"Back up the database\"`".into();
+    }
+    "see checklists/*.toml for the format: `[[phase]]`, `[[phase.item]]`, `key = \"value\"`".into()
+}
+
+fn read_root(
+    ctx: &mut Ctx<'_>,
+    root: &DeTable<'_>,
+    root_span: Range<usize>,
+    source: &mut SourceMap,
+) -> Checklist {
+    ctx.check_keys(root, ROOT_KEYS, "the checklist");
+    let title = match ctx.string(root, "title") {
+        Some((t, span)) if t.trim().is_empty() => {
+            ctx.error(
+                span.start,
+                "the title is empty",
+                "write what the window is: `title = \"API v4 production deployment\"`",
+            );
+            String::new()
+        }
+        Some((t, _)) => t,
+        None => {
+            if root.get("title").is_none() {
+                ctx.error(
+                    root_span.start,
+                    "the checklist has no `title`",
+                    "add `title = \"…\"` at the top of the file",
+                );
+            }
+            String::new()
+        }
+    };
+    let version = ctx.string(root, "version").map(|(v, _)| v);
+    let notes = ctx
+        .strings(root, "notes")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let uses = ctx.strings(root, "uses");
+    source.uses = uses
+        .iter()
+        .map(|(_, span)| ctx.content_start(span))
+        .collect();
+    let probe_tables = ctx.tables(root, "probe", "probe");
+    source.probes = probe_tables.iter().map(|(_, span)| span.start).collect();
+    let probes = if probe_tables.is_empty() {
+        Vec::new()
+    } else {
+        raw_probes(ctx.text)
+    };
+
+    let phase_tables = ctx.tables(root, "phase", "phase");
+    // `phase = 5` already got a wrong-type error; an absent or empty `phase` gets this one.
+    let other_problem = root
+        .get("phase")
+        .is_some_and(|v| !matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()));
+    if phase_tables.is_empty() && !other_problem {
+        ctx.error(
+            root_span.start,
+            "the checklist has no phases",
+            "add a `[[phase]]` with a `name`, then `[[phase.item]]` entries with `id` and `text`",
+        );
+    }
+    let mut items = item::ItemIds::default();
+    let mut phases: Vec<(Phase, ExplicitId)> = Vec::new();
+    for (table, span) in &phase_tables {
+        phases.push(read_phase(ctx, table, span.clone(), &mut items, source));
+    }
+    let phases = assign_phase_ids(ctx, phases, &phase_tables);
+    let triggers = read_triggers(ctx, root, source);
+    Checklist {
+        title,
+        version,
+        notes,
+        uses: uses.into_iter().map(|(u, _)| u).collect(),
+        probes,
+        phases,
+        triggers,
+    }
+}
+
+/// The `[[probe]]` tables exactly as written, for the config loader to interpret.
+fn raw_probes(text: &str) -> Vec<toml::Table> {
+    #[derive(serde::Deserialize)]
+    struct ProbesOnly {
+        #[serde(default)]
+        probe: Vec<toml::Table>,
+    }
+    toml::from_str::<ProbesOnly>(text)
+        .map(|p| p.probe)
+        .unwrap_or_default()
+}
+
+fn read_phase(
+    ctx: &mut Ctx<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    items: &mut item::ItemIds,
+    source: &mut SourceMap,
+) -> (Phase, ExplicitId) {
+    ctx.check_keys(table, PHASE_KEYS, "a phase");
+    let name = match ctx.string(table, "name") {
+        Some((n, s)) if n.trim().is_empty() => {
+            ctx.error(
+                s.start,
+                "the phase name is empty",
+                "name the phase: `name = \"T-0 Step 2: Database migration\"`",
+            );
+            n
+        }
+        Some((n, _)) => n,
+        None => {
+            if table.get("name").is_none() {
+                ctx.error(
+                    span.start,
+                    "this phase has no `name`",
+                    "add `name = \"…\"` under `[[phase]]`",
+                );
+            }
+            String::new()
+        }
+    };
+    let explicit_id = ctx.string(table, "id");
+    if let Some((id, s)) = &explicit_id {
+        item::check_id(ctx, id, s, "phase");
+    }
+    let budget = ctx.string(table, "budget").and_then(|(b, s)| {
+        parse_duration(&b)
+            .map_err(|e| ctx.error(s.start, format!("bad budget `{b}`"), e))
+            .ok()
+    });
+    let phase = Phase {
+        id: String::new(),
+        name,
+        budget,
+        gate: ctx.boolean(table, "gate"),
+        notes: ctx
+            .strings(table, "notes")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect(),
+        commands: item::commands(ctx, table),
+        items: item::read_items(ctx, table, "phase.item", 0, items, source),
+    };
+    (phase, explicit_id)
+}
+
+/// Explicit ids must be unique; omitted ones are derived from the name and made unique.
+fn assign_phase_ids(
+    ctx: &mut Ctx<'_>,
+    phases: Vec<(Phase, ExplicitId)>,
+    tables: &[(&DeTable<'_>, Range<usize>)],
+) -> Vec<Phase> {
+    let mut ids = IdSet::default();
+    let mut first_id: HashMap<String, usize> = HashMap::new();
+    for (_, explicit) in &phases {
+        if let Some((id, span)) = explicit {
+            match first_id.get(id) {
+                Some(&first) => {
+                    let line = ctx.line_of(first);
+                    ctx.error(
+                        span.start,
+                        format!("duplicate phase id `{id}`"),
+                        format!("phase ids must be unique; `{id}` is already used on line {line}"),
+                    );
+                }
+                None => {
+                    first_id.insert(id.clone(), span.start);
+                    ids.reserve(id);
+                }
+            }
+        }
+    }
+    let mut first_name: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for ((mut phase, explicit), (table, header)) in phases.into_iter().zip(tables) {
+        let name_at = table.get("name").map_or(header.start, |v| v.span().start);
+        if !phase.name.is_empty() {
+            match first_name.get(&phase.name) {
+                Some(&first) => {
+                    let line = ctx.line_of(first);
+                    ctx.error(name_at, format!("duplicate phase name `{}`", phase.name), format!("phase names must be unique so the screen and the report can tell them apart; the first is on line {line}"));
+                }
+                None => {
+                    first_name.insert(phase.name.clone(), name_at);
+                }
+            }
+        }
+        phase.id = match explicit {
+            Some((id, _)) => id,
+            None => ids.fresh(&phase.name, "phase"),
+        };
+        out.push(phase);
+    }
+    out
+}
+
+fn read_triggers(ctx: &mut Ctx<'_>, root: &DeTable<'_>, source: &mut SourceMap) -> Vec<Trigger> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (table, span) in ctx.tables(root, "trigger", "trigger") {
+        ctx.check_keys(table, TRIGGER_KEYS, "a trigger");
+        let name = match ctx.string(table, "name") {
+            Some((n, s)) => {
+                if n.trim().is_empty() {
+                    ctx.error(
+                        s.start,
+                        "the trigger name is empty",
+                        "name it: `name = \"rollback-error-rate\"`",
+                    );
+                } else if let Some(&first) = seen.get(&n) {
+                    let line = ctx.line_of(first);
+                    ctx.error(s.start, format!("duplicate trigger name `{n}`"), format!("trigger names must be unique (the journal refers to them by name); the first is on line {line}"));
+                } else {
+                    seen.insert(n.clone(), s.start);
+                }
+                n
+            }
+            None => {
+                if table.get("name").is_none() {
+                    ctx.error(
+                        span.start,
+                        "this trigger has no `name`",
+                        "add `name = \"rollback-error-rate\"`",
+                    );
+                }
+                String::new()
+            }
+        };
+        let when = match ctx.string(table, "when") {
+            Some((w, s)) => {
+                if w.trim().is_empty() {
+                    ctx.error(
+                        s.start,
+                        "the trigger condition is empty",
+                        "write the criterion: `when = \"error_rate.value > 0.05 for 5m\"`",
+                    );
+                }
+                source.trigger_when.push(ctx.content_start(&s));
+                w
+            }
+            None => {
+                if table.get("when").is_none() {
+                    ctx.error(
+                        span.start,
+                        "this trigger has no `when` condition",
+                        "add `when = \"error_rate.value > 0.05 for 5m\"`",
+                    );
+                }
+                source.trigger_when.push(span.start);
+                String::new()
+            }
+        };
+        let severity = match ctx.string(table, "severity") {
+            None => Severity::default(),
+            Some((s, span)) => match s.as_str() {
+                "info" => Severity::Info,
+                "warning" => Severity::Warning,
+                "critical" => Severity::Critical,
+                other => {
+                    ctx.error(
+                        span.start,
+                        format!("unknown severity `{other}`"),
+                        "use `info`, `warning` or `critical`",
+                    );
+                    Severity::default()
+                }
+            },
+        };
+        let message = ctx
+            .string(table, "message")
+            .map(|(m, _)| m)
+            .unwrap_or_default();
+        out.push(Trigger {
+            name,
+            when,
+            severity,
+            message,
+        });
+    }
+    out
+}

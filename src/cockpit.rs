@@ -1,0 +1,181 @@
+//! Starting the cockpit: everything is loaded and validated first, then the journal worker, the
+//! probe scheduler and the marker are wired to the app, and only then is the terminal touched.
+
+use crate::app::{self, App, Effect, Msg, SessionMeta};
+use crate::checklist::Checklist;
+use crate::config::ProbeSpec;
+use crate::marking::Marker;
+use crate::runtime::{self, JournalCmd, Wiring};
+use crate::store::{EventKind, NewEvent, Store};
+use crate::terminal::TerminalGuard;
+use chrono::Utc;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub struct Launch {
+    pub checklist: Checklist,
+    /// Where the checklist came from, kept with the session.
+    pub checklist_path: Option<String>,
+    pub probes: Vec<ProbeSpec>,
+    pub store: Store,
+    pub session: String,
+    pub actor: String,
+    pub env: Option<String>,
+    pub read_only: bool,
+    pub ascii: bool,
+    pub color: bool,
+    pub bell: bool,
+}
+
+/// `$USER@hostname`, the default journal actor.
+pub fn default_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "someone".to_owned());
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    format!("{user}@{host}")
+}
+
+/// Colour unless `NO_COLOR` is set to something (https://no-color.org).
+pub fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Refuses to start a full-screen program when there is no terminal to draw on.
+pub fn require_terminal() -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the cockpit needs a terminal (stdin/stdout are not a TTY); for a headless look use \
+             `flightdeck check` (probes) or `flightdeck report` (the journal)"
+        );
+    }
+    Ok(())
+}
+
+/// Runs the cockpit on `launch` until the user quits or a signal arrives.
+pub async fn run(launch: Launch) -> anyhow::Result<()> {
+    let Launch {
+        checklist,
+        checklist_path,
+        probes,
+        store,
+        session,
+        actor,
+        env,
+        read_only,
+        ascii,
+        color,
+        bell,
+    } = launch;
+    require_terminal()?;
+    let intervals: HashMap<String, std::time::Duration> =
+        probes.iter().map(|p| (p.name.clone(), p.interval)).collect();
+    let marker = if read_only {
+        None
+    } else {
+        Some(Marker::new(&checklist, &intervals).map_err(|errors| {
+            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            anyhow::anyhow!("{}", text.join("\n"))
+        })?)
+    };
+    if !read_only {
+        store
+            .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
+            .await?;
+        let mode = "drive";
+        store
+            .append(
+                &session,
+                NewEvent::new(&actor, EventKind::Joined, None).with("mode", mode),
+            )
+            .await?;
+    }
+    let events = store.events_after(&session, 0).await?;
+    let last_seq = events.last().map_or(0, |e| e.seq);
+
+    let meta = SessionMeta {
+        session: session.clone(),
+        actor,
+        env,
+        read_only,
+    };
+    let mut app = App::new(checklist, meta, Utc::now());
+    app.ascii = ascii;
+    app.color = color;
+    app.bell = bell;
+    app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
+    app.marker = marker;
+    app.set_probes(
+        probes
+            .iter()
+            .map(|p| (p.name.clone(), p.kind().as_str().to_owned(), p.interval.as_millis() as u64)),
+    );
+    app::update(
+        &mut app,
+        Msg::Journaled {
+            events,
+            acked: 0,
+        },
+    );
+
+    let cancel = CancellationToken::new();
+    let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);
+    let journal = runtime::spawn_journal(store.clone(), session.clone(), last_seq, msg_tx.clone());
+
+    // other instances' events: the store tells us a newer seq exists, the worker fetches them
+    if let Ok(mut news) = store.subscribe(&session, last_seq).await {
+        let journal = journal.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    seq = news.recv() => match seq {
+                        Some(_) => {
+                            let _ = journal.try_send(JournalCmd::Refresh);
+                        }
+                        None => return,
+                    },
+                }
+            }
+        });
+    }
+
+    let (probe_tx, mut probe_rx) = mpsc::channel(1024);
+    let scheduler = Arc::new(crate::probes::scheduler::spawn(probes, probe_tx, cancel.clone()));
+    {
+        let msg_tx = msg_tx.clone();
+        tokio::spawn(async move {
+            while let Some(m) = probe_rx.recv().await {
+                if msg_tx
+                    .send(Msg::Probe(crate::probes::scheduler::ProbeMsg::into_sample(m)))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
+    drop(msg_tx);
+
+    let poller = scheduler.clone();
+    let wiring = Wiring {
+        msgs: msg_rx,
+        journal,
+        on_effect: Box::new(move |effect| {
+            if let Effect::PollNow(name) = effect {
+                poller.poll_now(name);
+            }
+        }),
+        cancel: cancel.clone(),
+    };
+    let mut guard = TerminalGuard::enter()?;
+    let result = runtime::run(&mut app, &mut guard, wiring).await;
+    drop(guard);
+    cancel.cancel();
+    result
+}

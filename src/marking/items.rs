@@ -1,0 +1,168 @@
+//! One auto-bound item: pending, then ticked once its condition has held; afterwards watched for a
+//! regression and its recovery. The engine never unticks: a person does.
+
+use super::ACTOR;
+use super::in_flight::{InFlight, Mark};
+use super::watch::Watch;
+use crate::condition::{HoldStatus, Lookup, Truth};
+use crate::session::{ItemState, SessionState};
+use crate::store::{EventKind, NewEvent};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// A condition that flaps starts a new run on every true sample: journal `pending` no more often
+/// than once per `for` duration, and never more often than this.
+const QUIET_PENDING: Duration = Duration::from_secs(30);
+
+/// Consecutive Unknown evaluations that count as a regression: one lost poll is not an outage.
+const UNKNOWN_REGRESSES_AFTER: u32 = 2;
+
+#[derive(Debug, Clone)]
+pub(super) struct AutoItem {
+    pub id: String,
+    pub phase: usize,
+    pub watch: Watch,
+    /// The state as last seen in the session; any change starts the watch over.
+    pub state: ItemState,
+    /// The run already journaled as pending (its `since`), and when that was.
+    announced: Option<DateTime<Utc>>,
+    announced_at: Option<DateTime<Utc>>,
+    unknown_streak: u32,
+    /// The condition has been seen true since the item was ticked.
+    seen_true: bool,
+}
+
+/// What one sample brings to an item.
+pub(super) struct Step<'a> {
+    pub lookup: &'a dyn Lookup,
+    pub at: DateTime<Utc>,
+    pub session: &'a SessionState,
+    /// The item's phase is open (started, or every phase before it is complete).
+    pub armed: bool,
+}
+
+impl AutoItem {
+    pub fn new(id: String, phase: usize, watch: Watch) -> AutoItem {
+        AutoItem {
+            id,
+            phase,
+            watch,
+            state: ItemState::Todo,
+            announced: None,
+            announced_at: None,
+            unknown_streak: 0,
+            seen_true: false,
+        }
+    }
+
+    /// Follows the session: ticked, unticked, skipped — each starts the watch over, so an item a
+    /// person unticks must hold for its whole `for` again before it ticks itself again.
+    pub fn sync(&mut self, session: &SessionState) {
+        let state = session.item_state(&self.id);
+        if state != self.state {
+            self.state = state;
+            self.watch.window.reset();
+            self.announced = None;
+            self.unknown_streak = 0;
+            self.seen_true = false;
+        }
+    }
+
+    pub fn on_sample(&mut self, step: &Step, in_flight: &mut InFlight) -> Option<NewEvent> {
+        match self.state {
+            ItemState::Todo => self.while_todo(step, in_flight),
+            ItemState::Done => self.while_done(step, in_flight),
+            ItemState::Skipped | ItemState::AwaitingCosign => None,
+        }
+    }
+
+    fn while_todo(&mut self, step: &Step, in_flight: &mut InFlight) -> Option<NewEvent> {
+        if !step.armed {
+            self.watch.window.reset();
+            self.announced = None;
+            return None;
+        }
+        let seen = self.watch.observe(step.lookup, step.at);
+        match seen.status {
+            HoldStatus::Held { .. } => {
+                let mark = Mark::Tick(self.id.clone());
+                if in_flight.contains(&mark) {
+                    return None;
+                }
+                in_flight.insert(mark, step.at);
+                Some(
+                    NewEvent::new(ACTOR, EventKind::Tick, Some(&self.id))
+                        .with("evidence", self.watch.evidence(step.lookup))
+                        .with("auto", self.watch.cond.source()),
+                )
+            }
+            HoldStatus::Pending { since, .. } => {
+                let quiet = self.watch.window.hold().max(QUIET_PENDING);
+                let recent = self
+                    .announced_at
+                    .is_some_and(|t| (step.at - t).to_std().unwrap_or_default() < quiet);
+                if self.announced == Some(since) || recent {
+                    return None;
+                }
+                self.announced = Some(since);
+                self.announced_at = Some(step.at);
+                Some(
+                    NewEvent::new(ACTOR, EventKind::Pending, Some(&self.id))
+                        .with("evidence", self.watch.evidence(step.lookup))
+                        .with("auto", self.watch.cond.source()),
+                )
+            }
+            HoldStatus::Idle => None,
+        }
+    }
+
+    /// Regression reads the condition without its `for` (one bad sample is enough, or two
+    /// Unknowns in a row); recovery needs the whole `for` again, so a flapping probe does not
+    /// fill the journal.
+    fn while_done(&mut self, step: &Step, in_flight: &mut InFlight) -> Option<NewEvent> {
+        let (overridden, regressed) = step
+            .session
+            .item(&self.id)
+            .map_or((false, false), |s| (s.overridden, s.regressed));
+        let seen = self.watch.observe(step.lookup, step.at);
+        match &seen.truth {
+            Truth::True => {
+                self.unknown_streak = 0;
+                self.seen_true = true;
+            }
+            Truth::False => self.unknown_streak = 0,
+            Truth::Unknown(_) => self.unknown_streak = self.unknown_streak.saturating_add(1),
+        }
+        let bad = seen.truth.is_false() || self.unknown_streak >= UNKNOWN_REGRESSES_AFTER;
+        // An item a person ticked over a condition that never held (the probe was known to be
+        // wrong) is not "regressed" until the condition has been good at least once.
+        let watched = !overridden || self.seen_true;
+        if bad && watched && !regressed {
+            let mark = Mark::Regressed(self.id.clone());
+            if in_flight.contains(&mark) {
+                return None;
+            }
+            in_flight.insert(mark, step.at);
+            let mut ev = NewEvent::new(ACTOR, EventKind::Regressed, Some(&self.id))
+                .with("evidence", self.watch.evidence(step.lookup))
+                .with("auto", self.watch.cond.source());
+            if let Truth::Unknown(why) = &seen.truth {
+                ev = ev.with("reason", crate::redact::redact_text(why));
+            }
+            return Some(ev);
+        }
+        if regressed && seen.status.is_held() {
+            let mark = Mark::Recovered(self.id.clone());
+            if in_flight.contains(&mark) {
+                return None;
+            }
+            in_flight.insert(mark, step.at);
+            return Some(
+                NewEvent::new(ACTOR, EventKind::Recovered, Some(&self.id))
+                    .with("evidence", self.watch.evidence(step.lookup))
+                    .with("auto", self.watch.cond.source()),
+            );
+        }
+        None
+    }
+}

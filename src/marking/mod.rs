@@ -1,0 +1,279 @@
+//! Auto-marking: turns probe samples and the journal into the events a person would otherwise
+//! write — automatic ticks with evidence, pending, regressions and recoveries, trigger fire and
+//! clear, baselines, phase start and finish. Pure: no I/O, and time comes from samples and callers.
+//!
+//! The marker only *asks* for events; the session (the journal's fold) stays the truth. Whatever it
+//! asked for and has not yet seen come back is in flight and never asked twice.
+
+mod in_flight;
+mod items;
+mod phases;
+mod triggers;
+mod watch;
+
+pub use phases::{BudgetLevel, BudgetStatus, budget_status};
+
+use crate::app::AutoStatus;
+use crate::checklist::{Checklist, Field, FieldKind};
+use crate::condition::{self, ConditionError, HoldStatus, SampleLookup, TargetCheck};
+use crate::probes::{ProbeState, Sample};
+use crate::session::{ItemState, SessionState};
+use crate::store::{EventKind, NewEvent};
+use chrono::{DateTime, Utc};
+use in_flight::{InFlight, Mark};
+use items::{AutoItem, Step};
+use phases::PhaseWatch;
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+use triggers::TriggerWatch;
+use watch::Watch;
+
+/// The actor of every event the engine writes.
+pub const ACTOR: &str = "flightdeck";
+
+/// The baseline scope captured from the first good sample of each probe in a session.
+pub const SESSION_SCOPE: &str = "session";
+
+/// Which condition did not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkSubject {
+    /// An item's `auto`, by item id.
+    Item(String),
+    /// A `[[trigger]]`'s `when`, by trigger name.
+    Trigger(String),
+}
+
+/// A condition of the checklist that does not parse; the loader maps it to file:line:column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkError {
+    pub subject: MarkSubject,
+    pub error: ConditionError,
+}
+
+impl fmt::Display for MarkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.subject {
+            MarkSubject::Item(id) => write!(f, "item `{id}`: auto, {}", self.error),
+            MarkSubject::Trigger(name) => write!(f, "trigger `{name}`: when, {}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for MarkError {}
+
+/// The auto-marking engine for one session of one checklist.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    items: Vec<AutoItem>,
+    triggers: Vec<TriggerWatch>,
+    phases: PhaseWatch,
+    intervals: HashMap<String, Duration>,
+    latest: HashMap<String, Sample>,
+    /// The session's baselines as samples, and the session seq they were read at.
+    baselines: (i64, HashMap<String, Sample>),
+    /// Baselines asked for and not yet journaled: used meanwhile, so the first comparisons can run.
+    captured: HashMap<String, Sample>,
+    in_flight: InFlight,
+}
+
+impl Marker {
+    /// Parses every `auto` and trigger `when`; `intervals` are the probes' poll intervals, for the
+    /// `for` windows' gap rule. Every error is returned, not only the first.
+    pub fn new(
+        checklist: &Checklist,
+        intervals: &HashMap<String, Duration>,
+    ) -> Result<Marker, Vec<MarkError>> {
+        let mut errors = Vec::new();
+        let mut items = Vec::new();
+        for r in checklist.walk() {
+            let Some(src) = &r.item.auto else { continue };
+            match condition::parse(src) {
+                Ok(cond) => items.push(AutoItem::new(
+                    r.item.id.clone(),
+                    r.phase,
+                    Watch::new(cond, intervals),
+                )),
+                Err(error) => errors.push(MarkError {
+                    subject: MarkSubject::Item(r.item.id.clone()),
+                    error,
+                }),
+            }
+        }
+        let mut triggers = Vec::new();
+        for t in &checklist.triggers {
+            match condition::parse(&t.when) {
+                Ok(cond) => triggers.push(TriggerWatch::new(t, Watch::new(cond, intervals))),
+                Err(error) => errors.push(MarkError {
+                    subject: MarkSubject::Trigger(t.name.clone()),
+                    error,
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Marker {
+            items,
+            triggers,
+            phases: PhaseWatch::new(checklist),
+            intervals: intervals.clone(),
+            latest: HashMap::new(),
+            baselines: (-1, HashMap::new()),
+            captured: HashMap::new(),
+            in_flight: InFlight::default(),
+        })
+    }
+
+    /// The latest sample of each probe, as the marker judged them.
+    pub fn latest(&self) -> &HashMap<String, Sample> {
+        &self.latest
+    }
+
+    /// One probe sample: what it changes, as events to append (time is the sample's).
+    pub fn on_sample(&mut self, sample: &Sample, session: &SessionState) -> Vec<NewEvent> {
+        let at = sample.at;
+        self.sync(session, at);
+        let mut out = Vec::new();
+        self.latest.insert(sample.probe.clone(), sample.clone());
+        if let Some(ev) = self.capture_baseline(sample, session) {
+            out.push(ev);
+        }
+        self.refresh_baselines(session);
+        let current = self.phases.current(session);
+        let Marker {
+            items,
+            triggers,
+            phases,
+            intervals,
+            latest,
+            baselines,
+            in_flight,
+            ..
+        } = self;
+        let lookup = SampleLookup::new(latest)
+            .with_baselines(&baselines.1)
+            .stale_after(at, intervals);
+        for item in items.iter_mut().filter(|i| i.watch.reads(&sample.probe)) {
+            let step = Step {
+                lookup: &lookup,
+                at,
+                session,
+                armed: phases.open(item.phase, current, session),
+            };
+            out.extend(item.on_sample(&step, in_flight));
+        }
+        for t in triggers.iter_mut().filter(|t| t.watch.reads(&sample.probe)) {
+            out.extend(t.on_sample(&lookup, at, session, in_flight));
+        }
+        out
+    }
+
+    /// The journal moved on (ours or another instance's events): phases start and finish, and what
+    /// was in flight and has landed is forgotten.
+    pub fn on_journal(&mut self, session: &SessionState, now: DateTime<Utc>) -> Vec<NewEvent> {
+        self.sync(session, now);
+        self.phases.on_journal(session, now, &mut self.in_flight)
+    }
+
+    /// Each auto item still to do, with its countdown at `now`, for the screen.
+    pub fn auto_status(&self, now: DateTime<Utc>) -> HashMap<String, AutoStatus> {
+        self.items
+            .iter()
+            .filter(|i| i.state == ItemState::Todo)
+            .map(|i| {
+                let status = match i.watch.window.status(now) {
+                    HoldStatus::Pending { since, remaining } => AutoStatus::Pending {
+                        since,
+                        remaining_ms: u64::try_from(remaining.as_millis()).unwrap_or(u64::MAX),
+                    },
+                    // held, and its tick on its way to the journal
+                    HoldStatus::Held { since } => AutoStatus::Pending {
+                        since,
+                        remaining_ms: 0,
+                    },
+                    HoldStatus::Idle => AutoStatus::Waiting,
+                };
+                (i.id.clone(), status)
+            })
+            .collect()
+    }
+
+    fn sync(&mut self, session: &SessionState, now: DateTime<Utc>) {
+        self.in_flight.settle(session, now);
+        for item in &mut self.items {
+            item.sync(session);
+        }
+    }
+
+    /// The first good sample of a probe the session has no baseline for.
+    fn capture_baseline(&mut self, sample: &Sample, session: &SessionState) -> Option<NewEvent> {
+        if matches!(sample.state, ProbeState::Unknown | ProbeState::Stale)
+            || session.has_baseline(SESSION_SCOPE, &sample.probe)
+        {
+            return None;
+        }
+        let mark = Mark::Baseline(sample.probe.clone());
+        if self.in_flight.contains(&mark) {
+            return None;
+        }
+        let value = serde_json::to_value(sample).ok()?;
+        self.in_flight.insert(mark, sample.at);
+        self.captured.insert(sample.probe.clone(), sample.clone());
+        let mut values = serde_json::Map::new();
+        values.insert(sample.probe.clone(), value);
+        Some(
+            NewEvent::new(ACTOR, EventKind::Baseline, None)
+                .with("scope", SESSION_SCOPE)
+                .with("values", serde_json::Value::Object(values)),
+        )
+    }
+
+    /// Re-reads the session's baselines when the journal has moved; our own captures fill in
+    /// until theirs come back (the journal's, when both exist: first capture wins).
+    fn refresh_baselines(&mut self, session: &SessionState) {
+        if self.baselines.0 != session.last_seq || !self.captured.is_empty() {
+            let mut map = session.baseline_samples(SESSION_SCOPE);
+            self.captured.retain(|probe, _| !map.contains_key(probe));
+            for (probe, sample) in &self.captured {
+                map.entry(probe.clone()).or_insert_with(|| sample.clone());
+            }
+            self.baselines = (session.last_seq, map);
+        }
+    }
+}
+
+/// A typed field value against the field's target (`< 500ms`, `> 99%`, or one of a choice's
+/// options, such as `GO`). No target: `NotComparable`.
+pub fn field_check(field: &Field, value: &str) -> TargetCheck {
+    let Some(target) = field.target.as_deref() else {
+        return TargetCheck::NotComparable;
+    };
+    let check = condition::target::check(target, value, field.unit.as_deref());
+    if check != TargetCheck::NotComparable || field.kind != FieldKind::Choice {
+        return check;
+    }
+    let wanted = target
+        .trim()
+        .trim_start_matches("target:")
+        .trim()
+        .trim_start_matches('=')
+        .trim();
+    let Some(option) = field
+        .options
+        .iter()
+        .find(|o| o.trim().eq_ignore_ascii_case(wanted))
+    else {
+        return TargetCheck::NotComparable;
+    };
+    if value.trim().eq_ignore_ascii_case(option.trim()) {
+        TargetCheck::Met
+    } else {
+        TargetCheck::Missed {
+            why: format!("{} is not {}", value.trim(), option.trim()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,79 @@
+//! The journal schema as sqlx migrations, one SQL text per backend for the same logical tables.
+//!
+//! `sessions(name PK, created_at, checklist_title, checklist_path, checklist_json)` and
+//! `events(seq PK, session, at, actor, kind, item NULL, payload JSON)` with an index on
+//! `(session, seq)`. On PostgreSQL they live in their own schema `flightdeck`, so a team can
+//! point the journal at a shared database that already has tables named `events`.
+//! Migrations are append-only: never edit a shipped one (sqlx checks checksums), add the next.
+
+use sqlx::SqlStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
+
+const SQLITE_V1: &str = r#"
+CREATE TABLE IF NOT EXISTS sessions (
+    name            TEXT PRIMARY KEY NOT NULL,
+    created_at      TEXT NOT NULL,
+    checklist_title TEXT NOT NULL,
+    checklist_path  TEXT,
+    checklist_json  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    session TEXT NOT NULL REFERENCES sessions(name),
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    item    TEXT,
+    payload TEXT NOT NULL CHECK (json_valid(payload))
+);
+CREATE INDEX IF NOT EXISTS events_session_seq ON events(session, seq);
+"#;
+
+const POSTGRES_V1: &str = r#"
+CREATE TABLE IF NOT EXISTS flightdeck.sessions (
+    name            TEXT PRIMARY KEY,
+    created_at      TIMESTAMPTZ NOT NULL,
+    checklist_title TEXT NOT NULL,
+    checklist_path  TEXT,
+    checklist_json  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS flightdeck.events (
+    seq     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    session TEXT NOT NULL REFERENCES flightdeck.sessions(name),
+    at      TIMESTAMPTZ NOT NULL,
+    actor   TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    item    TEXT,
+    payload JSONB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_session_seq ON flightdeck.events(session, seq);
+"#;
+
+/// The PostgreSQL schema holding the journal.
+pub(crate) const PG_SCHEMA: &str = "flightdeck";
+
+fn migration(version: i64, description: &'static str, sql: &'static str) -> Migration {
+    Migration::new(
+        version,
+        Cow::Borrowed(description),
+        MigrationType::Simple,
+        SqlStr::from_static(sql),
+        false,
+    )
+}
+
+pub(crate) fn sqlite() -> Migrator {
+    let mut m = Migrator::with_migrations(vec![migration(1, "journal", SQLITE_V1)]);
+    // Our own bookkeeping table, so a journal placed in an application's database file cannot
+    // collide with that application's sqlx migrations.
+    m.dangerous_set_table_name("_flightdeck_migrations");
+    m
+}
+
+pub(crate) fn postgres() -> Migrator {
+    let mut m = Migrator::with_migrations(vec![migration(1, "journal", POSTGRES_V1)]);
+    m.create_schema(PG_SCHEMA);
+    m.dangerous_set_table_name("flightdeck._sqlx_migrations");
+    m
+}

@@ -1,0 +1,401 @@
+//! The SQLite journal: one file shared by every flightdeck process on the host.
+//!
+//! Settings and why:
+//! - WAL: readers (`watch`, `report`) never block the writer, and a commit is one append to
+//!   the -wal file.
+//! - `synchronous=FULL`: in WAL mode, NORMAL already survives `kill -9` (the commit is in the
+//!   OS page cache), but not a power cut or a kernel crash, which may roll back the last
+//!   commits. The promise is "nothing lost", and appends are human-paced, so we pay one fsync per
+//!   append (see `benches/store.rs` for the cost).
+//! - Writes start with `BEGIN IMMEDIATE`, taking the write lock before reading anything, so two
+//!   processes queue on the busy timeout instead of failing with `SQLITE_BUSY_SNAPSHOT`, and
+//!   seq order is commit order. Inside one process an async mutex queues writers first, because
+//!   SQLite's busy handler sleeps in coarse steps (up to 100 ms).
+//! - WAL sharing needs one host: never put the journal on NFS.
+
+use super::error::StoreError;
+use super::{Event, EventKind, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate};
+use crate::redact::redact_text;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Connection, Row};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, mpsc};
+
+/// How long a writer waits for another process's write transaction.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Attempts at opening a brand-new file that other processes are creating at the same moment.
+const OPEN_ATTEMPTS: u32 = 40;
+
+#[derive(Clone)]
+pub(crate) struct SqliteStore {
+    pool: SqlitePool,
+    options: SqliteConnectOptions,
+    url: Arc<str>,
+    write_lock: Arc<Mutex<()>>,
+}
+
+const EVENT_COLUMNS: &str = "seq, session, at, actor, kind, item, payload";
+
+impl SqliteStore {
+    pub(crate) async fn open(path: PathBuf, create: bool) -> Result<SqliteStore, StoreError> {
+        let url = redact_text(&format!("sqlite://{}", path.display()));
+        if !create && !path.exists() {
+            return Err(StoreError::Missing {
+                path: redact_text(&path.display().to_string()),
+            });
+        }
+        if create && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Database {
+                url: url.clone(),
+                action: "create the journal directory",
+                message: redact_text(&e.to_string()),
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(create)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let mut attempt = 0;
+        let pool = loop {
+            attempt += 1;
+            match connect_and_migrate(&options).await {
+                Ok(pool) => break pool,
+                // Switching a new file to WAL and the first migration take locks that the busy
+                // timeout does not cover; another process doing the same wins, we retry.
+                Err(Retry::Yes(_)) if attempt < OPEN_ATTEMPTS => {
+                    tokio::time::sleep(Duration::from_millis(25 * u64::from(attempt.min(8)))).await;
+                }
+                Err(Retry::Yes(message) | Retry::No(message)) => {
+                    return Err(StoreError::Database {
+                        url,
+                        action: "open the journal",
+                        message: redact_text(&message),
+                    });
+                }
+            }
+        };
+        Ok(SqliteStore {
+            pool,
+            options: options.create_if_missing(false),
+            url: url.into(),
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub(crate) fn display_url(&self) -> String {
+        self.url.to_string()
+    }
+
+    fn err(&self, action: &'static str) -> impl Fn(sqlx::Error) -> StoreError + '_ {
+        move |e| StoreError::from_sqlx(&self.url, action, &e)
+    }
+
+    pub(crate) async fn open_session(
+        &self,
+        name: &str,
+        snapshot: &Snapshot<'_>,
+        actor: &str,
+    ) -> Result<SessionOpen, StoreError> {
+        let action = "open the session";
+        let _guard = self.write_lock.lock().await;
+        let mut conn = self.pool.acquire().await.map_err(self.err(action))?;
+        let mut tx = conn
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(self.err(action))?;
+        let exists = sqlx::query("SELECT 1 FROM sessions WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(self.err(action))?
+            .is_some();
+        if exists {
+            sqlx::query(
+                "UPDATE sessions SET checklist_title = ?, checklist_path = ?, checklist_json = ? \
+                 WHERE name = ?",
+            )
+            .bind(snapshot.title)
+            .bind(snapshot.path)
+            .bind(snapshot.json)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(self.err(action))?;
+        } else {
+            let now = format_at(Utc::now());
+            sqlx::query(
+                "INSERT INTO sessions (name, created_at, checklist_title, checklist_path, \
+                 checklist_json) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(name)
+            .bind(&now)
+            .bind(snapshot.title)
+            .bind(snapshot.path)
+            .bind(snapshot.json)
+            .execute(&mut *tx)
+            .await
+            .map_err(self.err(action))?;
+            let started = NewEvent::new(actor, EventKind::SessionStarted, None)
+                .with("checklist_title", snapshot.title)
+                .with("checklist_path", snapshot.path);
+            insert_event(&mut tx, name, &started)
+                .await
+                .map_err(self.err(action))?;
+        }
+        tx.commit().await.map_err(self.err(action))?;
+        Ok(SessionOpen { created: !exists })
+    }
+
+    pub(crate) async fn checklist_json(&self, session: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT checklist_json FROM sessions WHERE name = ?")
+            .bind(session)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(self.err("read the session's checklist"))
+    }
+
+    /// `Ok(None)`: no such session.
+    pub(crate) async fn append(
+        &self,
+        session: &str,
+        event: &NewEvent,
+    ) -> Result<Option<Event>, StoreError> {
+        let action = "append an event";
+        let _guard = self.write_lock.lock().await;
+        let mut conn = self.pool.acquire().await.map_err(self.err(action))?;
+        let mut tx = conn
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(self.err(action))?;
+        let inserted = match insert_event(&mut tx, session, event).await {
+            Ok(e) => e,
+            Err(e) if is_foreign_key(&e) => return Ok(None),
+            Err(e) => return Err(self.err(action)(e)),
+        };
+        tx.commit().await.map_err(self.err(action))?;
+        Ok(Some(inserted))
+    }
+
+    pub(crate) async fn events_after(
+        &self,
+        session: &str,
+        after_seq: i64,
+    ) -> Result<Vec<Event>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE session = ? AND seq > ? ORDER BY seq"
+        )))
+        .bind(session)
+        .bind(after_seq)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(self.err("read events"))?;
+        rows.iter()
+            .map(|row| decode_event(row).map_err(|m| self.corrupt(session, &m)))
+            .collect()
+    }
+
+    pub(crate) async fn sessions(&self) -> Result<Vec<SessionInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.name, s.created_at, s.checklist_title, s.checklist_path, \
+                    COUNT(e.seq) AS n, MAX(e.at) AS last_at, COALESCE(MAX(e.seq), 0) AS last_seq \
+             FROM sessions s LEFT JOIN events e ON e.session = s.name \
+             GROUP BY s.name, s.created_at, s.checklist_title, s.checklist_path \
+             ORDER BY last_seq DESC, s.created_at DESC",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(self.err("list sessions"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let name: String = row.try_get("name").map_err(self.err("list sessions"))?;
+            let decoded = (|| -> Result<SessionInfo, String> {
+                let created: String = row.try_get("created_at").map_err(|e| e.to_string())?;
+                let last_at: Option<String> = row.try_get("last_at").map_err(|e| e.to_string())?;
+                Ok(SessionInfo {
+                    name: name.clone(),
+                    created_at: parse_at(&created)?,
+                    checklist_title: row.try_get("checklist_title").map_err(|e| e.to_string())?,
+                    checklist_path: row.try_get("checklist_path").map_err(|e| e.to_string())?,
+                    events: row.try_get("n").map_err(|e| e.to_string())?,
+                    last_at: last_at.as_deref().map(parse_at).transpose()?,
+                    last_seq: row.try_get("last_seq").map_err(|e| e.to_string())?,
+                })
+            })();
+            out.push(decoded.map_err(|m| self.corrupt(&name, &m))?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn latest_session(&self) -> Result<Option<String>, StoreError> {
+        let newest: Option<String> =
+            sqlx::query_scalar("SELECT session FROM events ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(self.err("find the latest session"))?;
+        if newest.is_some() {
+            return Ok(newest);
+        }
+        sqlx::query_scalar("SELECT name FROM sessions ORDER BY created_at DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(self.err("find the latest session"))
+    }
+
+    pub(crate) async fn last_seq(&self, session: &str) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events WHERE session = ?")
+            .bind(session)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(self.err("read the last seq"))
+    }
+
+    pub(crate) async fn subscribe(
+        &self,
+        session: &str,
+        after_seq: i64,
+    ) -> Result<mpsc::Receiver<i64>, StoreError> {
+        // A connection of its own: `data_version` moves only for other connections' commits,
+        // and this one never writes, so every commit anywhere moves it.
+        let conn = sqlx::SqliteConnection::connect_with(&self.options)
+            .await
+            .map_err(self.err("watch the journal"))?;
+        Ok(super::subscribe::spawn_sqlite_poller(
+            conn,
+            session.to_owned(),
+            after_seq,
+        ))
+    }
+
+    pub(crate) async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    fn corrupt(&self, session: &str, message: &str) -> StoreError {
+        StoreError::Corrupt {
+            url: self.url.to_string(),
+            session: redact_text(session),
+            message: redact_text(message),
+        }
+    }
+}
+
+enum Retry {
+    Yes(String),
+    No(String),
+}
+
+async fn connect_and_migrate(options: &SqliteConnectOptions) -> Result<SqlitePool, Retry> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(BUSY_TIMEOUT + Duration::from_secs(5))
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| classify(&e))?;
+    let migrated = migrate::sqlite().run(&pool).await;
+    if let Err(e) = migrated {
+        pool.close().await;
+        return Err(match &e {
+            sqlx::migrate::MigrateError::Execute(inner)
+            | sqlx::migrate::MigrateError::ExecuteMigration(inner, _) => match classify(inner) {
+                Retry::Yes(_) => Retry::Yes(e.to_string()),
+                Retry::No(_) => Retry::No(e.to_string()),
+            },
+            _ => Retry::No(e.to_string()),
+        });
+    }
+    Ok(pool)
+}
+
+/// Busy/locked, or a unique violation from a racing first migration: worth another attempt.
+fn classify(e: &sqlx::Error) -> Retry {
+    let retry = e.as_database_error().is_some_and(|d| {
+        let code: i64 = d.code().and_then(|c| c.parse().ok()).unwrap_or(0);
+        matches!(code & 0xff, 5 | 6) || d.is_unique_violation()
+    });
+    if retry {
+        Retry::Yes(e.to_string())
+    } else {
+        Retry::No(e.to_string())
+    }
+}
+
+fn is_foreign_key(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_foreign_key_violation())
+}
+
+async fn insert_event(
+    conn: &mut sqlx::SqliteConnection,
+    session: &str,
+    event: &NewEvent,
+) -> Result<Event, sqlx::Error> {
+    // Taken inside the write transaction, so `at` never goes backwards along seq on one host.
+    let at = truncate_micros(Utc::now());
+    let payload = serde_json::to_string(&event.payload).unwrap_or_else(|_| "{}".to_owned());
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO events (session, at, actor, kind, item, payload) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+    )
+    .bind(session)
+    .bind(format_at(at))
+    .bind(&event.actor)
+    .bind(event.kind.as_str())
+    .bind(event.item.as_deref())
+    .bind(payload)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Event {
+        seq,
+        session: session.to_owned(),
+        at,
+        actor: event.actor.clone(),
+        kind: event.kind,
+        item: event.item.clone(),
+        payload: event.payload.clone(),
+    })
+}
+
+pub(crate) fn decode_event(row: &SqliteRow) -> Result<Event, String> {
+    let text = |col: &str| -> Result<String, String> {
+        row.try_get::<String, _>(col).map_err(|e| e.to_string())
+    };
+    let seq: i64 = row.try_get("seq").map_err(|e| e.to_string())?;
+    let raw_payload = text("payload")?;
+    Ok(Event {
+        seq,
+        session: text("session")?,
+        at: parse_at(&text("at")?)?,
+        actor: text("actor")?,
+        kind: EventKind::parse(&text("kind")?),
+        item: row.try_get("item").map_err(|e| e.to_string())?,
+        // The CHECK constraint keeps payloads valid JSON; should one slip in anyway, keep it as text.
+        payload: serde_json::from_str(&raw_payload)
+            .unwrap_or(serde_json::Value::String(raw_payload)),
+    })
+}
+
+/// Fixed-width RFC 3339 in UTC with microseconds: sorts as text in time order.
+pub(crate) fn format_at(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_at(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("bad timestamp `{text}`: {e}"))
+}
+
+/// Both backends keep microseconds; an `Event` returned by `append` equals the one read back.
+pub(crate) fn truncate_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    let micros = at.timestamp_micros();
+    DateTime::from_timestamp_micros(micros).unwrap_or(at)
+}
