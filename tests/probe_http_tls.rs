@@ -2,115 +2,16 @@
 //! `ca_file`, rejected without it, and accepted with the explicit `insecure` switch.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/http.rs"]
+mod http;
+
 use flightdeck::config::{self, ProbeSpec};
 use flightdeck::probes::{Probe, ProbeState};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("openssl not runnable ({e}): install the Debian package `openssl`")
-        });
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A private CA and a leaf for 127.0.0.1 signed by it: (ca.pem path, leaf DER, leaf key DER).
-fn make_certs(dir: &Path) -> (PathBuf, Vec<u8>, Vec<u8>) {
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    let mut ca = vec!["req", "-x509"];
-    ca.extend(ec);
-    ca.extend([
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-subj",
-        "/CN=flightdeck test CA",
-        "-days",
-        "2",
-    ]);
-    openssl(dir, &ca);
-    let mut csr = vec!["req"];
-    csr.extend(ec);
-    csr.extend([
-        "-keyout",
-        "leaf.key",
-        "-out",
-        "leaf.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    openssl(dir, &csr);
-    std::fs::write(
-        dir.join("ext.cnf"),
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n\
-         keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "leaf.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext.cnf",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "x509", "-in", "leaf.pem", "-outform", "DER", "-out", "leaf.der",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "pkcs8",
-            "-topk8",
-            "-nocrypt",
-            "-in",
-            "leaf.key",
-            "-outform",
-            "DER",
-            "-out",
-            "leaf.key.der",
-        ],
-    );
-    (
-        dir.join("ca.pem"),
-        std::fs::read(dir.join("leaf.der")).unwrap(),
-        std::fs::read(dir.join("leaf.key.der")).unwrap(),
-    )
-}
 
 /// A blocking TLS server on its own thread answering every request with a small JSON body.
 fn tls_server(cert: Vec<u8>, key: Vec<u8>) -> u16 {
@@ -169,7 +70,7 @@ fn spec(extra: &str, port: u16) -> ProbeSpec {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_ca_trusted_with_ca_file_rejected_without_accepted_when_insecure() {
     let dir = tempfile::tempdir().unwrap();
-    let (ca, cert, key) = make_certs(dir.path());
+    let (ca, cert, key) = http::make_certs(dir.path());
     let port = tls_server(cert, key);
 
     let s = Probe::new(spec(&format!("ca_file = \"{}\"", ca.display()), port))

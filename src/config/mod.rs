@@ -2,11 +2,13 @@
 //! errors that name file:line:column and a fix.
 
 mod interp;
+mod kinds;
 mod probe;
 mod source;
 mod types;
 
-pub use probe::{DEFAULT_INTERVAL, DEFAULT_MAX_BODY, DEFAULT_TIMEOUT};
+pub use kinds::DEFAULT_MAX_BODY;
+pub use probe::{DEFAULT_INTERVAL, DEFAULT_TIMEOUT};
 pub use types::*;
 
 use crate::error::{SourceError, SourceErrors};

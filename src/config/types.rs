@@ -333,6 +333,8 @@ pub struct RedisSettings {
     pub url: SecretText,
     /// A list or stream whose length is reported as `len`.
     pub key: Option<String>,
+    /// PEM CA bundle for `rediss://` servers with a private CA (instead of the system roots).
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]

@@ -22,8 +22,21 @@ pub struct RedisProbe {
 impl RedisProbe {
     pub fn new(settings: &RedisSettings, timeout: Duration) -> RedisProbe {
         super::web::ensure_crypto_provider();
-        let client = redis::Client::open(settings.url.expose())
-            .map_err(|e| format!("bad Redis URL {}: {e}", settings.url.redacted()));
+        let client = match &settings.ca_file {
+            None => redis::Client::open(settings.url.expose())
+                .map_err(|e| format!("bad Redis URL {}: {e}", settings.url.redacted())),
+            Some(path) => std::fs::read(path)
+                .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))
+                .and_then(|pem| {
+                    let certs = redis::TlsCertificates {
+                        client_tls: None,
+                        root_cert: Some(pem),
+                    };
+                    redis::Client::build_with_tls(settings.url.expose(), certs).map_err(|e| {
+                        format!("bad Redis URL or CA file {}: {e}", settings.url.redacted())
+                    })
+                }),
+        };
         RedisProbe {
             client,
             conn: None,
