@@ -110,13 +110,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     app.bell = bell;
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = marker;
-    app.set_probes(probes.iter().map(|p| {
-        (
-            p.name.clone(),
-            p.kind().as_str().to_owned(),
-            p.interval.as_millis() as u64,
-        )
-    }));
+    app.set_probes(&probes);
     app::update(&mut app, Msg::Journaled { events, acked: 0 });
 
     let cancel = CancellationToken::new();

@@ -107,14 +107,41 @@ fn partly_done(app: &mut App) {
 }
 
 fn with_probes(app: &mut App) {
-    app.set_probes([
-        ("api".to_string(), "http".to_string(), 5000),
-        ("write_queue".to_string(), "sql".to_string(), 5000),
-        ("redis".to_string(), "redis".to_string(), 5000),
-        ("error_rate".to_string(), "metrics".to_string(), 5000),
-        ("replica_lag".to_string(), "prometheus".to_string(), 5000),
-        ("old_probe".to_string(), "http".to_string(), 1000),
-    ]);
+    let config = r#"
+[[probe]]
+name = "api"
+kind = "http"
+url = "https://api.example.com/health"
+[[probe]]
+name = "write_queue"
+kind = "sql"
+url = "postgres://app:secret-pw@db.example.com/app"
+query = "SELECT count(*) FROM pfa_write_queue WHERE status = 'processing'"
+[[probe]]
+name = "redis"
+kind = "redis"
+url = "redis://:secret-pw@cache.example.com:6379/0"
+[[probe]]
+name = "error_rate"
+kind = "metrics"
+url = "https://api.example.com/metrics"
+query = 'ratio(http_requests_total{code=~"5.."}, http_requests_total)'
+[[probe]]
+name = "replica_lag"
+kind = "prometheus"
+url = "https://prometheus.example.com"
+query = "pg_replication_lag_seconds"
+[[probe]]
+name = "old_probe"
+kind = "http"
+url = "https://old.example.com/"
+interval = "1s"
+timeout = "1s"
+"#;
+    let config =
+        flightdeck::config::parse_str(Path::new("flightdeck.toml"), config, None, &|_| None)
+            .expect("test config loads");
+    app.set_probes(&config.probes);
     let now = app.now;
     let mk = |probe: &str,
               state,

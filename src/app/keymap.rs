@@ -102,14 +102,14 @@ pub const BINDINGS: &[Binding] = &[
         label: "space",
         action: Action::Tick,
         hint: Some("tick"),
-        help: "tick / untick the item (fold a phase)",
+        help: "tick / untick (on a phase: fold)",
     },
     Binding {
         keys: &[Key::Char('s')],
         label: "s",
         action: Action::Skip,
         hint: Some("skip"),
-        help: "skip the item as not applicable, with a reason",
+        help: "skip as not applicable, with a reason",
     },
     Binding {
         keys: &[Key::Char('n')],
@@ -130,14 +130,14 @@ pub const BINDINGS: &[Binding] = &[
         label: "y",
         action: Action::Copy,
         hint: Some("copy"),
-        help: "copy the item's command (OSC 52; in tmux: set -s set-clipboard on)",
+        help: "copy the item's command to the clipboard",
     },
     Binding {
         keys: &[Key::Char('/')],
         label: "/",
         action: Action::Search,
         hint: Some("search"),
-        help: "search items (↑/↓ between matches, Enter keeps, Esc goes back)",
+        help: "search items (↑/↓ next match, Esc back)",
     },
     Binding {
         keys: &[Key::Char(']')],
@@ -200,7 +200,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "q",
         action: Action::Quit,
         hint: Some("quit"),
-        help: "quit (asks first; the session is saved and resumes)",
+        help: "quit (asks; the session resumes later)",
     },
 ];
 

@@ -84,12 +84,20 @@ pub enum AutoStatus {
 /// One probe as the screen shows it.
 #[derive(Debug, Clone)]
 pub struct ProbeView {
-    pub name: String,
-    pub kind: String,
-    pub interval_ms: u64,
+    pub spec: crate::config::ProbeSpec,
     pub latest: Option<Sample>,
     /// Primary value over time, oldest first, for the sparkline.
     pub history: VecDeque<f64>,
+}
+
+impl ProbeView {
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    pub fn interval_ms(&self) -> u64 {
+        self.spec.interval.as_millis() as u64
+    }
 }
 
 pub const HISTORY_POINTS: usize = 720;
@@ -175,13 +183,11 @@ impl App {
     }
 
     /// Registers the probes the panels show, in config order.
-    pub fn set_probes(&mut self, probes: impl IntoIterator<Item = (String, String, u64)>) {
-        self.probes = probes
-            .into_iter()
-            .map(|(name, kind, interval_ms)| ProbeView {
-                name,
-                kind,
-                interval_ms,
+    pub fn set_probes(&mut self, specs: &[crate::config::ProbeSpec]) {
+        self.probes = specs
+            .iter()
+            .map(|spec| ProbeView {
+                spec: spec.clone(),
                 latest: None,
                 history: VecDeque::new(),
             })

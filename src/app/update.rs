@@ -62,10 +62,10 @@ fn flash(app: &mut App, text: impl Into<String>, error: bool) {
 }
 
 fn on_sample(app: &mut App, sample: Sample) {
-    let Some(view) = app.probes.iter_mut().find(|p| p.name == sample.probe) else {
+    let Some(view) = app.probes.iter_mut().find(|p| p.spec.name == sample.probe) else {
         return;
     };
-    if let Some(v) = primary_value(&view.kind, &sample) {
+    if let Some(v) = crate::probes::primary_value(&view.spec, &sample) {
         if view.history.len() == HISTORY_POINTS {
             view.history.pop_front();
         }
@@ -73,18 +73,6 @@ fn on_sample(app: &mut App, sample: Sample) {
     }
     view.latest = Some(sample);
     app.dirty = true;
-}
-
-/// The number a probe's sparkline follows.
-pub fn primary_value(kind: &str, sample: &Sample) -> Option<f64> {
-    let keys: &[&str] = match kind {
-        "http" => &["latency"],
-        "redis" => &["len", "latency"],
-        _ => &["value", "latency"],
-    };
-    keys.iter()
-        .find_map(|k| sample.outputs.get(*k).and_then(|v| v.as_f64()))
-        .or(sample.latency_ms)
 }
 
 fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
@@ -231,8 +219,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::PollNow => {
             if let Some(p) = app.probes.get(app.probe_cursor) {
-                fx.push(Effect::PollNow(p.name.clone()));
-                let name = p.name.clone();
+                let name = p.spec.name.clone();
+                fx.push(Effect::PollNow(name.clone()));
                 flash(app, format!("polling {name}…"), false);
             } else {
                 flash(app, "no probes configured", false);

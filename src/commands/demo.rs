@@ -13,7 +13,8 @@ const CONFIG: &str = include_str!("../demo/config.toml");
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     cockpit::require_terminal()?;
-    let checklist = crate::checklist::toml_format::parse(CHECKLIST, Path::new("demo/checklist.toml"))?;
+    let checklist =
+        crate::checklist::toml_format::parse(CHECKLIST, Path::new("demo/checklist.toml"))?;
     let dir = std::env::temp_dir().join(format!("flightdeck-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let cancel = CancellationToken::new();
@@ -49,6 +50,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     cancel.cancel();
     let _ = std::fs::remove_dir_all(&dir);
     result?;
-    println!("demo session `{session}` is saved: `flightdeck report --session {session}` prints its record");
+    println!(
+        "demo session `{session}` is saved: `flightdeck report --session {session}` prints its record"
+    );
     Ok(ExitCode::SUCCESS)
 }

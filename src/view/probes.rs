@@ -40,18 +40,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 /// The state a probe shows now: its last sample's, or STALE when that is older than two intervals.
 pub fn shown_state(app: &App, p: &ProbeView) -> Option<ProbeState> {
     let s = p.latest.as_ref()?;
-    let age = (app.now - s.at).num_milliseconds().max(0) as u64;
-    if age > p.interval_ms.saturating_mul(2) {
-        Some(ProbeState::Stale)
-    } else {
-        Some(s.state)
-    }
+    Some(crate::probes::state_at(s, p.spec.interval, app.now))
 }
 
 fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line<'a> {
     let state = shown_state(app, p);
     let (glyph, style) = theme.probe_glyph(state);
-    let name = fit(&p.name, 14);
+    let name = fit(&p.spec.name, 14);
     let state_word = state.map_or("wait", |s| match s {
         ProbeState::Unknown => "UNKN",
         other => other.as_str(),
@@ -63,10 +58,18 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
             Span::styled("waiting for first poll", theme.dim()),
         ]);
     };
-    let value = value_text(&p.kind, sample);
+    let value = crate::probes::headline(&p.spec, sample)
+        .map(|(_, text)| text)
+        .unwrap_or_default();
     let latency = sample
         .latency_ms
-        .map(|ms| format!("{ms:.0} ms"))
+        .map(|ms| {
+            if ms < 10.0 {
+                format!("{ms:.1} ms")
+            } else {
+                format!("{ms:.0} ms")
+            }
+        })
         .unwrap_or_default();
     let age = (app.now - sample.at).to_std().unwrap_or_default();
     let age = format_duration(std::time::Duration::from_secs(age.as_secs()));
@@ -98,25 +101,4 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
         Span::styled(age, theme.dim()),
         Span::raw(" "),
     ])
-}
-
-/// The headline value of a sample, with its unit.
-pub fn value_text(kind: &str, s: &crate::probes::Sample) -> String {
-    let get = |k: &str| s.outputs.get(k).map(|v| v.to_string());
-    match kind {
-        "http" => get("status").unwrap_or_default(),
-        "redis" => {
-            let mem = s
-                .outputs
-                .get("used_memory_ratio")
-                .and_then(|v| v.as_f64())
-                .map(|r| format!(" mem {:.0}%", r * 100.0))
-                .unwrap_or_default();
-            match get("len") {
-                Some(len) => format!("len {len}{mem}"),
-                None => format!("PONG{mem}"),
-            }
-        }
-        _ => get("value").unwrap_or_default(),
-    }
 }
