@@ -261,7 +261,12 @@ fn load_picks_the_importer_by_extension_case_insensitively() {
         std::fs::write(&path, "# T\n- [ ] x\n").unwrap();
         assert_eq!(checklist::load(&path).unwrap().item_count(), 1, "{name}");
     }
+    // other names with Markdown checkboxes (the seeds are .txt) are imported as they are
     let path = dir.path().join("looks-like-md.txt");
+    std::fs::write(&path, "# T\n- [ ] x\n").unwrap();
+    assert_eq!(checklist::load(&path).unwrap().item_count(), 1);
+    // a .toml file is always TOML: Markdown in it is an error that says what it looks like
+    let path = dir.path().join("looks-like-md.toml");
     std::fs::write(&path, "# T\n- [ ] x\n").unwrap();
     let err = checklist::load(&path).unwrap_err().to_string();
     assert!(err.contains("this looks like Markdown"), "{err}");

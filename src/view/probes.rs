@@ -72,7 +72,11 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
         })
         .unwrap_or_default();
     let age = (app.now - sample.at).to_std().unwrap_or_default();
-    let age = format_duration(std::time::Duration::from_secs(age.as_secs()));
+    let age = if age.as_secs() == 0 {
+        "0s".to_owned()
+    } else {
+        format_duration(std::time::Duration::from_secs(age.as_secs()))
+    };
     let head = format!("{glyph} {name:<14} {state_word:<5} ");
     let mid = if matches!(state, Some(ProbeState::Unknown)) {
         sample.reason.clone().unwrap_or_default()
