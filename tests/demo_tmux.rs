@@ -30,10 +30,22 @@ fn demo_runs_and_is_journaled() {
         .expect("the goodbye line names the session")
         .to_owned();
     let out = std::process::Command::new(BIN)
-        .args(["report", "--store", &store, "--session", &session, "--format", "json"])
+        .args([
+            "report",
+            "--store",
+            &store,
+            "--session",
+            &session,
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let announce = report["items"]
         .as_array()
