@@ -45,13 +45,23 @@ pub enum Theme {
     Mono,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiConfig {
     pub theme: Theme,
     /// ASCII glyphs instead of Unicode symbols.
     pub ascii: bool,
-    /// Ring the terminal bell when a trigger fires or a probe turns CRIT.
+    /// Ring the terminal bell once when a trigger fires (on unless turned off).
     pub bell: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            theme: Theme::default(),
+            ascii: false,
+            bell: true,
+        }
+    }
 }
 
 /// A string that may carry a secret (a URL with a password, a token): `expose` gives the real

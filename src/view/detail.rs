@@ -120,6 +120,27 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::raw(format!("{auto}{live}")),
         ]));
     }
+    if let Some(serde_json::Value::Array(evidence)) = &status.evidence {
+        for e in evidence {
+            let probe = e.get("probe").and_then(|v| v.as_str()).unwrap_or("?");
+            let path = e.get("path").and_then(|v| v.as_str()).unwrap_or("");
+            let value = e.get("value").map_or("—".to_owned(), |v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "—".to_owned(),
+                other => other.to_string(),
+            });
+            let at = e
+                .get("at")
+                .and_then(|v| v.as_str())
+                .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+                .map(|t| format!(" at {}", super::clock(app, t)))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled("evidence ", theme.dim()),
+                Span::raw(format!("{probe}.{path} = {value}{at}")),
+            ]));
+        }
+    }
     for c in &item.commands {
         for (n, l) in c.lines().enumerate() {
             let prefix = if n == 0 { "$ " } else { "  " };
