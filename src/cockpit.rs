@@ -71,6 +71,19 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
         bell,
     } = launch;
     require_terminal()?;
+    let _log = crate::logging::init();
+    tracing::info!(
+        session = %session,
+        actor = %actor,
+        store = %store.display_url(),
+        checklist = %checklist_path.as_deref().unwrap_or("-"),
+        probes = probes.len(),
+        read_only,
+        "cockpit starting"
+    );
+    for p in &probes {
+        tracing::info!(probe = %p.name, kind = p.kind().as_str(), target = %p.target(), "probe");
+    }
     let intervals: HashMap<String, std::time::Duration> = probes
         .iter()
         .map(|p| (p.name.clone(), p.interval))
@@ -145,14 +158,19 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     {
         let msg_tx = msg_tx.clone();
         tokio::spawn(async move {
+            let mut last: HashMap<String, crate::probes::ProbeState> = HashMap::new();
             while let Some(m) = probe_rx.recv().await {
-                if msg_tx
-                    .send(Msg::Probe(crate::probes::scheduler::ProbeMsg::into_sample(
-                        m,
-                    )))
-                    .await
-                    .is_err()
-                {
+                let sample = crate::probes::scheduler::ProbeMsg::into_sample(m);
+                // the log keeps state changes, not every poll
+                if last.insert(sample.probe.clone(), sample.state) != Some(sample.state) {
+                    tracing::info!(
+                        probe = %sample.probe,
+                        state = sample.state.as_str(),
+                        reason = %sample.reason.as_deref().unwrap_or(""),
+                        "probe state"
+                    );
+                }
+                if msg_tx.send(Msg::Probe(sample)).await.is_err() {
                     return;
                 }
             }
@@ -175,5 +193,9 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     let result = runtime::run(&mut app, &mut guard, wiring).await;
     drop(guard);
     cancel.cancel();
+    match &result {
+        Ok(()) => tracing::info!(session = %session, "cockpit closed"),
+        Err(e) => tracing::error!(session = %session, error = %e, "cockpit failed"),
+    }
     result
 }

@@ -12,6 +12,7 @@ pub mod condition;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod logging;
 pub mod marking;
 pub mod probes;
 pub mod redact;

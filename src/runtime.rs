@@ -37,6 +37,7 @@ pub fn spawn_journal(
                     Ok(_) => 1,
                     Err(e) => {
                         let text = crate::redact::redact_text(&e.to_string());
+                        tracing::error!(error = %text, "journal append failed");
                         if tx.send(Msg::JournalError(text)).await.is_err() {
                             return;
                         }

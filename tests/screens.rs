@@ -274,3 +274,58 @@ fn monochrome_ascii_still_reads() {
     partly_done(&mut app);
     insta::assert_snapshot!("ascii_partly_done_80x24", render(&mut app, 80, 24));
 }
+
+#[test]
+fn probe_detail_and_wide_grid() {
+    let mut app = seed_app();
+    with_probes(&mut app);
+    insta::assert_snapshot!("probes_grid_300x50", render(&mut app, 300, 50));
+    keys(&mut app, &[Key::Tab, Key::Down, Key::Enter], t0());
+    insta::assert_snapshot!("probe_detail_120x40", render(&mut app, 120, 40));
+}
+
+#[test]
+fn no_secret_reaches_the_screen() {
+    let mut app = seed_app();
+    with_probes(&mut app);
+    let now = app.now;
+    update(
+        &mut app,
+        Msg::Probe(Sample {
+            probe: "write_queue".into(),
+            at: now,
+            latency_ms: None,
+            outputs: BTreeMap::new(),
+            state: ProbeState::Unknown,
+            reason: Some(
+                "error connecting to postgres://app:secret-pw@db.example.com/app: refused".into(),
+            ),
+        }),
+    );
+    for (w, h) in [(80, 24), (160, 48), (300, 50)] {
+        let screen = render(&mut app, w, h);
+        assert!(!screen.contains("secret-pw"), "{screen}");
+    }
+    keys(&mut app, &[Key::Tab, Key::Down, Key::Enter], t0());
+    let screen = render(&mut app, 160, 48);
+    assert!(screen.contains("write_queue"), "{screen}");
+    assert!(!screen.contains("secret-pw"), "{screen}");
+}
+
+#[test]
+fn typed_secrets_are_hidden_on_screen() {
+    let mut app = seed_app();
+    keys(&mut app, &[Key::Char('n')], t0());
+    text(
+        &mut app,
+        "reached postgres://ops:hunter2-xyz@db.internal/app ok",
+        t0(),
+    );
+    keys(&mut app, &[Key::Enter], t0());
+    let screen = render(&mut app, 160, 48);
+    assert!(
+        screen.contains("postgres://ops:***@db.internal"),
+        "{screen}"
+    );
+    assert!(!screen.contains("hunter2-xyz"), "{screen}");
+}

@@ -17,6 +17,8 @@ pub enum Action {
     Skip,
     Note,
     EditField,
+    /// Enter: fill in the item's fields, or open the selected probe.
+    Open,
     Copy,
     Search,
     NextPhase,
@@ -124,6 +126,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::EditField,
         hint: Some("edit"),
         help: "fill in the item's fields",
+    },
+    Binding {
+        keys: &[Key::Enter],
+        label: "Enter",
+        action: Action::Open,
+        hint: None,
+        help: "fields of the item / details of the probe",
     },
     Binding {
         keys: &[Key::Char('y')],

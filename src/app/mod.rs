@@ -66,8 +66,16 @@ pub enum Mode {
     Normal,
     Help,
     ConfirmQuit,
-    Input { prompt: Prompt, buffer: String },
-    Search { query: String, origin: usize },
+    Input {
+        prompt: Prompt,
+        buffer: String,
+    },
+    Search {
+        query: String,
+        origin: usize,
+    },
+    /// The full view of one probe (index into `App::probes`).
+    ProbeDetail(usize),
 }
 
 /// Live state of one auto-bound item, computed from probes (issue: auto-marking).

@@ -78,7 +78,16 @@ fn on_sample(app: &mut App, sample: Sample) {
 fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
     app.dirty = true;
     match app.mode.clone() {
-        Mode::Help => app.mode = Mode::Normal,
+        Mode::Help | Mode::ProbeDetail(_) => match key {
+            Key::Char('r') => {
+                if let Mode::ProbeDetail(i) = app.mode
+                    && let Some(p) = app.probes.get(i)
+                {
+                    fx.push(Effect::PollNow(p.spec.name.clone()));
+                }
+            }
+            _ => app.mode = Mode::Normal,
+        },
         Mode::ConfirmQuit => match key {
             Key::Char('y') | Key::Char('q') | Key::Enter | Key::Ctrl('c') => {
                 app.quit = true;
@@ -91,8 +100,6 @@ fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
         Mode::Normal => {
             if let Some(action) = keymap::action_for(key) {
                 on_action(app, action, fx);
-            } else if key == Key::Enter && app.focus == Focus::Checklist {
-                on_action(app, Action::EditField, fx);
             }
         }
     }
@@ -190,6 +197,14 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 open_field(app, id, 0);
             }
         }
+        Action::Open => match app.focus {
+            Focus::Checklist => on_action(app, Action::EditField, fx),
+            Focus::Probes => {
+                if app.probe_cursor < app.probes.len() {
+                    app.mode = Mode::ProbeDetail(app.probe_cursor);
+                }
+            }
+        },
         Action::Copy => {
             let Some(f) = app.selected_item() else { return };
             if f.item.commands.is_empty() {

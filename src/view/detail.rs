@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         let block = Block::default().borders(Borders::ALL).title(title);
         frame.render_widget(
-            Paragraph::new(lines)
+            Paragraph::new(super::redact_lines(lines))
                 .block(block)
                 .wrap(Wrap { trim: false }),
             area,
@@ -207,7 +207,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let title = format!(" {} ", fit(&item.text, width.saturating_sub(2)));
     let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(super::redact_lines(lines))
             .block(block)
             .wrap(Wrap { trim: false }),
         area,

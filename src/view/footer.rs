@@ -113,6 +113,7 @@ fn prompt_line(
         }
     };
     let tail = "  Enter save  Esc cancel";
+    let buffer = crate::redact::redact_text(buffer);
     let text = fit(
         &format!(" {label}: {buffer}▏"),
         width.saturating_sub(tail.len()),

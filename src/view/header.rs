@@ -160,7 +160,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
         .enumerate()
     {
         let hint = if b.ack_hint { "A acknowledge " } else { "" };
-        let text = fit(&b.text, width.saturating_sub(hint.len() + 2));
+        let text = fit(
+            &crate::redact::redact_text(&b.text),
+            width.saturating_sub(hint.len() + 2),
+        );
         let pad = width.saturating_sub(text.chars().count() + hint.len() + 1);
         let line = Line::from(vec![
             Span::styled(format!(" {text}{}", " ".repeat(pad)), theme.alarm()),

@@ -61,10 +61,11 @@ pub fn layout(app: &App, area: Rect) -> Areas {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
                 .areas(body);
+        let probe_rows = app.probes.len().div_ceil(probes::columns(right.width)) as u16;
         let probe_height = if app.probes.is_empty() {
             0
         } else {
-            (app.probes.len() as u16 + 2).min(right.height / 2).max(3)
+            (probe_rows + 2).min(right.height / 2).max(3)
         };
         let [probes, detail] =
             Layout::vertical([Constraint::Length(probe_height), Constraint::Min(3)]).areas(right);
@@ -117,9 +118,33 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     detail::draw(frame, app, &theme, areas.detail);
     footer::draw(frame, app, &theme, areas.footer);
-    if app.mode == Mode::Help {
-        help::draw(frame, &theme, frame.area());
+    match app.mode {
+        Mode::Help => help::draw(frame, &theme, frame.area()),
+        Mode::ProbeDetail(i) => {
+            if let Some(p) = app.probes.get(i) {
+                probes::draw_detail(frame, app, &theme, p, frame.area());
+            }
+        }
+        _ => {}
     }
+}
+
+/// Passes every span through the redactor: what people type (notes, values, commands) may hold a
+/// URL with a password.
+pub fn redact_lines(lines: Vec<ratatui::text::Line<'_>>) -> Vec<ratatui::text::Line<'static>> {
+    lines
+        .into_iter()
+        .map(|line| {
+            let spans: Vec<ratatui::text::Span<'static>> = line
+                .spans
+                .into_iter()
+                .map(|s| {
+                    ratatui::text::Span::styled(crate::redact::redact_text(&s.content), s.style)
+                })
+                .collect();
+            ratatui::text::Line::from(spans).style(line.style)
+        })
+        .collect()
 }
 
 /// Cuts `text` to at most `width` columns, marking the cut with `…`.

@@ -19,22 +19,38 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let width = inner.width as usize;
-    let lines: Vec<Line> = app
-        .probes
-        .iter()
-        .enumerate()
-        .take(inner.height as usize)
-        .map(|(i, p)| {
-            let line = probe_line(app, theme, p, width);
-            if app.focus == Focus::Probes && i == app.probe_cursor {
-                line.patch_style(theme.selected())
-            } else {
-                line
-            }
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    // panels reflow: one column, or two when the pane is wide enough for both
+    let columns = columns(area.width);
+    let rows = app.probes.len().div_ceil(columns);
+    let col_width = inner.width / columns as u16;
+    for c in 0..columns {
+        let lines: Vec<Line> = app
+            .probes
+            .iter()
+            .enumerate()
+            .skip(c * rows)
+            .take(rows.min(inner.height as usize))
+            .map(|(i, p)| {
+                let line = probe_line(app, theme, p, col_width.saturating_sub(1) as usize);
+                if app.focus == Focus::Probes && i == app.probe_cursor {
+                    line.patch_style(theme.selected())
+                } else {
+                    line
+                }
+            })
+            .collect();
+        let rect = Rect {
+            x: inner.x + c as u16 * col_width,
+            width: col_width,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(lines), rect);
+    }
+}
+
+/// How many columns of panels fit in a pane `width` wide.
+pub fn columns(width: u16) -> usize {
+    if width >= 132 { 2 } else { 1 }
 }
 
 /// The state a probe shows now: its last sample's, or STALE when that is older than two intervals.
@@ -79,7 +95,7 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
     };
     let head = format!("{glyph} {name:<14} {state_word:<5} ");
     let mid = if matches!(state, Some(ProbeState::Unknown)) {
-        sample.reason.clone().unwrap_or_default()
+        crate::redact::redact_text(sample.reason.as_deref().unwrap_or(""))
     } else {
         format!("{value:<10} {latency:>7}")
     };
@@ -105,4 +121,86 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
         Span::styled(age, theme.dim()),
         Span::raw(" "),
     ])
+}
+
+/// The full view of one probe (Enter on a panel): target, timing, conditions, every output.
+pub fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, p: &ProbeView, area: Rect) {
+    use ratatui::widgets::{Clear, Wrap};
+    let width = area.width.min(110).saturating_sub(4) as usize;
+    let spec = &p.spec;
+    let state = shown_state(app, p);
+    let (glyph, style) = theme.probe_glyph(state);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{glyph} "), style),
+            Span::styled(spec.name.clone(), theme.bold()),
+            Span::raw(format!(
+                "  {}  {}",
+                spec.kind().as_str(),
+                spec.title.as_deref().unwrap_or("")
+            )),
+        ]),
+        Line::raw(fit(&format!("target   {}", spec.target()), width)),
+        Line::raw(format!(
+            "every    {}  timeout {}",
+            format_duration(spec.interval),
+            format_duration(spec.timeout)
+        )),
+    ];
+    for (word, cond) in [("crit", &spec.crit), ("warn", &spec.warn), ("ok", &spec.ok)] {
+        if let Some(c) = cond {
+            lines.push(Line::raw(fit(&format!("{word:<8} {}", c.text), width)));
+        }
+    }
+    match &p.latest {
+        None => lines.push(Line::styled("no sample yet", theme.dim())),
+        Some(s) => {
+            let age = (app.now - s.at).to_std().unwrap_or_default();
+            lines.push(Line::styled(
+                format!(
+                    "state    {}  at {} ({} ago){}",
+                    state.map_or("?", |s| s.as_str()),
+                    super::clock(app, s.at),
+                    format_duration(std::time::Duration::from_secs(age.as_secs())),
+                    s.latency_ms
+                        .map(|l| format!("  latency {l:.1} ms"))
+                        .unwrap_or_default()
+                ),
+                style,
+            ));
+            if let Some(r) = &s.reason {
+                lines.push(Line::raw(fit(
+                    &format!("reason   {}", crate::redact::redact_text(r)),
+                    width * 3,
+                )));
+            }
+            for (k, v) in &s.outputs {
+                let text = crate::redact::redact_text(&v.to_string());
+                lines.push(Line::raw(fit(&format!("{k:<8} {text}"), width)));
+            }
+        }
+    }
+    let history: Vec<f64> = p.history.iter().copied().collect();
+    if !history.is_empty() {
+        lines.push(Line::styled(theme.spark(&history, width), style));
+    }
+    lines.push(Line::styled(
+        "r poll now · any other key closes",
+        theme.dim(),
+    ));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let w = (width + 4) as u16;
+    let rect = Rect {
+        x: area.x + area.width.saturating_sub(w) / 2,
+        y: area.y + area.height.saturating_sub(height) / 2,
+        width: w.min(area.width),
+        height,
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" Probe ")),
+        rect,
+    );
 }
