@@ -54,8 +54,10 @@ fn item_state(report: &serde_json::Value, id: &str) -> String {
 fn tick_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}/journal.db", dir.path().display());
+    // the binary runs under a shell so its last line survives its exit (tmux may drop the final
+    // output of a pane's own process)
     let cmd = format!(
-        "env USER=alice {BIN} run {} --session window-1 --store {store} --as alice@bastion",
+        "env USER=alice {BIN} run {} --session window-1 --store {store} --as alice@bastion; echo EXITED-$?; sleep 60",
         seed()
     );
     let t = tmux::Tmux::start(dir.path(), &cmd, 120, 40);
@@ -81,14 +83,8 @@ fn tick_survives_kill_9() {
         .status()
         .unwrap();
     assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !t.pane_dead() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "flightdeck did not die"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // the shell around it reports the kill: 128 + 9
+    t.wait_for("EXITED-137", Duration::from_secs(10));
 
     let r = report(&store, "window-1");
     assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
@@ -101,8 +97,14 @@ fn tick_survives_kill_9() {
     t.wait_for("metrics look clean", Duration::from_secs(10));
 
     // quit cleanly: the terminal is restored and the pane shows the goodbye line
-    t.send(&["q", "y"]);
-    t.wait_for("is saved", Duration::from_secs(10));
+    t.send(&["q"]);
+    t.wait_for("Quit?", Duration::from_secs(5));
+    t.send(&["y"]);
+    let screen = t.wait_for("EXITED-", Duration::from_secs(10));
+    assert!(
+        screen.contains("is saved") && screen.contains("EXITED-0"),
+        "{screen}"
+    );
     let r = report(&store, "window-1");
     assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
     let notes = r["items"]

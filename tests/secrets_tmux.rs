@@ -69,7 +69,7 @@ timeout = "500ms"
     let store = format!("sqlite://{}/j.db", dir.path().display());
     let logs = dir.path().join("logs");
     let cmd = format!(
-        "env FLIGHTDECK_LOG_DIR={} {BIN} run {} --config {} --session s --store {store}",
+        "env FLIGHTDECK_LOG_DIR={} {BIN} run {} --config {} --session s --store {store}; echo EXITED-$?; sleep 30",
         logs.display(),
         checklist.display(),
         config_path.display()
@@ -111,7 +111,8 @@ timeout = "500ms"
     t.send(&["q"]);
     t.wait_for("Quit?", Duration::from_secs(5));
     t.send(&["y"]);
-    t.wait_for("is saved", Duration::from_secs(10));
+    let screen = t.wait_for("EXITED-", Duration::from_secs(10));
+    assert!(screen.contains("EXITED-0"), "{screen}");
 
     let log = std::fs::read_to_string(logs.join("flightdeck.log")).unwrap();
     assert!(
