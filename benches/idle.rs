@@ -46,7 +46,7 @@ fn main() {
     let log = dir.path().join("pane.out");
     let checklist = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/checklists/pfa-vanguard-production.toml"
+        "/tests/fixtures/seeds/001_14ae320941f2eb32.txt"
     );
     let cmd = format!(
         "{} run {checklist} --session idle --store sqlite://{}/j.db",

@@ -131,7 +131,9 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
     let journal = runtime::spawn_journal(store.clone(), session.clone(), last_seq, msg_tx.clone());
 
     // other instances' events: the store tells us a newer seq exists, the worker fetches them
-    if let Ok(mut news) = store.subscribe(&session, last_seq).await {
+    let subscribed = store.subscribe(&session, last_seq).await;
+    let refresh_on_clock = subscribed.is_err();
+    if let Ok(mut news) = subscribed {
         let journal = journal.clone();
         let cancel = cancel.clone();
         tokio::spawn(async move {
@@ -188,6 +190,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
             }
         }),
         cancel: cancel.clone(),
+        refresh_on_clock,
     };
     let mut guard = TerminalGuard::enter()?;
     let result = runtime::run(&mut app, &mut guard, wiring).await;

@@ -101,6 +101,8 @@ pub struct Wiring {
     pub journal: mpsc::Sender<JournalCmd>,
     pub on_effect: Box<dyn FnMut(&Effect) + Send>,
     pub cancel: CancellationToken,
+    /// Look for other instances' events on every clock tick (when the store cannot notify us).
+    pub refresh_on_clock: bool,
 }
 
 /// Runs the cockpit until the user quits or a signal arrives. The terminal guard restores the
@@ -137,7 +139,9 @@ pub async fn run(
             },
             Some(msg) = wiring.msgs.recv() => batch.push(msg),
             _ = tokio::time::sleep(Duration::from_millis(next_second)) => {
-                let _ = wiring.journal.try_send(JournalCmd::Refresh);
+                if wiring.refresh_on_clock {
+                    let _ = wiring.journal.try_send(JournalCmd::Refresh);
+                }
             }
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,

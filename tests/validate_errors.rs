@@ -249,14 +249,35 @@ fn invalid_utf8_names_line_and_column() {
 }
 
 #[test]
-fn config_flag_is_accepted() {
-    // Probe and condition checks against a config arrive with the config module; until then
-    // `--config` must not make a valid checklist fail.
+fn config_flag_resolves_probe_names() {
+    // with its example config every probe the checklist names resolves
+    let out = Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+        .args([
+            "validate",
+            "checklists/pfa-vanguard-production.toml",
+            "--config",
+            "checklists/pfa-vanguard-production.config.toml",
+            "--env",
+            "production",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", "postgres://app@127.0.0.1/app")
+        .env("REDIS_URL", "redis://127.0.0.1:6379/0")
+        .env("API_TOKEN", "t")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // a config file that is not there is a clear error, not a silent pass
     let out = flightdeck(&[
         "validate",
         "checklists/pfa-vanguard-production.toml",
         "--config",
-        "flightdeck.toml",
+        "no-such-flightdeck.toml",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no-such-flightdeck.toml"),
+        "{}",
+        stderr(&out)
+    );
 }

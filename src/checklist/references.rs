@@ -39,13 +39,24 @@ pub fn condition_errors(loaded: &Loaded) -> Vec<SourceError> {
 pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
     let source = &loaded.source;
     let known: Vec<&str> = config.probes.iter().map(|p| p.name.as_str()).collect();
+    // a checklist shipped with an example config beside it (`NAME.config.toml`)
+    let sibling = source
+        .file
+        .file_stem()
+        .map(|stem| {
+            source
+                .file
+                .with_file_name(format!("{}.config.toml", stem.to_string_lossy()))
+        })
+        .filter(|p| p.is_file());
     let hint = |name: &str| -> String {
         match closest(name, &known) {
             Some(c) => format!("did you mean `{c}`?"),
-            None if known.is_empty() => {
-                "no probes are defined: add a [[probe]] to the config (--config FILE) or to the checklist"
-                    .to_owned()
-            }
+            None if known.is_empty() => match &sibling {
+                Some(p) => format!("no probes are defined: pass the config beside it, --config {}", p.display()),
+                None => "no probes are defined: add a [[probe]] to the config (--config FILE) or to the checklist"
+                    .to_owned(),
+            },
             None => format!("known probes: {}", known.join(", ")),
         }
     };
@@ -74,7 +85,36 @@ pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
             }
         }
     }
-    errors
+    once_per_name(errors)
+}
+
+/// One error per unknown probe name, at its first place, listing the other lines: thirty copies
+/// of the same mistake hide the one that matters.
+fn once_per_name(mut errors: Vec<SourceError>) -> Vec<SourceError> {
+    errors.sort_by_key(|e| (e.line, e.column));
+    let mut out: Vec<SourceError> = Vec::new();
+    let mut more: Vec<Vec<usize>> = Vec::new();
+    for e in errors {
+        match out.iter().position(|o| o.message == e.message) {
+            Some(i) => more[i].push(e.line),
+            None => {
+                out.push(e);
+                more.push(Vec::new());
+            }
+        }
+    }
+    for (e, lines) in out.iter_mut().zip(more) {
+        if !lines.is_empty() {
+            let shown: Vec<String> = lines.iter().take(8).map(|l| l.to_string()).collect();
+            let tail = if lines.len() > 8 { ", …" } else { "" };
+            let hint = e.hint.take().unwrap_or_default();
+            e.hint = Some(format!(
+                "{hint} (also used on line {}{tail})",
+                shown.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// Both checks; all errors at once, in file order.

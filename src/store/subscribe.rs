@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 
 /// How often a SQLite follower looks at `PRAGMA data_version` (one cheap call, no disk read).
-pub const SQLITE_POLL_INTERVAL: Duration = Duration::from_millis(100);
+pub const SQLITE_POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// How often a PostgreSQL follower checks its listening connection and re-reads the last seq,
 /// in case notifications were lost on a half-open socket.
 pub const PG_HEARTBEAT: Duration = Duration::from_secs(5);
