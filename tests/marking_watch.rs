@@ -286,3 +286,44 @@ fn the_session_baselines_feed_a_sample_lookup() {
         flightdeck::condition::parse("error_rate.value <= baseline(error_rate.value) * 2").unwrap();
     assert!(cond.eval(&lookup).is_true());
 }
+
+#[test]
+fn no_new_regression_once_the_team_has_moved_past_the_phase() {
+    let mut rig = Rig::new(checklist(
+        vec![
+            phase(
+                "drain",
+                None,
+                vec![item("queue-drained", Some("queue.value == 0 for 10s"))],
+            ),
+            phase("resume", None, vec![item("sync-on", None)]),
+        ],
+        vec![],
+    ));
+    rig.feed_ok("queue", "value", 0.0, 0, 10);
+    assert_eq!(rig.session.item_state("queue-drained"), ItemState::Done);
+    // in its own phase, a bad sample regresses it
+    let events = rig.feed(ok("queue", 15, "value", 12.0));
+    assert_eq!(kinds(&events), vec![EventKind::Regressed]);
+    assert!(
+        rig.feed_ok("queue", "value", 0.0, 20, 40)
+            .iter()
+            .any(|e| e.kind == EventKind::Recovered)
+    );
+    // the next phase starts (the team turns the sync back on): the queue filling up again is
+    // expected and no longer a regression of the drain step
+    rig.person("alice", EventKind::Tick, Some("sync-on"), &[], 45);
+    assert!(
+        rig.session
+            .phases
+            .get("resume")
+            .is_some_and(|p| p.started_at.is_some())
+    );
+    let events = rig.feed(ok("queue", 50, "value", 40.0));
+    assert!(
+        events.iter().all(|e| e.kind != EventKind::Regressed),
+        "{:?}",
+        kinds(&events)
+    );
+    assert!(!rig.session.item("queue-drained").unwrap().regressed);
+}

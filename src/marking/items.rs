@@ -39,6 +39,8 @@ pub(super) struct Step<'a> {
     pub session: &'a SessionState,
     /// The item's phase is open (started, or every phase before it is complete).
     pub armed: bool,
+    /// A later phase has started: no new regressions for this item (a pending one can recover).
+    pub moved_past: bool,
 }
 
 impl AutoItem {
@@ -137,7 +139,7 @@ impl AutoItem {
         // An item a person ticked over a condition that never held (the probe was known to be
         // wrong) is not "regressed" until the condition has been good at least once.
         let watched = !overridden || self.seen_true;
-        if bad && watched && !regressed {
+        if bad && watched && !regressed && !step.moved_past {
             let mark = Mark::Regressed(self.id.clone());
             if in_flight.contains(&mark) {
                 return None;

@@ -160,6 +160,7 @@ impl Marker {
                 at,
                 session,
                 armed: phases.open(item.phase, current, session),
+                moved_past: phases.moved_past(item.phase, session),
             };
             out.extend(item.on_sample(&step, in_flight));
         }

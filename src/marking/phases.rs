@@ -86,6 +86,20 @@ impl PhaseWatch {
             .unwrap_or(self.phases.len())
     }
 
+    /// The team has moved past `phase`: a later phase (with items) has started. A ticked item of
+    /// an earlier phase is no longer watched for regressions then — "queue drained" in T-0 step 1
+    /// must not turn REGRESSED when step 7 turns the sync back on; rollback criteria are what
+    /// watches the rest of the window (`[[trigger]]`).
+    pub fn moved_past(&self, phase: usize, session: &SessionState) -> bool {
+        self.phases.iter().skip(phase + 1).any(|p| {
+            !p.items.is_empty()
+                && session
+                    .phases
+                    .get(&p.id)
+                    .is_some_and(|s| s.started_at.is_some())
+        })
+    }
+
     /// A phase whose auto items may tick: started by someone, or reached.
     pub fn open(&self, phase: usize, current: usize, session: &SessionState) -> bool {
         phase <= current
