@@ -53,6 +53,8 @@ fn main() {
         env!("CARGO_BIN_EXE_flightdeck"),
         dir.path().display()
     );
+    // the pane starts on a shell; the pipe is attached; then the cockpit is launched, so its
+    // first frame is timed from the launch
     tmux(
         &socket,
         &[
@@ -64,19 +66,31 @@ fn main() {
             "160",
             "-y",
             "48",
-            &cmd,
+            "sh",
         ],
     );
+    let pipe = format!("cat >> {}", log.display());
+    tmux(&socket, &["pipe-pane", "-t", "b", "-o", &pipe]);
+    std::thread::sleep(Duration::from_millis(500));
+    let launched = Instant::now();
     tmux(
         &socket,
-        &[
-            "pipe-pane",
-            "-t",
-            "b",
-            "-o",
-            &format!("cat >> {}", log.display()),
-        ],
+        &["send-keys", "-t", "b", &format!("exec {cmd}"), "Enter"],
     );
+    let mut first_frame = None;
+    while launched.elapsed() < Duration::from_secs(10) {
+        if count_frames(&log) > 0 {
+            first_frame = Some(launched.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    match first_frame {
+        Some(t) => println!(
+            "process start to first frame (real binary, new SQLite journal, via tmux): {t:?}"
+        ),
+        None => println!("no frame within 10 s"),
+    }
     std::thread::sleep(Duration::from_secs(3));
     let pid = tmux(
         &socket,
