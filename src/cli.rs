@@ -54,11 +54,12 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// Checklist file: .toml, or .md imported on the fly
+    /// Checklist file: .toml, or a Markdown checklist (.md, .txt, …) imported on the fly
     pub checklist: PathBuf,
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Session name [default: the checklist's file name and today's date]
+    /// Session name [default: the checklist's file name and today's date; a session of the same
+    /// checklist active in the last 12 hours is resumed]
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
     /// Who you are in the journal [default: $USER@hostname]
@@ -103,7 +104,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
-    /// Checklist file: .toml or .md
+    /// Checklist file: .toml, or a Markdown checklist (.md, .txt, …)
     pub checklist: PathBuf,
     #[command(flatten)]
     pub config: ConfigArgs,
