@@ -17,7 +17,7 @@ use crate::checklist::Checklist;
 use crate::probes::Sample;
 use crate::session::SessionState;
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 /// Who is at the console and what they are looking at.
 #[derive(Debug, Clone, Default)]
@@ -94,8 +94,8 @@ pub enum AutoStatus {
 pub struct ProbeView {
     pub spec: crate::config::ProbeSpec,
     pub latest: Option<Sample>,
-    /// Primary value over time, oldest first, for the sparkline.
-    pub history: VecDeque<f64>,
+    /// An hour of the primary value, for the sparkline.
+    pub history: crate::probes::history::History,
 }
 
 impl ProbeView {
@@ -107,8 +107,6 @@ impl ProbeView {
         self.spec.interval.as_millis() as u64
     }
 }
-
-pub const HISTORY_POINTS: usize = 720;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
@@ -197,7 +195,7 @@ impl App {
             .map(|spec| ProbeView {
                 spec: spec.clone(),
                 latest: None,
-                history: VecDeque::new(),
+                history: crate::probes::history::History::new(spec.interval),
             })
             .collect();
         self.dirty = true;

@@ -3,7 +3,7 @@
 use super::auto;
 use super::keymap::{self, Action};
 use super::msg::{Effect, Key, Msg};
-use super::{App, Flash, Focus, HISTORY_POINTS, Mode, Prompt, Row};
+use super::{App, Flash, Focus, Mode, Prompt, Row};
 use crate::checklist::FieldKind;
 use crate::probes::Sample;
 use crate::session::ItemState;
@@ -65,12 +65,7 @@ fn on_sample(app: &mut App, sample: Sample) {
     let Some(view) = app.probes.iter_mut().find(|p| p.spec.name == sample.probe) else {
         return;
     };
-    if let Some(v) = crate::probes::primary_value(&view.spec, &sample) {
-        if view.history.len() == HISTORY_POINTS {
-            view.history.pop_front();
-        }
-        view.history.push_back(v);
-    }
+    view.history.record(&view.spec, &sample);
     view.latest = Some(sample);
     app.dirty = true;
 }

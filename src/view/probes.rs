@@ -101,7 +101,7 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
     };
     let used = head.width() + mid.width() + age.width() + 3;
     let spark_width = width.saturating_sub(used).min(24);
-    let history: Vec<f64> = p.history.iter().copied().collect();
+    let history = p.history.last_values(24);
     let spark = if spark_width >= 4 && !matches!(state, Some(ProbeState::Unknown)) {
         theme.spark(&history, spark_width)
     } else {
@@ -180,7 +180,7 @@ pub fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, p: &ProbeView, a
             }
         }
     }
-    let history: Vec<f64> = p.history.iter().copied().collect();
+    let history = p.history.last_values(width);
     if !history.is_empty() {
         lines.push(Line::styled(theme.spark(&history, width), style));
     }
