@@ -209,6 +209,14 @@ impl App {
         }
     }
 
+    /// Field `index` of item `item`.
+    pub fn field(&self, item: &str, index: usize) -> Option<&crate::checklist::Field> {
+        self.flat
+            .iter()
+            .find(|f| f.item.id == item)
+            .and_then(|f| f.item.fields.get(index))
+    }
+
     /// The phase the cursor is in.
     pub fn selected_phase(&self) -> usize {
         match self.rows.get(self.cursor) {

@@ -364,10 +364,7 @@ fn open_field(app: &mut App, item: String, index: usize) {
 
 fn on_input_key(app: &mut App, key: Key, prompt: Prompt, mut buffer: String, fx: &mut Vec<Effect>) {
     let options = |app: &App, item: &str, index: usize| -> Vec<String> {
-        app.flat
-            .iter()
-            .find(|f| f.item.id == item)
-            .and_then(|f| f.item.fields.get(index))
+        app.field(item, index)
             .map(|fd| fd.options.clone())
             .unwrap_or_default()
     };
@@ -520,12 +517,7 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
             index,
             choice,
         } => {
-            let field = app
-                .flat
-                .iter()
-                .find(|f| f.item.id == item)
-                .and_then(|f| f.item.fields.get(index))
-                .cloned();
+            let field = app.field(&item, index).cloned();
             let Some(field) = field else { return };
             let value = match choice {
                 Some(c) => field.options.get(c).cloned().unwrap_or_default(),

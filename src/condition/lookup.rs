@@ -94,18 +94,7 @@ impl Lookup for OutputsLookup<'_> {
         if probe != self.probe {
             return None;
         }
-        if let Some(v) = self.outputs.get(path) {
-            return Some(v.clone());
-        }
-        // The longest output name that prefixes the path, then a JSON path into it (as `Sample`).
-        let mut split = path.len();
-        while let Some(dot) = path[..split].rfind('.') {
-            if let Some(v) = self.outputs.get(&path[..dot]) {
-                return v.get_path(&path[dot + 1..]);
-            }
-            split = dot;
-        }
-        None
+        crate::probes::sample::output_at(self.outputs, path)
     }
 
     fn state(&self, _probe: &str) -> Option<ProbeState> {

@@ -47,16 +47,22 @@ pub struct Sample {
 impl Sample {
     /// Looks up an output by name, reaching into JSON bodies for dotted paths (`body.queue.size`).
     pub fn output(&self, path: &str) -> Option<Value> {
-        if let Some(v) = self.outputs.get(path) {
-            return Some(v.clone());
-        }
-        let mut split = path.len();
-        while let Some(dot) = path[..split].rfind('.') {
-            if let Some(v) = self.outputs.get(&path[..dot]) {
-                return v.get_path(&path[dot + 1..]);
-            }
-            split = dot;
-        }
-        None
+        output_at(&self.outputs, path)
     }
+}
+
+/// An output by name, or the longest output name that prefixes `path` followed by a JSON path
+/// into it (`body.queue.size` → output `body`, path `queue.size`).
+pub fn output_at(outputs: &BTreeMap<String, Value>, path: &str) -> Option<Value> {
+    if let Some(v) = outputs.get(path) {
+        return Some(v.clone());
+    }
+    let mut split = path.len();
+    while let Some(dot) = path[..split].rfind('.') {
+        if let Some(v) = outputs.get(&path[..dot]) {
+            return v.get_path(&path[dot + 1..]);
+        }
+        split = dot;
+    }
+    None
 }

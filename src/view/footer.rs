@@ -79,11 +79,7 @@ fn prompt_line(
             index,
             choice,
         } => {
-            let field = app
-                .flat
-                .iter()
-                .find(|f| &f.item.id == item)
-                .and_then(|f| f.item.fields.get(*index));
+            let field = app.field(item, *index);
             match (field, choice) {
                 (Some(f), Some(c)) => {
                     let options: Vec<String> = f
