@@ -502,7 +502,9 @@ pub(crate) fn evidence_text(v: &Value) -> String {
         Value::Object(map) => {
             let name = match (
                 map.get("probe").and_then(Value::as_str),
-                map.get("output").and_then(Value::as_str),
+                map.get("path")
+                    .or_else(|| map.get("output"))
+                    .and_then(Value::as_str),
             ) {
                 (Some(p), Some(o)) => Some(format!("{p}.{o}")),
                 (Some(p), None) => Some(p.to_owned()),
@@ -530,6 +532,11 @@ fn scalar(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => "null".to_owned(),
+        // whole numbers without a `.0`; fractions at full precision (evidence must not round)
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
         other => other.to_string(),
     }
 }
