@@ -29,6 +29,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // one TLS crypto provider for reqwest, sqlx and redis alike, before any connection is made
+    flightdeck::probes::web::ensure_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
