@@ -3,7 +3,7 @@
 //! staleness and evidence.
 
 use chrono::{DateTime, TimeZone, Utc};
-use flightdeck::condition::{self, OutputsLookup, SampleLookup, Truth, Value};
+use flightdeck::condition::{self, Baselines, OutputsLookup, SampleLookup, Truth, Value};
 use flightdeck::probes::{ProbeState, Sample};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -92,15 +92,28 @@ fn world() -> HashMap<String, Sample> {
     samples.into_iter().map(|s| (s.probe.clone(), s)).collect()
 }
 
-fn baselines() -> HashMap<String, Sample> {
-    [
-        sample("err", ProbeState::Ok, 10, &[("value", num(0.01))]),
-        sample("api", ProbeState::Unknown, 10, &[("latency", num(30.0))]),
-        sample("q", ProbeState::Ok, 10, &[("value", num(10.0))]),
-    ]
-    .into_iter()
-    .map(|s| (s.probe.clone(), s))
-    .collect()
+/// The session's baselines, and those of phase `deploy` (captured later, with a lower error rate).
+fn baselines() -> Baselines {
+    let by_probe = |samples: Vec<Sample>| -> HashMap<String, Sample> {
+        samples.into_iter().map(|s| (s.probe.clone(), s)).collect()
+    };
+    Baselines::from([
+        (
+            "session".to_string(),
+            by_probe(vec![
+                sample("err", ProbeState::Ok, 10, &[("value", num(0.01))]),
+                sample("api", ProbeState::Unknown, 10, &[("latency", num(30.0))]),
+                sample("q", ProbeState::Ok, 10, &[("value", num(10.0))]),
+            ]),
+        ),
+        (
+            "deploy".to_string(),
+            by_probe(vec![
+                sample("err", ProbeState::Ok, 50, &[("value", num(0.005))]),
+                sample("api", ProbeState::Ok, 50, &[("latency", num(30.0))]),
+            ]),
+        ),
+    ])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -397,7 +410,17 @@ fn baselines_compare_against_the_captured_value() {
         // never captured
         ("redis.latency < baseline(redis.latency)", Unk),
         ("err.value <= baseline(err.missing)", Unk),
+        // the phase's own capture, not the session's
+        ("err.value <= baseline(err.value, \"deploy\") * 1.2", No),
+        ("err.value <= baseline(err.value, \"deploy\") * 2.5", Yes),
+        ("api.latency < baseline(api.latency, \"deploy\") * 2", Yes),
+        ("q.value > baseline(q.value, \"deploy\")", Unk),
+        ("err.value > baseline(err.value, \"rollback\")", Unk),
     ]);
+    assert_eq!(
+        eval("q.value > baseline(q.value, \"deploy\")"),
+        Truth::Unknown("no baseline of `q.value` was captured when phase `deploy` started".into())
+    );
     // Without a baseline map at all.
     let samples = world();
     let c = condition::parse("err.value <= baseline(err.value) * 1.2").unwrap();
@@ -414,7 +437,8 @@ fn evidence_lists_each_output_read_with_its_sample_time() {
     let lookup = SampleLookup::new(&samples).with_baselines(&base);
     let c = condition::parse(
         "api.status == 200 && api.latency < 500ms && api.status != 0 && q.ok \
-         && err.value <= baseline(err.value) * 1.2 && nope.value == 1",
+         && err.value <= baseline(err.value) * 1.2 && nope.value == 1 \
+         && err.value <= baseline(err.value, \"deploy\") * 3",
     )
     .unwrap();
     let ev = condition::evidence(&c, &lookup);
@@ -439,6 +463,20 @@ fn evidence_lists_each_output_read_with_its_sample_time() {
             ("err", "value", Some(num(0.011)), Some(t(106)), false),
             ("err", "value", Some(num(0.01)), Some(t(10)), true),
             ("nope", "value", None, None, false),
+            ("err", "value", Some(num(0.005)), Some(t(50)), true),
+        ]
+    );
+    let scopes: Vec<_> = ev.iter().map(|e| e.scope.as_deref()).collect();
+    assert_eq!(
+        scopes,
+        [
+            None,
+            None,
+            None,
+            None,
+            Some("session"),
+            None,
+            Some("deploy")
         ]
     );
     assert_eq!(ev[2].state, Some(ProbeState::Warn));
@@ -449,6 +487,9 @@ fn evidence_lists_each_output_read_with_its_sample_time() {
                            "at": "2026-09-21T14:15:00Z", "state": "OK"})
     );
     assert_eq!(json[4]["baseline"], serde_json::json!(true));
+    assert_eq!(json[4]["scope"], "session");
+    assert_eq!(json[6]["scope"], "deploy");
+    assert!(json[0].get("scope").is_none());
     assert_eq!(json[5]["value"], serde_json::Value::Null);
 }
 

@@ -50,6 +50,14 @@ fn valid_conditions_print_back_canonically() {
             "error_rate.value <= baseline(error_rate.value) * 1.2",
             "error_rate.value <= baseline(error_rate.value) * 1.2",
         ),
+        (
+            "error_rate.value<=baseline(error_rate.value,'deploy')*1.2",
+            "error_rate.value <= baseline(error_rate.value, \"deploy\") * 1.2",
+        ),
+        (
+            "api.latency < baseline( api.latency , \"T-0 \\\"go\\\"\" ) * 2",
+            "api.latency < baseline(api.latency, \"T-0 \\\"go\\\"\") * 2",
+        ),
         ("redis.connected", "redis.connected"),
         ("redis.connected == true", "redis.connected == true"),
         ("true", "true"),
@@ -127,6 +135,26 @@ fn reference_columns_count_characters() {
     let r = &c.references()[1];
     assert_eq!(r.column, 18);
     assert_eq!(r.offset, src.find("y.ok").unwrap());
+}
+
+#[test]
+fn a_baseline_keeps_its_phase_and_where_it_is_written() {
+    let src = "err.value <= baseline(err.value, \"deploy\") && err.value < baseline(err.value)";
+    let c = condition::parse(src).unwrap();
+    let refs = c.references();
+    assert_eq!(refs[1].kind, RefKind::Baseline);
+    assert_eq!(refs[1].scope.as_deref(), Some("deploy"));
+    assert_eq!(refs[1].scope_offset, src.find("\"deploy\""));
+    assert_eq!(refs[1].column, src.find("err.value,").unwrap() + 1);
+    assert_eq!(
+        (refs[3].scope.as_deref(), refs[3].scope_offset),
+        (None, None)
+    );
+    // the phase is part of the meaning: another phase is another condition
+    let other = condition::parse(&src.replace("deploy", "cutover")).unwrap();
+    assert_ne!(c, other);
+    let session = condition::parse(&src.replace(", \"deploy\"", "")).unwrap();
+    assert_ne!(c, session);
 }
 
 #[test]
@@ -279,6 +307,43 @@ const ERRORS: &[(&str, usize, &str, &str)] = &[
         "expected `)`",
         "one probe output",
     ),
+    (
+        "a.x > baseline(a.x, deploy)",
+        21,
+        "the phase id `deploy` must be quoted",
+        "baseline(a.x, \"deploy\")",
+    ),
+    (
+        "a.x > baseline(a.x, 5m)",
+        21,
+        "expected a phase id in quotes, found `5m`",
+        "baseline(a.x, \"deploy\")",
+    ),
+    (
+        "a.x > baseline(a.x, )",
+        21,
+        "expected a phase id in quotes, found `)`",
+        "baseline(a.x, \"deploy\")",
+    ),
+    (
+        "a.x > baseline(a.x, '')",
+        21,
+        "the phase id is empty",
+        "baseline(a.x, \"",
+    ),
+    (
+        "a.x > baseline(a.x, \"session\")",
+        21,
+        "`\"session\"` is not a phase",
+        "`baseline(a.x)` is the value when the session started",
+    ),
+    (
+        "a.x > baseline(a.x, \"p\", \"q\")",
+        24,
+        "expected `)`, found `,`",
+        "optionally, a phase id",
+    ),
+    ("a.x > 1, 2", 8, "unexpected `,`", "&&"),
     ("a.ok and b.ok", 6, "`and` is not an operator", "&&"),
     ("a.ok OR b.ok", 6, "`OR` is not an operator", "||"),
     ("not a.ok", 1, "`not` is not an operator", "`!`"),

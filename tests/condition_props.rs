@@ -53,9 +53,16 @@ fn value() -> impl Strategy<Value = String> {
         3 => reference(),
         3 => number(),
         1 => quoted(),
-        1 => reference()
-            .prop_filter("a baseline reads an output, not `.ok`", |r| !r.ends_with(".ok"))
-            .prop_map(|r| format!("baseline({r})")),
+        1 => (
+            reference()
+                .prop_filter("a baseline reads an output, not `.ok`", |r| !r.ends_with(".ok")),
+            prop::option::of("[a-z][a-z0-9-]{0,8}")
+                .prop_filter("`session` is not a phase", |p| p.as_deref() != Some("session")),
+        )
+            .prop_map(|(r, phase)| match phase {
+                Some(p) => format!("baseline({r}, \"{p}\")"),
+                None => format!("baseline({r})"),
+            }),
     ];
     leaf.prop_recursive(3, 12, 2, |inner| {
         prop_oneof![

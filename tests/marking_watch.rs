@@ -273,7 +273,10 @@ fn the_session_baselines_feed_a_sample_lookup() {
         vec![],
     ));
     rig.feed(ok("error_rate", 0, "value", 0.02));
-    let baselines = rig.session.baseline_samples("session");
+    let baselines = flightdeck::condition::Baselines::from([(
+        "session".to_string(),
+        rig.session.baseline_samples("session"),
+    )]);
     let latest = std::collections::HashMap::from([(
         "error_rate".to_string(),
         ok("error_rate", 60, "value", 0.03),

@@ -102,6 +102,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "`info`, `warning` or `critical`",
     ),
     (
+        "unknown-phase.toml",
+        "17:56",
+        "unknown phase `deploy`",
+        "phase ids: prepare, deploy-backend",
+    ),
+    (
         "command-and-commands.toml",
         "10:11",
         "both `command` and `commands` are set",

@@ -1,5 +1,6 @@
-//! Cross-checks a loaded checklist: every `auto` and trigger `when` parses, and every probe it
-//! names (there, or in `uses`) exists in the config — each error at its file:line:column.
+//! Cross-checks a loaded checklist: every `auto` and trigger `when` parses, every phase a baseline
+//! names exists, and every probe it names (there, or in `uses`) exists in the config — each error
+//! at its file:line:column.
 
 use super::Loaded;
 use super::toml_format::access::closest;
@@ -29,9 +30,44 @@ fn conditions(loaded: &Loaded) -> (Vec<(usize, condition::Condition)>, Vec<Sourc
     (parsed, errors)
 }
 
-/// Parses every `auto` and trigger `when`.
+/// Parses every `auto` and trigger `when`, and checks that each phase a `baseline(…, "PHASE")`
+/// names is one of the checklist's.
 pub fn condition_errors(loaded: &Loaded) -> Vec<SourceError> {
-    conditions(loaded).1
+    let (parsed, mut errors) = conditions(loaded);
+    errors.extend(phase_errors(loaded, &parsed));
+    errors
+}
+
+/// A baseline's phase must be a phase id of the checklist, or it would never be captured.
+fn phase_errors(loaded: &Loaded, parsed: &[(usize, condition::Condition)]) -> Vec<SourceError> {
+    let source = &loaded.source;
+    let ids: Vec<&str> = loaded
+        .checklist
+        .phases
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    let mut errors = Vec::new();
+    for (offset, cond) in parsed {
+        for r in cond.reference_slice() {
+            let (Some(phase), Some(at)) = (&r.scope, r.scope_offset) else {
+                continue;
+            };
+            if ids.contains(&phase.as_str()) {
+                continue;
+            }
+            let by_name = loaded.checklist.phases.iter().find(|p| p.name == *phase);
+            let hint = match (by_name, closest(phase, &ids)) {
+                (Some(p), _) => format!("a baseline names its phase by id: `{}`", p.id),
+                (None, Some(c)) => format!("did you mean `{c}`? phase ids: {}", listed(&ids)),
+                (None, None) => format!("phase ids: {}", listed(&ids)),
+            };
+            let e = ConditionError::new(cond.source(), at, format!("unknown phase `{phase}`"))
+                .hint(hint);
+            errors.push(e.locate(&source.file, &source.text, *offset));
+        }
+    }
+    errors
 }
 
 /// Every probe named by the checklist must exist in `config` (which already holds the
@@ -86,6 +122,21 @@ pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
         }
     }
     once_per_name(errors)
+}
+
+/// The first few ids, enough to recognise the one meant.
+fn listed(ids: &[&str]) -> String {
+    const SHOWN: usize = 12;
+    let mut out = ids
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        out.push_str(", …");
+    }
+    out
 }
 
 /// One error per unknown probe name, at its first place, listing the other lines: thirty copies

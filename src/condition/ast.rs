@@ -26,7 +26,8 @@ pub enum RefKind {
     Output,
     /// `api.ok`: whether the probe's state is OK.
     State,
-    /// `baseline(api.latency)`: the output as captured when the session or phase started.
+    /// `baseline(api.latency)`: the output as captured when the session started, or
+    /// `baseline(api.latency, "deploy")` when that phase started.
     Baseline,
 }
 
@@ -38,10 +39,18 @@ pub struct Reference {
     /// a state reference.
     pub path: String,
     pub kind: RefKind,
+    /// For a baseline, the phase whose start it was captured at (`baseline(api.latency, "deploy")`
+    /// reads `deploy`); `None` for the session's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// 1-based character column of the reference in the condition string.
     pub column: usize,
     /// Byte offset of the reference in the condition string.
     pub offset: usize,
+    /// Byte offset of the phase argument (its opening quote), so a phase the checklist does not
+    /// have is reported there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope_offset: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,15 +245,23 @@ impl Condition {
 
     pub(crate) fn write_ref(&self, f: &mut fmt::Formatter<'_>, r: &Reference) -> fmt::Result {
         let bare = self.local.as_deref() == Some(r.probe.as_str());
-        let (open, close) = match r.kind {
-            RefKind::Baseline => ("baseline(", ")"),
-            _ => ("", ""),
-        };
-        if bare {
-            write!(f, "{open}{}{close}", r.path)
-        } else {
-            write!(f, "{open}{}.{}{close}", r.probe, r.path)
+        let baseline = r.kind == RefKind::Baseline;
+        if baseline {
+            f.write_str("baseline(")?;
         }
+        if bare {
+            f.write_str(&r.path)?;
+        } else {
+            write!(f, "{}.{}", r.probe, r.path)?;
+        }
+        if let Some(scope) = &r.scope {
+            f.write_str(", ")?;
+            write_quoted(f, scope)?;
+        }
+        if baseline {
+            f.write_str(")")?;
+        }
+        Ok(())
     }
 
     /// A sub-expression printed on its own, for reasons such as "`api.latency` is NaN".
@@ -292,10 +309,8 @@ impl PartialEq for Condition {
             && self.hold == other.hold
             && self.local == other.local
             && self.refs.len() == other.refs.len()
-            && self
-                .refs
-                .iter()
-                .zip(&other.refs)
-                .all(|(a, b)| a.probe == b.probe && a.path == b.path && a.kind == b.kind)
+            && self.refs.iter().zip(&other.refs).all(|(a, b)| {
+                a.probe == b.probe && a.path == b.path && a.kind == b.kind && a.scope == b.scope
+            })
     }
 }

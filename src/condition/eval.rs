@@ -62,14 +62,14 @@ pub trait Lookup {
     fn output(&self, probe: &str, path: &str) -> Option<Value>;
     /// The probe's current state, STALE included; `None` when nothing is known of it.
     fn state(&self, probe: &str) -> Option<ProbeState>;
-    /// The value captured when the session or phase started.
-    fn baseline(&self, probe: &str, path: &str) -> Option<Value>;
+    /// The value captured when the session (`scope` `None`) or the phase `scope` started.
+    fn baseline(&self, probe: &str, path: &str, scope: Option<&str>) -> Option<Value>;
     /// When the probe's latest sample was taken, for evidence.
     fn sampled_at(&self, _probe: &str) -> Option<DateTime<Utc>> {
         None
     }
-    /// When the baseline of `probe` was captured, for evidence.
-    fn baseline_at(&self, _probe: &str) -> Option<DateTime<Utc>> {
+    /// When the baseline of `probe` in `scope` was captured, for evidence.
+    fn baseline_at(&self, _probe: &str, _scope: Option<&str>) -> Option<DateTime<Utc>> {
         None
     }
 }
@@ -185,8 +185,14 @@ impl Condition {
         let shown = Shown(self, r);
         if r.kind == RefKind::Baseline {
             let v = ctx
-                .baseline(&r.probe, &r.path)
-                .ok_or_else(|| format!("no baseline of `{}.{}` was captured", r.probe, r.path))?;
+                .baseline(&r.probe, &r.path, r.scope.as_deref())
+                .ok_or_else(|| {
+                    let when = match &r.scope {
+                        Some(phase) => format!(" when phase `{phase}` started"),
+                        None => String::new(),
+                    };
+                    format!("no baseline of `{}.{}` was captured{when}", r.probe, r.path)
+                })?;
             return operand(v, &shown);
         }
         let state = ctx.state(&r.probe);

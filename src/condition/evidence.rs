@@ -4,6 +4,7 @@
 use super::Value;
 use super::ast::{Condition, RefKind};
 use super::eval::Lookup;
+use super::lookup::SESSION_SCOPE;
 use crate::probes::ProbeState;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,15 +25,18 @@ pub struct Evidence {
     /// True when this is the baseline captured at session or phase start, not the latest sample.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub baseline: bool,
+    /// For a baseline, when it was captured: `session`, or the id of the phase whose start it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// Each output the condition reads, once, in the order first written.
 pub fn evidence(cond: &Condition, ctx: &dyn Lookup) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::with_capacity(cond.refs.len());
     for (i, r) in cond.refs.iter().enumerate() {
-        let seen = cond.refs[..i]
-            .iter()
-            .any(|p| p.probe == r.probe && p.path == r.path && p.kind == r.kind);
+        let seen = cond.refs[..i].iter().any(|p| {
+            p.probe == r.probe && p.path == r.path && p.kind == r.kind && p.scope == r.scope
+        });
         if seen {
             continue;
         }
@@ -43,19 +47,23 @@ pub fn evidence(cond: &Condition, ctx: &dyn Lookup) -> Vec<Evidence> {
                 state.map(|s| Value::Bool(s == ProbeState::Ok)),
                 ctx.sampled_at(&r.probe),
             ),
-            RefKind::Baseline => (ctx.baseline(&r.probe, &r.path), ctx.baseline_at(&r.probe)),
+            RefKind::Baseline => {
+                let scope = r.scope.as_deref();
+                (
+                    ctx.baseline(&r.probe, &r.path, scope),
+                    ctx.baseline_at(&r.probe, scope),
+                )
+            }
         };
+        let baseline = r.kind == RefKind::Baseline;
         out.push(Evidence {
             probe: r.probe.clone(),
             path: r.path.clone(),
             value,
             at,
-            state: if r.kind == RefKind::Baseline {
-                None
-            } else {
-                state
-            },
-            baseline: r.kind == RefKind::Baseline,
+            state: if baseline { None } else { state },
+            baseline,
+            scope: baseline.then(|| r.scope.as_deref().unwrap_or(SESSION_SCOPE).to_owned()),
         });
     }
     out

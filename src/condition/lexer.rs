@@ -18,6 +18,8 @@ pub enum Tok {
     Op(&'static str),
     LParen,
     RParen,
+    /// Only between `baseline`'s arguments.
+    Comma,
     Eof,
 }
 
@@ -80,6 +82,7 @@ impl<'a> Lexer<'a> {
         let tok = match c {
             '(' => self.single(Tok::LParen),
             ')' => self.single(Tok::RParen),
+            ',' => self.single(Tok::Comma),
             '"' | '\'' => self.string(c)?,
             '[' => self.gatus_alias()?,
             c if c.is_ascii_digit() => self.number()?,

@@ -8,11 +8,18 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
+/// The baseline scope captured from the first good sample of each probe in a session; a phase's
+/// scope is its id.
+pub const SESSION_SCOPE: &str = "session";
+
+/// Captured baselines by scope ([`SESSION_SCOPE`] or a phase id), then by probe name.
+pub type Baselines = HashMap<String, HashMap<String, Sample>>;
+
 /// Reads the latest sample of each probe, keyed by probe name.
 #[derive(Debug, Clone, Copy)]
 pub struct SampleLookup<'a> {
     samples: &'a HashMap<String, Sample>,
-    baselines: Option<&'a HashMap<String, Sample>>,
+    baselines: Option<&'a Baselines>,
     staleness: Option<(DateTime<Utc>, &'a HashMap<String, Duration>)>,
 }
 
@@ -25,8 +32,8 @@ impl<'a> SampleLookup<'a> {
         }
     }
 
-    /// The samples captured when the session (or the current phase) started, for `baseline(…)`.
-    pub fn with_baselines(mut self, baselines: &'a HashMap<String, Sample>) -> Self {
+    /// The samples captured when the session and the phases started, for `baseline(…)`.
+    pub fn with_baselines(mut self, baselines: &'a Baselines) -> Self {
         self.baselines = Some(baselines);
         self
     }
@@ -63,8 +70,8 @@ impl Lookup for SampleLookup<'_> {
         Some(sample.state)
     }
 
-    fn baseline(&self, probe: &str, path: &str) -> Option<Value> {
-        let sample = self.baselines?.get(probe)?;
+    fn baseline(&self, probe: &str, path: &str, scope: Option<&str>) -> Option<Value> {
+        let sample = self.baseline_sample(probe, scope)?;
         // A baseline taken while the probe was failing is no baseline at all.
         match sample.state {
             ProbeState::Unknown | ProbeState::Stale => None,
@@ -76,8 +83,16 @@ impl Lookup for SampleLookup<'_> {
         self.samples.get(probe).map(|s| s.at)
     }
 
-    fn baseline_at(&self, probe: &str) -> Option<DateTime<Utc>> {
-        self.baselines?.get(probe).map(|s| s.at)
+    fn baseline_at(&self, probe: &str, scope: Option<&str>) -> Option<DateTime<Utc>> {
+        self.baseline_sample(probe, scope).map(|s| s.at)
+    }
+}
+
+impl SampleLookup<'_> {
+    fn baseline_sample(&self, probe: &str, scope: Option<&str>) -> Option<&Sample> {
+        self.baselines?
+            .get(scope.unwrap_or(SESSION_SCOPE))?
+            .get(probe)
     }
 }
 
@@ -101,7 +116,7 @@ impl Lookup for OutputsLookup<'_> {
         None
     }
 
-    fn baseline(&self, _probe: &str, _path: &str) -> Option<Value> {
+    fn baseline(&self, _probe: &str, _path: &str, _scope: Option<&str>) -> Option<Value> {
         None
     }
 }

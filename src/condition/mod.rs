@@ -5,6 +5,7 @@
 //! api.status == 200 && api.latency < 500ms
 //! write_queue.value == 0 for 30s
 //! error_rate.value <= baseline(error_rate.value) * 1.2 for 5m
+//! api.latency < baseline(api.latency, "deploy") * 2
 //! !api.ok || redis.used_memory_ratio > 90%
 //! ```
 //! Units normalise as [`Value`] does: durations to milliseconds, sizes to bytes (`KB` = 1000,
@@ -27,7 +28,7 @@ pub use ast::{Condition, RefKind, Reference};
 pub use error::ConditionError;
 pub use eval::{Lookup, Truth};
 pub use evidence::{Evidence, evidence};
-pub use lookup::{OutputsLookup, SampleLookup};
+pub use lookup::{Baselines, OutputsLookup, SESSION_SCOPE, SampleLookup};
 pub use target::TargetCheck;
 pub use value::Value;
 pub use window::{HoldStatus, HoldWindow};

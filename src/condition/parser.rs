@@ -9,9 +9,12 @@
 //! sum        := product ( ("+"|"-") product )*
 //! product    := unary ( ("*"|"/") unary )*
 //! unary      := "-" unary | primary
-//! primary    := NUMBER | TEXT | true | false | REF | "baseline(" REF ")" | "(" or ")"
+//! primary    := NUMBER | TEXT | true | false | REF | baseline | "(" or ")"
+//! baseline   := "baseline(" REF [ "," TEXT ] ")"
 //! ```
 //! `!` binds looser than a comparison, so `!api.status == 200` means `!(api.status == 200)`.
+//! `baseline(REF)` is the value captured when the session started; `baseline(REF, "PHASE-ID")`
+//! the value when that phase started (the phase id is checked against the checklist, not here).
 
 use super::ast::{ArithOp, CmpOp, Condition, Expr, Reference};
 use super::error::ConditionError;
@@ -392,6 +395,7 @@ fn describe(tok: &Tok) -> String {
         Tok::Op(op) => format!("`{op}`"),
         Tok::LParen => "`(`".into(),
         Tok::RParen => "`)`".into(),
+        Tok::Comma => "`,`".into(),
         Tok::Eof => "the end".into(),
     }
 }

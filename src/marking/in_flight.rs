@@ -16,7 +16,8 @@ pub(super) enum Mark {
     Recovered(String),
     Fired(String),
     Cleared(String),
-    Baseline(String),
+    /// A baseline by scope (`session` or a phase id) and probe.
+    Baseline(String, String),
     PhaseStarted(String),
 }
 
@@ -55,7 +56,7 @@ fn landed(mark: &Mark, session: &SessionState) -> bool {
         Mark::Recovered(item) => !regressed(item),
         Mark::Fired(name) => active(name),
         Mark::Cleared(name) => !active(name),
-        Mark::Baseline(probe) => session.has_baseline(super::SESSION_SCOPE, probe),
+        Mark::Baseline(scope, probe) => session.has_baseline(scope, probe),
         Mark::PhaseStarted(phase) => session
             .phases
             .get(phase)

@@ -5,22 +5,25 @@
 //! The marker only *asks* for events; the session (the journal's fold) stays the truth. Whatever it
 //! asked for and has not yet seen come back is in flight and never asked twice.
 
+mod baselines;
 mod in_flight;
 mod items;
 mod phases;
 mod triggers;
 mod watch;
 
+pub use crate::condition::SESSION_SCOPE;
 pub use phases::{BudgetLevel, BudgetStatus, budget_status};
 
 use crate::app::AutoStatus;
 use crate::checklist::{Checklist, Field, FieldKind};
 use crate::condition::{self, ConditionError, HoldStatus, SampleLookup, TargetCheck};
-use crate::probes::{ProbeState, Sample};
+use crate::probes::Sample;
 use crate::session::{ItemState, SessionState};
-use crate::store::{EventKind, NewEvent};
+use crate::store::NewEvent;
+use baselines::BaselineWatch;
 use chrono::{DateTime, Utc};
-use in_flight::{InFlight, Mark};
+use in_flight::InFlight;
 use items::{AutoItem, Step};
 use phases::PhaseWatch;
 use std::collections::HashMap;
@@ -31,9 +34,6 @@ use watch::Watch;
 
 /// The actor of every event the engine writes.
 pub const ACTOR: &str = "flightdeck";
-
-/// The baseline scope captured from the first good sample of each probe in a session.
-pub const SESSION_SCOPE: &str = "session";
 
 /// Which condition did not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,10 +70,7 @@ pub struct Marker {
     phases: PhaseWatch,
     intervals: HashMap<String, Duration>,
     latest: HashMap<String, Sample>,
-    /// The session's baselines as samples, and the session seq they were read at.
-    baselines: (i64, HashMap<String, Sample>),
-    /// Baselines asked for and not yet journaled: used meanwhile, so the first comparisons can run.
-    captured: HashMap<String, Sample>,
+    baselines: BaselineWatch,
     in_flight: InFlight,
 }
 
@@ -113,14 +110,17 @@ impl Marker {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let conditions = items
+            .iter()
+            .map(|i| &i.watch.cond)
+            .chain(triggers.iter().map(|t| &t.watch.cond));
         Ok(Marker {
+            baselines: BaselineWatch::new(conditions),
             items,
             triggers,
             phases: PhaseWatch::new(checklist),
             intervals: intervals.clone(),
             latest: HashMap::new(),
-            baselines: (-1, HashMap::new()),
-            captured: HashMap::new(),
             in_flight: InFlight::default(),
         })
     }
@@ -136,10 +136,10 @@ impl Marker {
         self.sync(session, at);
         let mut out = Vec::new();
         self.latest.insert(sample.probe.clone(), sample.clone());
-        if let Some(ev) = self.capture_baseline(sample, session) {
-            out.push(ev);
-        }
-        self.refresh_baselines(session);
+        out.extend(
+            self.baselines
+                .on_sample(sample, session, &mut self.in_flight),
+        );
         let current = self.phases.current(session);
         let Marker {
             items,
@@ -152,7 +152,7 @@ impl Marker {
             ..
         } = self;
         let lookup = SampleLookup::new(latest)
-            .with_baselines(&baselines.1)
+            .with_baselines(baselines.current(session))
             .stale_after(at, intervals);
         for item in items.iter_mut().filter(|i| i.watch.reads(&sample.probe)) {
             let step = Step {
@@ -170,11 +170,19 @@ impl Marker {
         out
     }
 
-    /// The journal moved on (ours or another instance's events): phases start and finish, and what
-    /// was in flight and has landed is forgotten.
+    /// The journal moved on (ours or another instance's events): phases start and finish, a
+    /// started phase gets its baselines, and what was in flight and has landed is forgotten.
     pub fn on_journal(&mut self, session: &SessionState, now: DateTime<Utc>) -> Vec<NewEvent> {
         self.sync(session, now);
-        self.phases.on_journal(session, now, &mut self.in_flight)
+        let mut out = self.phases.on_journal(session, now, &mut self.in_flight);
+        out.extend(self.baselines.on_journal(
+            session,
+            &self.latest,
+            &self.intervals,
+            now,
+            &mut self.in_flight,
+        ));
+        out
     }
 
     /// Each auto item still to do, with its countdown at `now`, for the screen.
@@ -204,42 +212,6 @@ impl Marker {
         self.in_flight.settle(session, now);
         for item in &mut self.items {
             item.sync(session);
-        }
-    }
-
-    /// The first good sample of a probe the session has no baseline for.
-    fn capture_baseline(&mut self, sample: &Sample, session: &SessionState) -> Option<NewEvent> {
-        if matches!(sample.state, ProbeState::Unknown | ProbeState::Stale)
-            || session.has_baseline(SESSION_SCOPE, &sample.probe)
-        {
-            return None;
-        }
-        let mark = Mark::Baseline(sample.probe.clone());
-        if self.in_flight.contains(&mark) {
-            return None;
-        }
-        let value = serde_json::to_value(sample).ok()?;
-        self.in_flight.insert(mark, sample.at);
-        self.captured.insert(sample.probe.clone(), sample.clone());
-        let mut values = serde_json::Map::new();
-        values.insert(sample.probe.clone(), value);
-        Some(
-            NewEvent::new(ACTOR, EventKind::Baseline, None)
-                .with("scope", SESSION_SCOPE)
-                .with("values", serde_json::Value::Object(values)),
-        )
-    }
-
-    /// Re-reads the session's baselines when the journal has moved; our own captures fill in
-    /// until theirs come back (the journal's, when both exist: first capture wins).
-    fn refresh_baselines(&mut self, session: &SessionState) {
-        if self.baselines.0 != session.last_seq || !self.captured.is_empty() {
-            let mut map = session.baseline_samples(SESSION_SCOPE);
-            self.captured.retain(|probe, _| !map.contains_key(probe));
-            for (probe, sample) in &self.captured {
-                map.entry(probe.clone()).or_insert_with(|| sample.clone());
-            }
-            self.baselines = (session.last_seq, map);
         }
     }
 }

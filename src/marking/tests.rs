@@ -96,7 +96,7 @@ fn a_mark_is_forgotten_when_the_session_shows_it_or_after_a_minute() {
     let mut marks = InFlight::default();
     marks.insert(Mark::Tick("a".into()), t(0));
     marks.insert(Mark::Fired("rollback".into()), t(0));
-    marks.insert(Mark::Baseline("api".into()), t(0));
+    marks.insert(Mark::Baseline("session".into(), "api".into()), t(0));
     marks.settle(&session, t(30));
     assert_eq!(marks.len(), 3);
     session.apply(&event(1, EventKind::Tick, Some("a"), serde_json::json!({})));
@@ -108,7 +108,7 @@ fn a_mark_is_forgotten_when_the_session_shows_it_or_after_a_minute() {
     ));
     marks.settle(&session, t(30));
     assert!(!marks.contains(&Mark::Tick("a".into())));
-    assert!(!marks.contains(&Mark::Baseline("api".into())));
+    assert!(!marks.contains(&Mark::Baseline("session".into(), "api".into())));
     assert!(marks.contains(&Mark::Fired("rollback".into())));
     marks.settle(&session, t(61));
     assert_eq!(marks.len(), 0);

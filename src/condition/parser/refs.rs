@@ -1,10 +1,11 @@
-//! Names in a condition: `true`/`false`, probe references, `baseline(…)`, and the mistakes people
-//! make with words (`and`, `not`, unquoted text, unknown functions).
+//! Names in a condition: `true`/`false`, probe references, `baseline(…)` and its optional phase,
+//! and the mistakes people make with words (`and`, `not`, unquoted text, unknown functions).
 
 use super::{Kind, Node, Parser, describe};
 use crate::condition::ast::{Expr, RefKind, Reference};
 use crate::condition::error::ConditionError;
 use crate::condition::lexer::Tok;
+use crate::condition::lookup::SESSION_SCOPE;
 
 impl Parser<'_> {
     pub(super) fn word(&mut self, w: String, start: usize) -> Result<Node, ConditionError> {
@@ -26,7 +27,8 @@ impl Parser<'_> {
             if w != "baseline" {
                 return Err(self
                     .err(start, format!("`{w}` is not a function"))
-                    .hint("the one function is `baseline(probe.output)`"));
+                    .hint("the one function is `baseline(probe.output)`, or \
+                           `baseline(probe.output, \"phase-id\")` for the value when a phase started"));
             }
             return self.baseline(start);
         }
@@ -41,7 +43,7 @@ impl Parser<'_> {
                 .hint("write the condition first: `api.ok for 30s`"));
         }
         let (probe, path, kind) = self.split_ref(&w, start)?;
-        let expr = self.push_ref(probe, path, kind, start);
+        let expr = self.push_ref(probe, path, kind, start, None);
         node(expr, Kind::Either, end)
     }
 
@@ -60,22 +62,58 @@ impl Parser<'_> {
                 .err(at, "`baseline` needs an output, not a state")
                 .hint("write it like `baseline(error_rate.value)`"));
         }
+        let scope = if *self.peek() == Tok::Comma {
+            self.advance();
+            Some(self.phase_argument(&inner)?)
+        } else {
+            None
+        };
         if *self.peek() != Tok::RParen {
             return Err(self
                 .err(
                     self.offset(),
                     format!("expected `)`, found {}", describe(self.peek())),
                 )
-                .hint("`baseline` takes one probe output: `baseline(error_rate.value)`"));
+                .hint(
+                    "`baseline` takes one probe output and, optionally, a phase id: \
+                     `baseline(error_rate.value)` or `baseline(error_rate.value, \"deploy\")`",
+                ));
         }
         self.advance();
-        let expr = self.push_ref(probe, path, RefKind::Baseline, at);
+        let expr = self.push_ref(probe, path, RefKind::Baseline, at, scope);
         Ok(Node {
             expr,
             kind: Kind::Value,
             start,
             end: self.end_of_prev(),
         })
+    }
+
+    /// The second argument of `baseline(…)`: a phase id in quotes, and where it is written.
+    fn phase_argument(&mut self, output: &str) -> Result<(String, usize), ConditionError> {
+        let at = self.offset();
+        let example = |phase: &str| format!("write it like `baseline({output}, \"{phase}\")`");
+        match self.advance() {
+            Tok::Text(phase) if phase.trim().is_empty() => Err(self
+                .err(at, "the phase id is empty")
+                .hint(example("deploy"))),
+            Tok::Text(phase) if phase == SESSION_SCOPE => {
+                Err(self.err(at, "`\"session\"` is not a phase").hint(format!(
+                    "`baseline({output})` is the value when the session started; \
+                     a second argument names a phase by its id"
+                )))
+            }
+            Tok::Text(phase) => Ok((phase, at)),
+            Tok::Word(w) => Err(self
+                .err(at, format!("the phase id `{w}` must be quoted"))
+                .hint(example(&w))),
+            tok => Err(self
+                .err(
+                    at,
+                    format!("expected a phase id in quotes, found {}", describe(&tok)),
+                )
+                .hint(example("deploy"))),
+        }
     }
 
     /// `api.body.queue.size` → (`api`, `body.queue.size`); bare names belong to the local probe.
@@ -110,14 +148,25 @@ impl Parser<'_> {
         Ok((probe.to_string(), path.to_string(), kind))
     }
 
-    fn push_ref(&mut self, probe: String, path: String, kind: RefKind, offset: usize) -> Expr {
+    /// `scope` is a baseline's phase and where its argument is written.
+    fn push_ref(
+        &mut self,
+        probe: String,
+        path: String,
+        kind: RefKind,
+        offset: usize,
+        scope: Option<(String, usize)>,
+    ) -> Expr {
         let column = ConditionError::new(self.src, offset, "").column;
+        let (scope, scope_offset) = scope.unzip();
         self.refs.push(Reference {
             probe,
             path,
             kind,
+            scope,
             column,
             offset,
+            scope_offset,
         });
         Expr::Ref(self.refs.len() - 1)
     }
