@@ -188,6 +188,22 @@ pub async fn run(
             app.dirty = false;
         }
     }
+    finish_writes(app, &mut wiring.msgs).await;
     wiring.cancel.cancel();
     Ok(())
+}
+
+/// Before leaving, waits (a few seconds at most) for writes already sent to the journal, so a
+/// tick pressed just before `q` is not dropped with the process.
+async fn finish_writes(app: &mut App, msgs: &mut mpsc::Receiver<Msg>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while app.pending_writes > 0 {
+        match tokio::time::timeout_at(deadline, msgs.recv()).await {
+            Ok(Some(Msg::Journaled { acked, .. })) => {
+                app.pending_writes = app.pending_writes.saturating_sub(acked);
+            }
+            Ok(Some(Msg::JournalError(_))) | Ok(None) | Err(_) => return,
+            Ok(Some(_)) => {}
+        }
+    }
 }

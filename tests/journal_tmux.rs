@@ -155,3 +155,20 @@ fn sigterm_and_sighup_restore_the_terminal() {
         );
     }
 }
+
+#[test]
+fn quitting_right_after_a_tick_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}/journal.db", dir.path().display());
+    let cmd = format!(
+        "{BIN} run {} --session quick --store {store}; echo EXITED-$?; sleep 30",
+        seed()
+    );
+    let t = tmux::Tmux::start(dir.path(), &cmd, 120, 40);
+    t.wait_for("Staging Deployment Successful", Duration::from_secs(20));
+    // all three keys in one write: the tick is still in flight when the quit is confirmed
+    t.send(&["Space", "q", "y"]);
+    t.wait_for("EXITED-0", Duration::from_secs(10));
+    let r = report(&store, "quick");
+    assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
+}
