@@ -100,6 +100,19 @@ impl NewEvent {
         }
     }
 
+    /// The event as the store committed it, with the seq and time the store gave it.
+    pub fn committed(&self, session: &str, seq: i64, at: DateTime<Utc>) -> Event {
+        Event {
+            seq,
+            session: session.to_owned(),
+            at,
+            actor: self.actor.clone(),
+            kind: self.kind,
+            item: self.item.clone(),
+            payload: self.payload.clone(),
+        }
+    }
+
     pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
         if let serde_json::Value::Object(map) = &mut self.payload {
             map.insert(key.to_owned(), value.into());

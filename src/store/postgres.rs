@@ -382,15 +382,7 @@ async fn insert_event(
         .bind(seq.to_string())
         .execute(&mut *conn)
         .await?;
-    Ok(Event {
-        seq,
-        session: session.to_owned(),
-        at,
-        actor: event.actor.clone(),
-        kind: event.kind,
-        item: event.item.clone(),
-        payload: event.payload.clone(),
-    })
+    Ok(event.committed(session, seq, at))
 }
 
 fn decode_event(row: &PgRow) -> Result<Event, sqlx::Error> {

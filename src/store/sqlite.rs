@@ -353,15 +353,7 @@ async fn insert_event(
     .bind(payload)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Event {
-        seq,
-        session: session.to_owned(),
-        at,
-        actor: event.actor.clone(),
-        kind: event.kind,
-        item: event.item.clone(),
-        payload: event.payload.clone(),
-    })
+    Ok(event.committed(session, seq, at))
 }
 
 pub(crate) fn decode_event(row: &SqliteRow) -> Result<Event, String> {
