@@ -2,6 +2,8 @@
 //! every panel fills in, a tick is journaled, and quitting leaves a session `report` can read.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/report.rs"]
+mod report;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -28,21 +30,6 @@ fn demo_runs_and_is_journaled() {
     // (the quit prompt also says "is saved": wait for the goodbye line itself)
     t.wait_for("demo session", Duration::from_secs(10));
     // the store holds this one session: the report's default (the most recent) is it
-    let out = std::process::Command::new(BIN)
-        .args(["report", "--store", &store, "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let announce = report["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "announce")
-        .unwrap();
-    assert_eq!(announce["state"], "done");
+    let r = report::report_json(&store, None);
+    assert_eq!(report::state(&r, "announce"), "done");
 }

@@ -9,13 +9,14 @@ mod http;
 mod postgres;
 #[path = "support/redis.rs"]
 mod redis;
+#[path = "support/report.rs"]
+mod report;
 #[path = "support/tmux.rs"]
 mod tmux;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -90,32 +91,11 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-fn report(store: &str) -> Value {
-    let out = Command::new(BIN)
-        .args([
-            "report",
-            "--store",
-            store,
-            "--session",
-            SESSION,
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "report failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// Polls the report until `done` holds; on timeout fails with what the journal and screen said.
 fn wait_report(t: &tmux::Tmux, store: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + DEADLINE;
     loop {
-        let r = report(store);
+        let r = report::report_json(store, Some(SESSION));
         if done(&r) {
             return r;
         }
@@ -146,15 +126,6 @@ fn event_lines(r: &Value) -> String {
         .collect()
 }
 
-fn item<'a>(r: &'a Value, id: &str) -> &'a Value {
-    r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id} in the report"))
-}
-
 fn trigger<'a>(r: &'a Value, name: &str) -> &'a Value {
     r["triggers"]
         .as_array()
@@ -172,10 +143,6 @@ fn events<'a>(r: &'a Value, kind: &str, item: Option<&str>) -> Vec<&'a Value> {
         .iter()
         .filter(|e| e["kind"] == kind && item.is_none_or(|i| e["item"] == i))
         .collect()
-}
-
-fn state(r: &Value, id: &str) -> String {
-    item(r, id)["state"].as_str().unwrap_or("").to_owned()
 }
 
 fn time(v: &Value) -> DateTime<Utc> {
@@ -217,7 +184,7 @@ fn assert_auto_tick<'a>(
     (probe, path): (&str, &str),
     changed: DateTime<Utc>,
 ) -> &'a Value {
-    let it = item(r, id);
+    let it = report::item(r, id);
     assert_eq!(it["state"], "done", "{id}: {it:#}");
     assert_eq!(it["by"], "flightdeck", "{id}: ticked by the engine: {it:#}");
     evidence(&it["evidence"], probe, path);
@@ -291,10 +258,10 @@ fn the_world_changes_and_the_checklist_follows() {
     });
     for id in ["queue-drained", "redis-list-empty", "health-passing"] {
         assert_eq!(
-            state(&r, id),
+            report::state(&r, id),
             "todo",
             "{id} ticked too early: {:#}",
-            item(&r, id)
+            report::item(&r, id)
         );
     }
 
@@ -302,39 +269,43 @@ fn the_world_changes_and_the_checklist_follows() {
     let changed = Utc::now();
     pg.psql("e2e", "DELETE FROM jobs");
     let r = wait_report(&t, &store, "queue-drained ticked", |r| {
-        state(r, "queue-drained") == "done"
+        report::state(r, "queue-drained") == "done"
     });
     let tick = assert_auto_tick(&r, "queue-drained", ("queue", "value"), changed);
     let (value, _) = evidence(&tick["payload"]["evidence"], "queue", "value");
     assert_eq!(number(&value), 0.0, "{tick:#}");
     assert_eq!(tick["payload"]["auto"], "queue.value == 0 for 1s");
     for id in ["redis-list-empty", "health-passing", "announce"] {
-        assert_eq!(state(&r, id), "todo", "{id} moved with the queue");
+        assert_eq!(report::state(&r, id), "todo", "{id} moved with the queue");
     }
 
     // 2. the workers empty the Redis list (the key is gone once the list is empty)
     let changed = Utc::now();
     assert_eq!(redis.cli(&["LPOP", "work", "3"]).lines().count(), 3);
     let r = wait_report(&t, &store, "redis-list-empty ticked", |r| {
-        state(r, "redis-list-empty") == "done"
+        report::state(r, "redis-list-empty") == "done"
     });
     let tick = assert_auto_tick(&r, "redis-list-empty", ("cache", "len"), changed);
     let (value, _) = evidence(&tick["payload"]["evidence"], "cache", "len");
     assert_eq!(number(&value), 0.0, "{tick:#}");
-    assert_eq!(state(&r, "health-passing"), "todo", "health is still 503");
+    assert_eq!(
+        report::state(&r, "health-passing"),
+        "todo",
+        "health is still 503"
+    );
 
     // 3. the service comes up
     let changed = Utc::now();
     service.set_healthy(true);
     let r = wait_report(&t, &store, "health-passing ticked", |r| {
-        state(r, "health-passing") == "done"
+        report::state(r, "health-passing") == "done"
     });
     let tick = assert_auto_tick(&r, "health-passing", ("api", "status"), changed);
     let ev = &tick["payload"]["evidence"];
     assert_eq!(number(&evidence(ev, "api", "status").0), 200.0, "{ev:#}");
     assert_eq!(evidence(ev, "api", "body.status").0, "UP", "{ev:#}");
     assert_eq!(
-        state(&r, "announce"),
+        report::state(&r, "announce"),
         "todo",
         "the engine never ticks a manual item"
     );
@@ -344,9 +315,9 @@ fn the_world_changes_and_the_checklist_follows() {
     let changed = Utc::now();
     service.set_healthy(false);
     let r = wait_report(&t, &store, "health-passing regressed", |r| {
-        item(r, "health-passing")["regressed"] == true
+        report::item(r, "health-passing")["regressed"] == true
     });
-    let it = item(&r, "health-passing");
+    let it = report::item(&r, "health-passing");
     assert_eq!(it["state"], "done", "a regression never unticks: {it:#}");
     assert_eq!(it["regressions"], 1, "{it:#}");
     let regressed = events(&r, "regressed", Some("health-passing"));
@@ -363,14 +334,14 @@ fn the_world_changes_and_the_checklist_follows() {
     // 5. and recovers: journaled, still done, no second tick
     service.set_healthy(true);
     let r = wait_report(&t, &store, "health-passing recovered", |r| {
-        item(r, "health-passing")["regressed"] == false
+        report::item(r, "health-passing")["regressed"] == false
     });
     let recovered = events(&r, "recovered", Some("health-passing"));
     assert_eq!(recovered.len(), 1, "{}", event_lines(&r));
     assert!(recovered[0]["seq"].as_i64() > regressed[0]["seq"].as_i64());
     let ev = &recovered[0]["payload"]["evidence"];
     assert_eq!(number(&evidence(ev, "api", "status").0), 200.0, "{ev:#}");
-    let it = item(&r, "health-passing");
+    let it = report::item(&r, "health-passing");
     assert_eq!(
         (it["state"].as_str(), it["by"].as_str()),
         (Some("done"), Some("flightdeck"))
@@ -469,9 +440,9 @@ fn the_world_changes_and_the_checklist_follows() {
     // 9. the manual item by keypress (the cursor starts on it): the phase is done
     t.send(&["Space"]);
     let r = wait_report(&t, &store, "announce ticked and the phase finished", |r| {
-        state(r, "announce") == "done" && !events(r, "phase_finished", None).is_empty()
+        report::state(r, "announce") == "done" && !events(r, "phase_finished", None).is_empty()
     });
-    assert_eq!(item(&r, "announce")["by"], ACTOR);
+    assert_eq!(report::item(&r, "announce")["by"], ACTOR);
     let finished = events(&r, "phase_finished", None);
     assert_eq!(
         finished[0]["payload"]["phase"],
@@ -479,7 +450,7 @@ fn the_world_changes_and_the_checklist_follows() {
         "{}",
         event_lines(&r)
     );
-    assert_eq!(state(&r, "close-ticket"), "todo");
+    assert_eq!(report::state(&r, "close-ticket"), "todo");
 
     // A shell around the binary keeps the pane's tty open: when the pane's own process exits,
     // tmux may lose its last line of output.
@@ -487,7 +458,7 @@ fn the_world_changes_and_the_checklist_follows() {
     let screen = t.wait_for("EXITED-", DEADLINE);
     assert!(screen.contains("EXITED-0"), "{screen}");
     assert!(screen.contains("session `e2e` is saved"), "{screen}");
-    let r = report(&store);
+    let r = report::report_json(&store, Some(SESSION));
     assert_eq!(r["summary"]["done"], 4, "{:#}", r["summary"]);
     assert_eq!(r["summary"]["regressed"], 0, "{:#}", r["summary"]);
     eprintln!(

@@ -2,6 +2,8 @@
 //! `kill -9` it, start it again — the tick is on the screen and in `report --format json`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/report.rs"]
+mod report;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -17,37 +19,6 @@ fn seed() -> String {
     if shared.exists() { shared } else { copy }
         .display()
         .to_string()
-}
-
-fn report(store: &str, session: &str) -> serde_json::Value {
-    let out = Command::new(BIN)
-        .args([
-            "report",
-            "--store",
-            store,
-            "--session",
-            session,
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "report failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn item_state(report: &serde_json::Value, id: &str) -> String {
-    report["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .map(|i| i["state"].as_str().unwrap_or("").to_owned())
-        .unwrap_or_default()
 }
 
 #[test]
@@ -86,8 +57,8 @@ fn tick_survives_kill_9() {
     // the shell around it reports the kill: 128 + 9
     t.wait_for("EXITED-137", Duration::from_secs(10));
 
-    let r = report(&store, "window-1");
-    assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
+    let r = report::report_json(&store, Some("window-1"));
+    assert_eq!(report::state(&r, "staging-deployment-successful"), "done");
 
     // start again: the same session, the tick and the note are there
     t.respawn(&cmd);
@@ -105,15 +76,9 @@ fn tick_survives_kill_9() {
         screen.contains("is saved") && screen.contains("EXITED-0"),
         "{screen}"
     );
-    let r = report(&store, "window-1");
-    assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
-    let notes = r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "monitoring-data-reviewed")
-        .unwrap()["notes"]
-        .clone();
+    let r = report::report_json(&store, Some("window-1"));
+    assert_eq!(report::state(&r, "staging-deployment-successful"), "done");
+    let notes = report::item(&r, "monitoring-data-reviewed")["notes"].clone();
     assert!(notes.to_string().contains("metrics look clean"), "{notes}");
     let kinds: Vec<String> = r["events"]
         .as_array()
@@ -169,6 +134,6 @@ fn quitting_right_after_a_tick_keeps_it() {
     // all three keys in one write: the tick is still in flight when the quit is confirmed
     t.send(&["Space", "q", "y"]);
     t.wait_for("EXITED-0", Duration::from_secs(10));
-    let r = report(&store, "quick");
-    assert_eq!(item_state(&r, "staging-deployment-successful"), "done");
+    let r = report::report_json(&store, Some("quick"));
+    assert_eq!(report::state(&r, "staging-deployment-successful"), "done");
 }

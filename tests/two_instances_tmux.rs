@@ -2,6 +2,8 @@
 //! screen shows the other's ticks within a fraction of a second.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/report.rs"]
+mod report;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -52,32 +54,13 @@ fn both_write_and_both_see() {
         t.send(&["y"]);
         t.wait_for("EXITED-0", Duration::from_secs(10));
     }
-    let out = std::process::Command::new(BIN)
-        .args([
-            "report",
-            "--store",
-            &store,
-            "--session",
-            "shared",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = report::report_json(&store, Some("shared"));
     let by = |id: &str| {
-        report["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["id"] == id)
-            .map(|i| {
-                (
-                    i["state"].as_str().unwrap().to_owned(),
-                    i["by"].as_str().unwrap_or("").to_owned(),
-                )
-            })
-            .unwrap()
+        let i = report::item(&report, id);
+        (
+            i["state"].as_str().unwrap_or("").to_owned(),
+            i["by"].as_str().unwrap_or("").to_owned(),
+        )
     };
     assert_eq!(by("alpha-step"), ("done".into(), "alice@one".into()));
     assert_eq!(by("beta-step"), ("done".into(), "bob@two".into()));
