@@ -66,7 +66,9 @@ fn key_to_frame() {
     let (w, h) = (160, 48);
     update(&mut app, Msg::Resize(w, h));
     let Ok(mut term) = Terminal::new(TestBackend::new(w, h));
-    let _ = term.draw(|f| flightdeck::view::draw(f, &app));
+    let _ = term.draw(|f| {
+        flightdeck::view::draw(f, &app);
+    });
     let mut moves = Vec::new();
     let mut ticks = Vec::new();
     let mut seq = 0;
@@ -78,7 +80,9 @@ fn key_to_frame() {
         };
         let start = Instant::now();
         update(&mut app, Msg::Key(key));
-        let _ = term.draw(|f| flightdeck::view::draw(f, &app));
+        let _ = term.draw(|f| {
+            flightdeck::view::draw(f, &app);
+        });
         moves.push(start.elapsed());
 
         // a tick: the key, then the journal's committed event, then the frame
@@ -104,7 +108,9 @@ fn key_to_frame() {
             .collect();
         let acked = events.len();
         update(&mut app, Msg::Journaled { events, acked });
-        let _ = term.draw(|f| flightdeck::view::draw(f, &app));
+        let _ = term.draw(|f| {
+            flightdeck::view::draw(f, &app);
+        });
         ticks.push(start.elapsed());
     }
     report("key (move) to frame, 1000 items, 160x48", moves);
@@ -138,7 +144,9 @@ fn start_to_first_frame() {
         let mut app = App::new(checklist, meta(), Utc::now());
         update(&mut app, Msg::Resize(120, 40));
         let Ok(mut term) = Terminal::new(TestBackend::new(120, 40));
-        let _ = term.draw(|f| flightdeck::view::draw(f, &app));
+        let _ = term.draw(|f| {
+            flightdeck::view::draw(f, &app);
+        });
         samples.push(start.elapsed());
     }
     report(

@@ -32,6 +32,8 @@ fn main() {
         .unwrap_or(30);
     update(&mut app, Msg::Resize(w, h));
     let Ok(mut t) = Terminal::new(TestBackend::new(w, h));
-    let _ = t.draw(|f| flightdeck::view::draw(f, &app));
+    let _ = t.draw(|f| {
+        flightdeck::view::draw(f, &app);
+    });
     println!("{}", t.backend());
 }

@@ -5,7 +5,7 @@ use crate::app::{self, App, Effect, Msg, SessionMeta};
 use crate::checklist::Checklist;
 use crate::config::ProbeSpec;
 use crate::marking::Marker;
-use crate::runtime::{self, JournalCmd, Wiring};
+use crate::runtime::{self, Clock, Exit, JournalCmd, Wiring};
 use crate::store::{EventKind, NewEvent, Store};
 use crate::terminal::TerminalGuard;
 use chrono::Utc;
@@ -55,8 +55,8 @@ pub fn require_terminal() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the cockpit on `launch` until the user quits or a signal arrives.
-pub async fn run(launch: Launch) -> anyhow::Result<()> {
+/// Runs the cockpit on `launch` until the user quits, a signal arrives or the terminal goes away.
+pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     let Launch {
         checklist,
         checklist_path,
@@ -142,7 +142,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
                     _ = cancel.cancelled() => return,
                     seq = news.recv() => match seq {
                         Some(_) => {
-                            let _ = journal.try_send(JournalCmd::Refresh);
+                            let _ = journal.send(JournalCmd::Refresh);
                         }
                         None => return,
                     },
@@ -191,14 +191,54 @@ pub async fn run(launch: Launch) -> anyhow::Result<()> {
         }),
         cancel: cancel.clone(),
         refresh_on_clock,
+        clock: Clock::System,
     };
+    spawn_signal_watch(cancel.clone())?;
     let mut guard = TerminalGuard::enter()?;
-    let result = runtime::run(&mut app, &mut guard, wiring).await;
+    let (w, h) = guard.size();
+    app::update(&mut app, Msg::Resize(w, h));
+    let input = crossterm::event::EventStream::new();
+    let exit = runtime::run(&mut app, &mut guard, input, wiring).await;
     drop(guard);
     cancel.cancel();
-    match &result {
-        Ok(()) => tracing::info!(session = %session, "cockpit closed"),
-        Err(e) => tracing::error!(session = %session, error = %e, "cockpit failed"),
+    match &exit {
+        Exit::TerminalLost(why) => {
+            tracing::warn!(session = %session, reason = %why, "terminal lost; cockpit closed")
+        }
+        Exit::Quit | Exit::Cancelled => tracing::info!(session = %session, "cockpit closed"),
     }
-    result
+    Ok(exit)
+}
+
+/// The last line on the console after the cockpit closed; nothing when the terminal is gone
+/// (writing to a dead terminal must not panic).
+pub fn goodbye(exit: &Exit, line: &str) {
+    use std::io::Write as _;
+    if !matches!(exit, Exit::TerminalLost(_)) {
+        let _ = writeln!(std::io::stdout(), "{line}");
+    }
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the cockpit the way `q` does: journal writes in flight
+/// are waited for and the terminal is restored.
+fn spawn_signal_watch(cancel: CancellationToken) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut signals = [
+        signal(SignalKind::terminate())?,
+        signal(SignalKind::hangup())?,
+        signal(SignalKind::interrupt())?,
+        signal(SignalKind::quit())?,
+    ];
+    tokio::spawn(async move {
+        let [term, hup, int, quit] = &mut signals;
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+            _ = quit.recv() => {}
+            () = cancel.cancelled() => return,
+        }
+        cancel.cancel();
+    });
+    Ok(())
 }

@@ -1,31 +1,85 @@
-//! The one place that owns the terminal: raw mode, the alternate screen, the panic hook, and
-//! restoring all of it on every exit path (normal, error, panic, SIGTERM/SIGINT/SIGHUP).
+//! The one place that owns the terminal: raw mode, the alternate screen, the panic hook, frames
+//! written whole, and restoring all of it on every exit path (normal, error, panic, signals).
 
-use crossterm::{cursor, execute, terminal};
-use ratatui::Terminal;
+use crate::app::App;
+use crate::runtime::Screen;
+use crate::view::Drawn;
+use crossterm::{cursor, execute, queue, terminal};
 use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout, Write};
-use std::sync::Once;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, Once};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Collects everything a frame writes and sends it to the terminal in one go on `commit`:
+/// ratatui flushes its backend at the end of a draw, but the end of the synchronized update
+/// must travel in the same write, and over ssh one write beats many. Clones share the buffer:
+/// one sits in the ratatui backend, the guard keeps the other to commit.
+#[derive(Default, Clone)]
+pub struct FrameWriter {
+    buf: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.lock().extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    /// Nothing leaves before `commit`.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl FrameWriter {
+    /// Writes what was collected to stdout and flushes it.
+    pub fn commit(&mut self) -> io::Result<()> {
+        let mut buf = self.lock();
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let mut out = io::stdout().lock();
+        let result = out.write_all(&buf).and_then(|()| out.flush());
+        buf.clear();
+        result
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
+        // a panic while holding the lock leaves bytes that are still worth writing
+        self.buf
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+pub type Term = Terminal<CrosstermBackend<FrameWriter>>;
 
 /// Restores the terminal when dropped, whatever way the cockpit ends.
 pub struct TerminalGuard {
     pub terminal: Term,
+    out: FrameWriter,
 }
 
 impl TerminalGuard {
     /// Enters raw mode and the alternate screen. Call only after all input has been validated.
     pub fn enter() -> io::Result<TerminalGuard> {
         install_panic_hook();
+        // the size is asked once here and then followed through resize events: asking on every
+        // frame reopens /dev/tty each time
+        let (w, h) = terminal::size()?;
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
         if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(io::stdout())) {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+        let options = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        };
+        let out = FrameWriter::default();
+        match Terminal::with_options(CrosstermBackend::new(out.clone()), options) {
+            Ok(terminal) => Ok(TerminalGuard { terminal, out }),
             Err(e) => {
                 restore();
                 Err(e)
@@ -33,30 +87,47 @@ impl TerminalGuard {
         }
     }
 
-    /// Draws one frame inside a synchronized update, so a slow link never shows half a frame.
-    pub fn draw(&mut self, app: &crate::app::App) -> io::Result<()> {
-        let _ = execute!(io::stdout(), terminal::BeginSynchronizedUpdate);
-        let result = self
-            .terminal
-            .draw(|f| crate::view::draw(f, app))
-            .map(|_| ());
-        let _ = execute!(io::stdout(), terminal::EndSynchronizedUpdate);
-        result
+    /// The size the terminal had at the last resize.
+    pub fn size(&mut self) -> (u16, u16) {
+        let area = self.terminal.get_frame().area();
+        (area.width, area.height)
     }
 
-    /// Puts text on the clipboard of the terminal the user sits at (OSC 52; works over ssh, and in
-    /// tmux with `set -s set-clipboard on`).
-    pub fn copy(&mut self, text: &str) -> io::Result<()> {
-        execute!(
-            io::stdout(),
+    fn writer(&mut self) -> &mut FrameWriter {
+        &mut self.out
+    }
+}
+
+impl Screen for TerminalGuard {
+    /// One frame inside a synchronized update, in one write, so a slow link never shows half a
+    /// frame.
+    fn draw(&mut self, app: &App) -> io::Result<Drawn> {
+        queue!(self.writer(), terminal::BeginSynchronizedUpdate)?;
+        let mut drawn = Drawn { list_rows: 0 };
+        self.terminal.draw(|f| drawn = crate::view::draw(f, app))?;
+        queue!(self.writer(), terminal::EndSynchronizedUpdate)?;
+        self.writer().commit()?;
+        Ok(drawn)
+    }
+
+    fn resize(&mut self, w: u16, h: u16) -> io::Result<()> {
+        self.terminal.resize(Rect::new(0, 0, w, h))?;
+        self.writer().commit()
+    }
+
+    /// Puts text on the clipboard of the terminal the user sits at (OSC 52; works over ssh, and
+    /// in tmux with `set -s set-clipboard on`).
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        queue!(
+            self.writer(),
             crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
-        )
+        )?;
+        self.writer().commit()
     }
 
-    pub fn bell(&mut self) -> io::Result<()> {
-        let mut out = io::stdout();
-        out.write_all(b"\x07")?;
-        out.flush()
+    fn bell(&mut self) -> io::Result<()> {
+        self.writer().write_all(b"\x07")?;
+        self.writer().commit()
     }
 }
 
@@ -66,7 +137,8 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Leaves raw mode and the alternate screen and shows the cursor. Safe to call more than once.
+/// Leaves raw mode and the alternate screen and shows the cursor. Safe to call more than once,
+/// and on a terminal that is gone (every error is ignored: there is nobody to tell).
 pub fn restore() {
     let _ = execute!(
         io::stdout(),

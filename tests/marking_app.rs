@@ -6,12 +6,13 @@
 #[path = "support/marking.rs"]
 mod marking;
 
-use flightdeck::app::{App, AutoStatus, Effect, Key, Mode, Msg, update};
+use flightdeck::app::{App, Effect, Key, Mode, Msg, update};
 use flightdeck::checklist::{Field, FieldKind, Item};
+use flightdeck::marking::AutoStatus;
+use flightdeck::runtime::{HeadlessScreen, frame};
 use flightdeck::session::ItemState;
 use flightdeck::store::EventKind;
 use marking::*;
-use ratatui::{Terminal, backend::TestBackend};
 use std::time::Duration;
 
 fn window() -> flightdeck::checklist::Checklist {
@@ -76,9 +77,9 @@ fn probe(
 }
 
 fn render(app: &mut App) -> String {
-    let Ok(mut term) = Terminal::new(TestBackend::new(120, 40));
-    term.draw(|f| flightdeck::view::draw(f, app)).unwrap();
-    term.backend().to_string()
+    let mut screen = HeadlessScreen::new(120, 40);
+    frame(app, &mut screen).unwrap();
+    screen.text()
 }
 
 #[test]
@@ -100,7 +101,7 @@ fn an_auto_item_counts_down_on_screen_and_ticks_itself() {
     ));
     assert_eq!(
         app.auto["health"],
-        flightdeck::app::AutoStatus::Pending {
+        flightdeck::marking::AutoStatus::Pending {
             since: at(0),
             remaining_ms: 30_000
         }

@@ -6,7 +6,7 @@
 #[path = "support/marking.rs"]
 mod marking;
 
-use flightdeck::app::AutoStatus;
+use flightdeck::marking::AutoStatus;
 use flightdeck::marking::{MarkSubject, Marker};
 use flightdeck::probes::ProbeState;
 use flightdeck::session::ItemState;

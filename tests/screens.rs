@@ -6,8 +6,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use flightdeck::app::{App, Effect, Key, Msg, SessionMeta, update};
 use flightdeck::condition::Value;
 use flightdeck::probes::{ProbeState, Sample};
+use flightdeck::runtime::{HeadlessScreen, frame};
 use flightdeck::store::Event;
-use ratatui::{Terminal, backend::TestBackend};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -75,11 +75,12 @@ fn text(app: &mut App, s: &str, at: DateTime<Utc>) {
     keys(app, &ks, at);
 }
 
+/// A frame as the cockpit's loop draws it (the app learns the list height from each frame).
 fn render(app: &mut App, w: u16, h: u16) -> String {
     update(app, Msg::Resize(w, h));
-    let Ok(mut term) = Terminal::new(TestBackend::new(w, h));
-    term.draw(|f| flightdeck::view::draw(f, app)).unwrap();
-    term.backend().to_string()
+    let mut screen = HeadlessScreen::new(w, h);
+    frame(app, &mut screen).unwrap();
+    screen.text()
 }
 
 fn partly_done(app: &mut App) {

@@ -1,9 +1,10 @@
 //! The app's side of auto-marking: samples and journal news go to the marker, its events go to the
 //! journal (with the bell on a fired trigger), and the countdowns on screen follow the clock.
 
+use super::App;
+use super::append;
 use super::msg::Effect;
-use super::update::append;
-use super::{App, AutoStatus};
+use crate::marking::AutoStatus;
 use crate::probes::Sample;
 use crate::store::EventKind;
 use std::collections::HashMap;

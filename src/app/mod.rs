@@ -10,7 +10,7 @@ mod tree;
 mod update;
 
 pub use msg::{Effect, Key, Msg};
-pub use tree::{FlatItem, Row};
+pub use tree::{FlatItem, Row, visible_scroll};
 pub use update::update;
 
 use crate::checklist::Checklist;
@@ -18,6 +18,22 @@ use crate::probes::Sample;
 use crate::session::SessionState;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
+
+/// Asks the journal to write `event`; it shows once the journal hands it back committed.
+pub(crate) fn append(app: &mut App, fx: &mut Vec<Effect>, event: crate::store::NewEvent) {
+    app.pending_writes += 1;
+    fx.push(Effect::Append(event));
+}
+
+/// A one-line message in the footer for a few seconds.
+pub(crate) fn flash(app: &mut App, text: impl Into<String>, error: bool) {
+    app.flash = Some(Flash {
+        text: text.into(),
+        error,
+        until: app.now + chrono::Duration::seconds(4),
+    });
+    app.dirty = true;
+}
 
 /// Who is at the console and what they are looking at.
 #[derive(Debug, Clone, Default)]
@@ -78,17 +94,6 @@ pub enum Mode {
     ProbeDetail(usize),
 }
 
-/// Live state of one auto-bound item, computed from probes (issue: auto-marking).
-#[derive(Debug, Clone, PartialEq)]
-pub enum AutoStatus {
-    /// The condition holds; it must keep holding this much longer.
-    Pending {
-        since: DateTime<Utc>,
-        remaining_ms: u64,
-    },
-    Waiting,
-}
-
 /// One probe as the screen shows it.
 #[derive(Debug, Clone)]
 pub struct ProbeView {
@@ -130,14 +135,18 @@ pub struct App {
     pub focus: Focus,
     pub probes: Vec<ProbeView>,
     pub probe_cursor: usize,
-    pub auto: HashMap<String, AutoStatus>,
+    pub auto: HashMap<String, crate::marking::AutoStatus>,
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
+    /// Checklist rows the last frame had room for (the view tells; 0 until the first frame).
+    pub list_rows: usize,
     pub flash: Option<Flash>,
     /// Writes sent to the journal and not yet back.
     pub pending_writes: usize,
-    /// Something shown changed since the last frame.
+    /// Something shown changed since the last frame: draw at once.
     pub dirty: bool,
+    /// Only values moved (a probe's new sample in the same state): draw at the next beat.
+    pub dirty_on_beat: bool,
     pub ascii: bool,
     pub color: bool,
     /// The console's UTC offset, fixed at start, for wall-clock times on screen.
@@ -169,9 +178,11 @@ impl App {
             auto: HashMap::new(),
             now,
             size: (80, 24),
+            list_rows: 0,
             flash: None,
             pending_writes: 0,
             dirty: true,
+            dirty_on_beat: false,
             ascii: false,
             color: true,
             utc_offset_secs: 0,
@@ -224,32 +235,6 @@ impl App {
             Some(Row::Item(i)) => self.flat.get(*i).map_or(0, |f| f.phase),
             None => 0,
         }
-    }
-
-    /// (done or skipped, total) items of a phase, all depths.
-    pub fn phase_progress(&self, phase: usize) -> (usize, usize) {
-        let mut done = 0;
-        let mut total = 0;
-        for f in self.flat.iter().filter(|f| f.phase == phase) {
-            total += 1;
-            if matches!(
-                self.session.item_state(&f.item.id),
-                crate::session::ItemState::Done | crate::session::ItemState::Skipped
-            ) {
-                done += 1;
-            }
-        }
-        (done, total)
-    }
-
-    /// The phase people are working in: the first with anything left to do.
-    pub fn current_phase(&self) -> usize {
-        (0..self.checklist.phases.len())
-            .find(|p| {
-                let (d, t) = self.phase_progress(*p);
-                d < t
-            })
-            .unwrap_or(self.checklist.phases.len().saturating_sub(1))
     }
 
     pub fn elapsed(&self) -> std::time::Duration {

@@ -40,6 +40,8 @@ pub enum Msg {
     /// A probe finished a poll.
     Probe(Sample),
     Resize(u16, u16),
+    /// The last frame had room for this many checklist rows (paging and scrolling use it).
+    ListRows(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]

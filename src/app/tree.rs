@@ -160,16 +160,47 @@ impl App {
 
     /// Keeps the cursor inside the visible window of `height` rows, with a small margin.
     pub fn ensure_visible(&mut self, height: usize) {
-        if height == 0 {
-            return;
+        self.scroll = visible_scroll(self.scroll, self.cursor, height, self.rows.len());
+    }
+}
+
+/// The first row to show so that `cursor` is inside a window of `rows` rows (with a margin of two
+/// rows when the window is tall enough), moving `scroll` as little as possible. The app keeps its
+/// scroll with it, and the view uses it on a height the app has not learnt yet, so both agree.
+pub fn visible_scroll(scroll: usize, cursor: usize, rows: usize, len: usize) -> usize {
+    if rows == 0 {
+        return scroll;
+    }
+    let margin = if rows > 8 { 2 } else { 0 };
+    let scroll = if cursor < scroll + margin {
+        cursor.saturating_sub(margin)
+    } else if cursor + margin >= scroll + rows {
+        (cursor + margin + 1).saturating_sub(rows)
+    } else {
+        scroll
+    };
+    scroll.min(len.saturating_sub(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_scroll;
+
+    #[test]
+    fn the_cursor_is_always_in_the_window() {
+        for len in 0..30 {
+            for rows in 1..12 {
+                for scroll in 0..30 {
+                    for cursor in 0..len {
+                        let s = visible_scroll(scroll, cursor, rows, len);
+                        assert!(
+                            s <= cursor && cursor < s + rows,
+                            "{len} {rows} {scroll} {cursor}"
+                        );
+                        assert_eq!(visible_scroll(s, cursor, rows, len), s, "stable");
+                    }
+                }
+            }
         }
-        let margin = if height > 8 { 2 } else { 0 };
-        if self.cursor < self.scroll + margin {
-            self.scroll = self.cursor.saturating_sub(margin);
-        } else if self.cursor + margin >= self.scroll + height {
-            self.scroll = (self.cursor + margin + 1).saturating_sub(height);
-        }
-        let max = self.rows.len().saturating_sub(height);
-        self.scroll = self.scroll.min(max);
     }
 }

@@ -3,7 +3,7 @@
 use super::auto;
 use super::keymap::{self, Action};
 use super::msg::{Effect, Key, Msg};
-use super::{App, Flash, Focus, Mode, Prompt, Row};
+use super::{App, Focus, Mode, Prompt, Row, append, flash};
 use crate::checklist::FieldKind;
 use crate::probes::Sample;
 use crate::session::ItemState;
@@ -44,21 +44,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.size = (w, h);
             app.dirty = true;
         }
+        Msg::ListRows(rows) => {
+            // the frame that told us already showed the cursor at this scroll (same rule)
+            app.list_rows = rows;
+            app.ensure_visible(rows);
+        }
     }
     if app.dirty {
-        let height = crate::view::checklist_rows(app);
-        app.ensure_visible(height);
+        app.ensure_visible(app.list_rows);
     }
     fx
-}
-
-fn flash(app: &mut App, text: impl Into<String>, error: bool) {
-    app.flash = Some(Flash {
-        text: text.into(),
-        error,
-        until: app.now + chrono::Duration::seconds(4),
-    });
-    app.dirty = true;
 }
 
 fn on_sample(app: &mut App, sample: Sample) {
@@ -66,8 +61,15 @@ fn on_sample(app: &mut App, sample: Sample) {
         return;
     };
     view.history.record(&view.spec, &sample);
+    // a probe changing state is news and shows at once; a new value of the same state waits for
+    // the next beat (the clock's second)
+    let news = view.latest.as_ref().map(|l| l.state) != Some(sample.state);
     view.latest = Some(sample);
-    app.dirty = true;
+    if news {
+        app.dirty = true;
+    } else {
+        app.dirty_on_beat = true;
+    }
 }
 
 fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
@@ -108,13 +110,8 @@ fn writable(app: &mut App) -> bool {
     true
 }
 
-pub(super) fn append(app: &mut App, fx: &mut Vec<Effect>, event: NewEvent) {
-    app.pending_writes += 1;
-    fx.push(Effect::Append(event));
-}
-
 fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
-    let page = crate::view::checklist_rows(app).max(2) as isize - 1;
+    let page = app.list_rows.max(2) as isize - 1;
     if app.focus == Focus::Probes {
         match action {
             Action::Up => {

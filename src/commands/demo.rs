@@ -49,9 +49,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     .await;
     cancel.cancel();
     let _ = std::fs::remove_dir_all(&dir);
-    result?;
-    println!(
-        "demo session `{session}` is saved: `flightdeck report --session {session}` prints its record"
+    cockpit::goodbye(
+        &result?,
+        &format!(
+            "demo session `{session}` is saved: `flightdeck report --session {session}` prints its record"
+        ),
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => default_session(&prepared.store, &args.checklist).await,
     };
     let path = args.checklist.display().to_string();
-    cockpit::run(Launch {
+    let exit = cockpit::run(Launch {
         checklist: prepared.checklist,
         checklist_path: Some(path.clone()),
         probes: prepared.config.probes.clone(),
@@ -27,8 +27,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         bell: prepared.config.ui.bell,
     })
     .await?;
-    println!(
-        "session `{session}` is saved; resume with the same command, or read it with `flightdeck report --session {session}`"
+    cockpit::goodbye(
+        &exit,
+        &format!(
+            "session `{session}` is saved; resume with the same command, or read it with `flightdeck report --session {session}`"
+        ),
     );
     Ok(ExitCode::SUCCESS)
 }

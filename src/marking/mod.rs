@@ -15,7 +15,6 @@ mod watch;
 pub use crate::condition::SESSION_SCOPE;
 pub use phases::{BudgetLevel, BudgetStatus, budget_status};
 
-use crate::app::AutoStatus;
 use crate::checklist::{Checklist, Field, FieldKind};
 use crate::condition::{self, ConditionError, HoldStatus, SampleLookup, TargetCheck};
 use crate::probes::Sample;
@@ -61,6 +60,17 @@ impl fmt::Display for MarkError {
 }
 
 impl std::error::Error for MarkError {}
+
+/// Live state of one auto-bound item, computed from probes for the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoStatus {
+    /// The condition holds; it must keep holding this much longer.
+    Pending {
+        since: DateTime<Utc>,
+        remaining_ms: u64,
+    },
+    Waiting,
+}
 
 /// The auto-marking engine for one session of one checklist.
 #[derive(Debug, Clone)]

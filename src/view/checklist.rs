@@ -1,8 +1,9 @@
 //! The checklist tree: phases that fold, group labels, one glyph per item state.
 
+use super::ViewModel;
 use super::fit;
-use super::theme::Theme;
-use crate::app::{App, AutoStatus, Focus, Mode, Row};
+use crate::app::{Focus, Row};
+use crate::marking::AutoStatus;
 use crate::session::ItemState;
 use crate::units::format_clock;
 use ratatui::Frame;
@@ -12,9 +13,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
     let focused = app.focus == Focus::Checklist;
-    let title = format!(" Checklist {}/{} ", done_total(app).0, done_total(app).1);
+    let title = format!(" Checklist {}/{} ", vm.total.0, vm.total.1);
     let mut block = Block::default().borders(Borders::ALL).title(title);
     if focused {
         block = block.border_style(theme.bold());
@@ -22,20 +24,16 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
-    let matches = match &app.mode {
-        Mode::Search { query, .. } => app.search_matches(query),
-        _ => Vec::new(),
-    };
     let lines: Vec<Line> = app
         .rows
         .iter()
         .enumerate()
-        .skip(app.scroll)
+        .skip(vm.scroll)
         .take(inner.height as usize)
         .map(|(pos, row)| {
             let selected = pos == app.cursor;
             let marker = if selected { ">" } else { " " };
-            let mut line = render_row(app, theme, row, width.saturating_sub(1), &matches);
+            let mut line = render_row(vm, row, width.saturating_sub(1));
             line.spans.insert(0, Span::styled(marker, theme.bold()));
             if selected {
                 line = line.patch_style(theme.selected());
@@ -46,25 +44,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn done_total(app: &App) -> (usize, usize) {
-    (0..app.checklist.phases.len())
-        .map(|p| app.phase_progress(p))
-        .fold((0, 0), |(a, b), (d, t)| (a + d, b + t))
-}
-
-fn render_row<'a>(
-    app: &'a App,
-    theme: &Theme,
-    row: &Row,
-    width: usize,
-    matches: &[usize],
-) -> Line<'a> {
+fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
+    let (app, theme) = (vm.app, &vm.theme);
     match row {
         Row::Phase(p) => {
             let Some(phase) = app.checklist.phases.get(*p) else {
                 return Line::default();
             };
-            let (done, total) = app.phase_progress(*p);
+            let (done, total) = vm.phase_progress(*p);
             let complete = total > 0 && done == total;
             let glyph = if complete {
                 if theme.ascii { "[x]" } else { "✔" }
@@ -149,7 +136,7 @@ fn render_row<'a>(
                 ItemState::Done => theme.dim(),
                 _ => ratatui::style::Style::default(),
             };
-            if matches.contains(i) {
+            if vm.matches(*i) {
                 text_style = text_style.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
             }
             Line::from(vec![

@@ -1,10 +1,11 @@
 //! The detail pane for the selected item: state, auto binding, commands, fields, notes, history.
 
+use super::ViewModel;
 use super::fit;
 use super::theme::Theme;
-use crate::app::{App, AutoStatus};
 use crate::checklist::{Field, FieldKind};
 use crate::condition::TargetCheck;
+use crate::marking::AutoStatus;
 use crate::session::ItemState;
 use crate::units::format_clock;
 use ratatui::Frame;
@@ -13,7 +14,8 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
     let width = area.width.saturating_sub(2) as usize;
     let Some(f) = app.selected_item() else {
         let phase = app.checklist.phases.get(app.selected_phase());

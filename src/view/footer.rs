@@ -1,7 +1,7 @@
 //! The bottom line: the prompt being typed, a flash message, or key hints from the keymap.
 
-use super::fit;
 use super::theme::Theme;
+use super::{ViewModel, fit};
 use crate::app::keymap;
 use crate::app::{App, Mode, Prompt};
 use ratatui::Frame;
@@ -10,12 +10,13 @@ use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
     let width = area.width as usize;
     let line = match &app.mode {
         Mode::Input { prompt, buffer } => prompt_line(app, theme, prompt, buffer, width),
         Mode::Search { query, .. } => {
-            let n = app.search_matches(query).len();
+            let n = vm.match_count;
             Line::from(vec![
                 Span::styled(format!(" /{query}▏"), theme.bold()),
                 Span::styled(

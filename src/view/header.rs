@@ -1,7 +1,7 @@
 //! The header: title, env, session, clock and elapsed; the current phase's progress and budget;
 //! who is here; and the alarm banners that stay until acknowledged.
 
-use super::theme::Theme;
+use super::ViewModel;
 use super::{clock, fit};
 use crate::app::App;
 use crate::marking::BudgetLevel;
@@ -51,7 +51,8 @@ pub fn banners(app: &App) -> Vec<Banner> {
     out
 }
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area: Rect) {
+pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
     let width = area.width as usize;
     let mut right = format!(
         "{}   T+{}",
@@ -59,7 +60,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
         format_clock(app.elapsed())
     );
     if app.pending_writes > 0 {
-        right = format!("saving… {right}");
+        right = format!("saving… {} {right}", app.pending_writes);
     }
     // the clock and the env always show; the title gives way first, then the session name
     let env = app
@@ -93,10 +94,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
         Rect { height: 1, ..area },
     );
 
-    let phase = app.current_phase();
+    let phase = vm.current_phase;
     let mut second = Vec::new();
     if let Some(p) = app.checklist.phases.get(phase) {
-        let (done, total) = app.phase_progress(phase);
+        let (done, total) = vm.phase_progress(phase);
         let bar_width = 10;
         let filled = (done * bar_width).checked_div(total).unwrap_or(0);
         let (full, empty) = if theme.ascii {
@@ -154,7 +155,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, banner_area
         },
     );
 
-    for (i, b) in banners(app)
+    for (i, b) in vm
+        .banners
         .iter()
         .take(banner_area.height as usize)
         .enumerate()

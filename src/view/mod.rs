@@ -23,13 +23,14 @@ mod detail;
 mod footer;
 mod header;
 mod help;
+pub mod model;
 mod probes;
 pub mod theme;
 
 use crate::app::{App, Focus, Mode};
+pub use model::ViewModel;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use theme::Theme;
 use unicode_width::UnicodeWidthStr;
 
 /// Where each part of the screen goes for a given terminal size and state.
@@ -44,12 +45,9 @@ pub struct Areas {
 
 pub const WIDE: u16 = 100;
 
-pub fn banner_lines(app: &App) -> Vec<header::Banner> {
-    header::banners(app)
-}
-
-pub fn layout(app: &App, area: Rect) -> Areas {
-    let banners = (banner_lines(app).len() as u16).min(3);
+/// Where the panes go, with `banners` alarm lines under the header (three at most).
+pub fn layout(app: &App, banners: usize, area: Rect) -> Areas {
+    let banners = (banners as u16).min(3);
     let [header, banner_area, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banners),
@@ -95,37 +93,37 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     }
 }
 
-/// How many checklist rows fit on screen now (the cursor is kept inside them).
-pub fn checklist_rows(app: &App) -> usize {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    layout(app, area)
-        .checklist
-        .map_or(0, |r| r.height.saturating_sub(2) as usize)
+/// What a frame laid out that the app needs to know for its next keys (paging, scrolling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    /// Checklist rows that fit in the list pane (0 when the pane is hidden).
+    pub list_rows: usize,
 }
 
-pub fn draw(frame: &mut Frame, app: &App) {
-    let theme = Theme {
-        color: app.color,
-        ascii: app.ascii,
-    };
-    let areas = layout(app, frame.area());
-    header::draw(frame, app, &theme, areas.header, areas.banners);
+/// Draws one frame: the view model is built once, then each pane draws from it.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
+    let vm = ViewModel::build(app, frame.area());
+    let areas = &vm.areas;
+    header::draw(frame, &vm, areas.header, areas.banners);
     if let Some(area) = areas.checklist {
-        checklist::draw(frame, app, &theme, area);
+        checklist::draw(frame, &vm, area);
     }
     if let Some(area) = areas.probes {
-        probes::draw(frame, app, &theme, area);
+        probes::draw(frame, &vm, area);
     }
-    detail::draw(frame, app, &theme, areas.detail);
-    footer::draw(frame, app, &theme, areas.footer);
+    detail::draw(frame, &vm, areas.detail);
+    footer::draw(frame, &vm, areas.footer);
     match app.mode {
-        Mode::Help => help::draw(frame, &theme, frame.area()),
+        Mode::Help => help::draw(frame, &vm.theme, frame.area()),
         Mode::ProbeDetail(i) => {
             if let Some(p) = app.probes.get(i) {
-                probes::draw_detail(frame, app, &theme, p, frame.area());
+                probes::draw_detail(frame, &vm, p, frame.area());
             }
         }
         _ => {}
+    }
+    Drawn {
+        list_rows: vm.list_rows(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The live panels: one line per probe — glyph, name, state, value, latency, sparkline, age — and
 //! the last error when there is one.
 
-use super::fit;
 use super::theme::Theme;
+use super::{ViewModel, fit};
 use crate::app::{App, Focus, ProbeView};
 use crate::probes::ProbeState;
 use crate::units::format_duration;
@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
     let mut block = Block::default().borders(Borders::ALL).title(" Live ");
     if app.focus == Focus::Probes {
         block = block.border_style(theme.bold());
@@ -124,7 +125,8 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
 }
 
 /// The full view of one probe (Enter on a panel): target, timing, conditions, every output.
-pub fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, p: &ProbeView, area: Rect) {
+pub fn draw_detail(frame: &mut Frame, vm: &ViewModel, p: &ProbeView, area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
     use ratatui::widgets::{Clear, Wrap};
     let width = area.width.min(110).saturating_sub(4) as usize;
     let spec = &p.spec;

@@ -1,0 +1,107 @@
+//! The view model: everything a frame shows that takes more than a field read to know (banners,
+//! per-phase progress, the current phase, search matches, where each pane goes), derived once per
+//! frame from the app state and handed to every draw function.
+
+use super::header::{self, Banner};
+use super::theme::Theme;
+use super::{Areas, layout};
+use crate::app::{App, Mode, visible_scroll};
+use crate::session::ItemState;
+use ratatui::layout::Rect;
+
+/// One frame's derived state. Draw functions read it and never recompute what is here.
+pub struct ViewModel<'a> {
+    pub app: &'a App,
+    pub theme: Theme,
+    pub areas: Areas,
+    /// Unacknowledged alarms, then regressions: one line each.
+    pub banners: Vec<Banner>,
+    /// (done or skipped, total) per phase, all depths.
+    pub progress: Vec<(usize, usize)>,
+    /// (done or skipped, total) over the whole checklist.
+    pub total: (usize, usize),
+    /// The phase people are working in: the first with anything left to do.
+    pub current_phase: usize,
+    /// Per flat item: whether it matches the search being typed (empty when not searching).
+    pub matches: Vec<bool>,
+    pub match_count: usize,
+    /// The first checklist row shown: the app's scroll, moved just enough to show the cursor in
+    /// this frame's list height (which the app learns only after the frame).
+    pub scroll: usize,
+}
+
+impl<'a> ViewModel<'a> {
+    pub fn build(app: &'a App, area: Rect) -> ViewModel<'a> {
+        let theme = Theme {
+            color: app.color,
+            ascii: app.ascii,
+        };
+        let mut progress = vec![(0, 0); app.checklist.phases.len()];
+        for f in &app.flat {
+            let Some(p) = progress.get_mut(f.phase) else {
+                continue;
+            };
+            p.1 += 1;
+            if matches!(
+                app.session.item_state(&f.item.id),
+                ItemState::Done | ItemState::Skipped
+            ) {
+                p.0 += 1;
+            }
+        }
+        let total = progress
+            .iter()
+            .fold((0, 0), |(a, b), (d, t)| (a + d, b + t));
+        let current_phase = progress
+            .iter()
+            .position(|(d, t)| d < t)
+            .unwrap_or(progress.len().saturating_sub(1));
+        let (matches, match_count) = match &app.mode {
+            Mode::Search { query, .. } => {
+                let mut flags = vec![false; app.flat.len()];
+                let found = app.search_matches(query);
+                for i in &found {
+                    if let Some(flag) = flags.get_mut(*i) {
+                        *flag = true;
+                    }
+                }
+                (flags, found.len())
+            }
+            _ => (Vec::new(), 0),
+        };
+        let banners = header::banners(app);
+        let areas = layout(app, banners.len(), area);
+        let rows = areas
+            .checklist
+            .map_or(0, |r| r.height.saturating_sub(2) as usize);
+        ViewModel {
+            app,
+            theme,
+            scroll: visible_scroll(app.scroll, app.cursor, rows, app.rows.len()),
+            areas,
+            banners,
+            progress,
+            total,
+            current_phase,
+            matches,
+            match_count,
+        }
+    }
+
+    /// (done or skipped, total) of phase `p`.
+    pub fn phase_progress(&self, p: usize) -> (usize, usize) {
+        self.progress.get(p).copied().unwrap_or((0, 0))
+    }
+
+    /// Whether flat item `i` matches the search being typed.
+    pub fn matches(&self, i: usize) -> bool {
+        self.matches.get(i).copied().unwrap_or(false)
+    }
+
+    /// Checklist rows that fit in this frame.
+    pub fn list_rows(&self) -> usize {
+        self.areas
+            .checklist
+            .map_or(0, |r| r.height.saturating_sub(2) as usize)
+    }
+}
