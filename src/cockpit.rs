@@ -27,6 +27,8 @@ pub struct Launch {
     pub read_only: bool,
     pub ascii: bool,
     pub color: bool,
+    /// Colours for a light terminal background.
+    pub light: bool,
     pub bell: bool,
 }
 
@@ -42,6 +44,20 @@ pub fn default_actor() -> String {
 /// Colour unless `NO_COLOR` is set to something (https://no-color.org).
 pub fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Whether to use the palette for a light background: `theme = "light"`, or `auto` when the
+/// terminal says its background is light (`COLORFGBG`, set by rxvt, Konsole and others, ends in
+/// the background's ANSI number: 7 or 15 is light).
+pub fn light_wanted(theme: crate::config::Theme) -> bool {
+    match theme {
+        crate::config::Theme::Light => true,
+        crate::config::Theme::Auto => std::env::var("COLORFGBG")
+            .ok()
+            .and_then(|v| v.rsplit(';').next().map(str::trim).map(str::to_owned))
+            .is_some_and(|bg| bg == "7" || bg == "15"),
+        crate::config::Theme::Dark | crate::config::Theme::Mono => false,
+    }
 }
 
 /// Refuses to start a full-screen program when there is no terminal to draw on.
@@ -68,6 +84,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
         read_only,
         ascii,
         color,
+        light,
         bell,
     } = launch;
     require_terminal()?;
@@ -120,6 +137,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     let mut app = App::new(checklist, meta, Utc::now());
     app.ascii = ascii;
     app.color = color;
+    app.light = light;
     app.bell = bell;
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = marker;

@@ -267,6 +267,40 @@ fn live_panels_every_state() {
     insta::assert_snapshot!("probes_tab_80x24", render(&mut app, 80, 24));
 }
 
+/// The live panels' colours, cell by cell: the light palette never puts yellow text on the
+/// (light) background, and marks WARN with a yellow background instead.
+#[test]
+fn light_palette_reads_on_a_light_background() {
+    let mut app = seed_app();
+    with_probes(&mut app);
+    keys(&mut app, &[Key::Tab], t0());
+    app.light = true;
+    update(&mut app, Msg::Resize(80, 24));
+    let mut screen = HeadlessScreen::new(80, 24);
+    frame(&mut app, &mut screen).unwrap();
+    let buffer = screen.terminal.backend().buffer().clone();
+    for cell in buffer.content() {
+        if cell.fg == ratatui::style::Color::Yellow {
+            panic!("yellow text on a light background: {cell:?}");
+        }
+    }
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .any(|c| c.bg == ratatui::style::Color::Yellow && c.fg == ratatui::style::Color::Black),
+        "WARN is marked with a yellow background"
+    );
+    insta::assert_debug_snapshot!("probes_light_80x24_styles", buffer);
+    app.light = false;
+    let mut screen = HeadlessScreen::new(80, 24);
+    frame(&mut app, &mut screen).unwrap();
+    insta::assert_debug_snapshot!(
+        "probes_dark_80x24_styles",
+        screen.terminal.backend().buffer().clone()
+    );
+}
+
 #[test]
 fn monochrome_ascii_still_reads() {
     let mut app = seed_app();

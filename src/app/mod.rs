@@ -149,6 +149,8 @@ pub struct App {
     pub dirty_on_beat: bool,
     pub ascii: bool,
     pub color: bool,
+    /// Colours for a light terminal background.
+    pub light: bool,
     /// The console's UTC offset, fixed at start, for wall-clock times on screen.
     pub utc_offset_secs: i32,
     pub quit: bool,
@@ -185,6 +187,7 @@ impl App {
             dirty_on_beat: false,
             ascii: false,
             color: true,
+            light: false,
             utc_offset_secs: 0,
             quit: false,
             marker: None,

@@ -44,6 +44,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         read_only: false,
         ascii: args.ascii,
         color: cockpit::color_wanted(),
+        light: cockpit::light_wanted(crate::config::Theme::Auto),
         bell: true,
     })
     .await;

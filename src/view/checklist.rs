@@ -8,7 +8,7 @@ use crate::session::ItemState;
 use crate::units::format_clock;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
@@ -67,7 +67,7 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
             let name = fit(&phase.name, name_width);
             let pad = width.saturating_sub(glyph.width() + 2 + name.width() + right.width());
             let style = if complete {
-                theme.style(Color::Green).add_modifier(Modifier::BOLD)
+                theme.ok().add_modifier(Modifier::BOLD)
             } else {
                 theme.bold()
             };
@@ -130,9 +130,7 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
                 .saturating_sub(indent.width() + glyph.width() + 1 + text.width() + right.width());
             let mut text_style = match state {
                 ItemState::Skipped => theme.dim().add_modifier(Modifier::CROSSED_OUT),
-                ItemState::Done if regressed => {
-                    theme.style(Color::Red).add_modifier(Modifier::BOLD)
-                }
+                ItemState::Done if regressed => theme.crit().add_modifier(Modifier::BOLD),
                 ItemState::Done => theme.dim(),
                 _ => ratatui::style::Style::default(),
             };

@@ -10,7 +10,7 @@ use crate::session::ItemState;
 use crate::units::format_clock;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
             }
             for c in &p.commands {
                 for l in c.lines() {
-                    lines.push(Line::styled(format!("$ {l}"), theme.style(Color::Cyan)));
+                    lines.push(Line::styled(format!("$ {l}"), theme.accent()));
                 }
             }
             for n in &p.notes {
@@ -146,10 +146,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     for c in &item.commands {
         for (n, l) in c.lines().enumerate() {
             let prefix = if n == 0 { "$ " } else { "  " };
-            lines.push(Line::styled(
-                format!("{prefix}{l}"),
-                theme.style(Color::Cyan),
-            ));
+            lines.push(Line::styled(format!("{prefix}{l}"), theme.accent()));
         }
     }
     for field in &item.fields {
@@ -224,10 +221,10 @@ fn target_verdict(theme: &Theme, field: &Field, value: &str) -> Option<Span<'sta
         ("✓ met", "✗ missed")
     };
     match crate::marking::field_check(field, value) {
-        TargetCheck::Met => Some(Span::styled(format!("  {ok}"), theme.style(Color::Green))),
+        TargetCheck::Met => Some(Span::styled(format!("  {ok}"), theme.ok())),
         TargetCheck::Missed { why } => Some(Span::styled(
             format!("  {bad}: {why}"),
-            theme.style(Color::Red).add_modifier(Modifier::BOLD),
+            theme.crit().add_modifier(Modifier::BOLD),
         )),
         TargetCheck::NotComparable => None,
     }

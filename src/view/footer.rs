@@ -6,7 +6,6 @@ use crate::app::keymap;
 use crate::app::{App, Mode, Prompt};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -35,11 +34,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
         _ => match &app.flash {
             Some(f) => Line::styled(
                 fit(&format!(" {}", f.text), width),
-                if f.error {
-                    theme.style(Color::Red)
-                } else {
-                    theme.bold()
-                },
+                if f.error { theme.crit() } else { theme.bold() },
             ),
             None => hints(theme, width),
         },

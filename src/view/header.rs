@@ -8,7 +8,6 @@ use crate::marking::BudgetLevel;
 use crate::units::{format_clock, format_duration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -86,7 +85,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         Span::styled(" flightdeck ", theme.bold()),
         Span::raw(" "),
         Span::styled(title, theme.bold()),
-        Span::styled(env, theme.style(Color::Cyan)),
+        Span::styled(env, theme.accent()),
         Span::styled(session, theme.dim()),
     ];
     frame.render_widget(
@@ -133,8 +132,8 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
                 None => format!("   budget {}", format_duration(budget)),
             };
             let style = match status.map(|s| s.level) {
-                Some(BudgetLevel::Overrun) => theme.style(Color::Red),
-                Some(BudgetLevel::Warning) => theme.style(Color::Yellow),
+                Some(BudgetLevel::Overrun) => theme.crit(),
+                Some(BudgetLevel::Warning) => theme.warn(),
                 Some(BudgetLevel::Ok) | None => theme.dim(),
             };
             second.push(Span::styled(text, style));

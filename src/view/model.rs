@@ -35,6 +35,7 @@ impl<'a> ViewModel<'a> {
         let theme = Theme {
             color: app.color,
             ascii: app.ascii,
+            light: app.light,
         };
         let mut progress = vec![(0, 0); app.checklist.phases.len()];
         for f in &app.flat {

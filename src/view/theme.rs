@@ -1,4 +1,6 @@
 //! Glyphs and colours. Every state has a glyph, so the screen reads with `NO_COLOR` and in mono.
+//! Colours are by role (ok, warn, crit, …) from one of two palettes, for dark and for light
+//! backgrounds; both use only the 16 ANSI colours, which every terminal and ssh link carries.
 
 use crate::probes::ProbeState;
 use crate::session::ItemState;
@@ -7,15 +9,56 @@ use ratatui::style::{Color, Modifier, Style};
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
+    /// The palette for a light background (dark text; yellow only as a background).
+    pub light: bool,
+}
+
+/// What a colour means on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Ok,
+    Warn,
+    Crit,
+    Unknown,
+    /// Commands, the env name: things to notice that are not states.
+    Accent,
+    Plain,
 }
 
 impl Theme {
-    pub fn style(&self, fg: Color) -> Style {
-        if self.color {
-            Style::default().fg(fg)
-        } else {
-            Style::default()
+    /// The style of a role in this palette (no colour at all in mono).
+    pub fn role(&self, role: Role) -> Style {
+        if !self.color {
+            return Style::default();
         }
+        let s = Style::default();
+        match (role, self.light) {
+            (Role::Ok, _) => s.fg(Color::Green),
+            (Role::Warn, false) => s.fg(Color::Yellow),
+            // yellow text does not read on white: a yellow mark with dark text does
+            (Role::Warn, true) => s.fg(Color::Black).bg(Color::Yellow),
+            (Role::Crit, _) => s.fg(Color::Red),
+            (Role::Unknown, _) => s.fg(Color::Magenta),
+            (Role::Accent, false) => s.fg(Color::Cyan),
+            (Role::Accent, true) => s.fg(Color::Blue),
+            (Role::Plain, _) => s,
+        }
+    }
+
+    pub fn ok(&self) -> Style {
+        self.role(Role::Ok)
+    }
+
+    pub fn warn(&self) -> Style {
+        self.role(Role::Warn)
+    }
+
+    pub fn crit(&self) -> Style {
+        self.role(Role::Crit)
+    }
+
+    pub fn accent(&self) -> Style {
+        self.role(Role::Accent)
     }
 
     pub fn dim(&self) -> Style {
@@ -51,32 +94,32 @@ impl Theme {
         regressed: bool,
         pending: bool,
     ) -> (&'static str, Style) {
-        let (uni, ascii, color) = match (state, regressed, pending) {
-            (ItemState::Done, true, _) => ("⚠", "[!]", Color::Red),
-            (ItemState::Done, false, _) => ("✔", "[x]", Color::Green),
-            (ItemState::Skipped, ..) => ("⊘", "[-]", Color::DarkGray),
-            (ItemState::AwaitingCosign, ..) => ("✎", "[/]", Color::Yellow),
-            (ItemState::Todo, _, true) => ("◷", "[~]", Color::Cyan),
-            (ItemState::Todo, _, false) => ("☐", "[ ]", Color::Reset),
+        let (uni, ascii, style) = match (state, regressed, pending) {
+            (ItemState::Done, true, _) => ("⚠", "[!]", self.crit()),
+            (ItemState::Done, false, _) => ("✔", "[x]", self.ok()),
+            (ItemState::Skipped, ..) => ("⊘", "[-]", self.dim()),
+            (ItemState::AwaitingCosign, ..) => ("✎", "[/]", self.warn()),
+            (ItemState::Todo, _, true) => ("◷", "[~]", self.accent()),
+            (ItemState::Todo, _, false) => ("☐", "[ ]", Style::default()),
         };
         let style = if regressed {
-            self.style(color).add_modifier(Modifier::BOLD)
+            style.add_modifier(Modifier::BOLD)
         } else {
-            self.style(color)
+            style
         };
         (if self.ascii { ascii } else { uni }, style)
     }
 
     pub fn probe_glyph(&self, state: Option<ProbeState>) -> (&'static str, Style) {
-        let (uni, ascii, color) = match state {
-            Some(ProbeState::Ok) => ("●", "ok", Color::Green),
-            Some(ProbeState::Warn) => ("▲", "warn", Color::Yellow),
-            Some(ProbeState::Crit) => ("✖", "CRIT", Color::Red),
-            Some(ProbeState::Unknown) => ("?", "??", Color::Magenta),
-            Some(ProbeState::Stale) => ("◌", "old", Color::DarkGray),
-            None => ("…", "..", Color::DarkGray),
+        let (uni, ascii, style) = match state {
+            Some(ProbeState::Ok) => ("●", "ok", self.ok()),
+            Some(ProbeState::Warn) => ("▲", "warn", self.warn()),
+            Some(ProbeState::Crit) => ("✖", "CRIT", self.crit()),
+            Some(ProbeState::Unknown) => ("?", "??", self.role(Role::Unknown)),
+            Some(ProbeState::Stale) => ("◌", "old", self.dim()),
+            None => ("…", "..", self.dim()),
         };
-        (if self.ascii { ascii } else { uni }, self.style(color))
+        (if self.ascii { ascii } else { uni }, style)
     }
 
     pub fn fold_glyph(&self, folded: bool) -> &'static str {
