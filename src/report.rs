@@ -10,7 +10,7 @@ pub use markdown::markdown;
 use crate::checklist::{Checklist, Field, Item, ItemRef};
 use crate::redact::redact_text;
 use crate::session::{ItemState, ItemStatus, SessionState};
-use crate::store::{Event, EventKind};
+use crate::journal::{Event, EventKind};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -196,11 +196,11 @@ fn item_history(state: &SessionState, item: &str, kinds: &[EventKind]) -> Vec<Va
     state
         .events
         .iter()
-        .filter(|e| e.item.as_deref() == Some(item) && kinds.contains(&e.kind))
+        .filter(|e| e.item.as_deref() == Some(item) && kinds.contains(&e.kind()))
         .map(|e| {
             json!({
-                "seq": e.seq, "kind": e.kind, "at": e.at, "by": e.actor,
-                "evidence": e.payload.get("evidence"),
+                "seq": e.seq, "kind": e.body.kind_name(), "at": e.at, "by": e.actor,
+                "evidence": e.body.evidence(),
             })
         })
         .collect()
@@ -281,18 +281,13 @@ fn triggers_json(checklist: &Checklist, state: &SessionState) -> Vec<Value> {
             let history: Vec<Value> = state
                 .events
                 .iter()
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        EventKind::TriggerFired | EventKind::TriggerAcked | EventKind::TriggerCleared
-                    ) && e.str("trigger") == Some(name)
-                })
-                .map(|e| json!({"seq": e.seq, "kind": e.kind, "at": e.at, "by": e.actor, "evidence": e.payload.get("evidence")}))
+                .filter(|e| e.body.trigger() == Some(name))
+                .map(|e| json!({"seq": e.seq, "kind": e.body.kind_name(), "at": e.at, "by": e.actor, "evidence": e.body.evidence()}))
                 .collect();
             json!({
                 "name": name,
                 "when": def.map(|t| t.when.as_str()),
-                "severity": st.severity.clone().or_else(|| def.map(|t| format!("{:?}", t.severity).to_lowercase())),
+                "severity": st.severity.clone().or_else(|| def.map(|t| t.severity.as_str().to_owned())),
                 "message": st.message.clone().or_else(|| def.map(|t| t.message.clone())),
                 "fired": st.fired_count > 0,
                 "fired_at": st.fired_at,
@@ -314,9 +309,9 @@ fn event_json(e: &Event) -> Value {
         "seq": e.seq,
         "at": e.at,
         "actor": e.actor,
-        "kind": e.kind,
+        "kind": e.body.kind_name(),
         "item": e.item,
-        "payload": e.payload,
+        "payload": e.body.payload_json(),
     })
 }
 

@@ -5,7 +5,7 @@ use super::msg::Effect;
 use super::update::append;
 use super::{App, AutoStatus};
 use crate::probes::Sample;
-use crate::store::EventKind;
+use crate::journal::EventBody;
 use std::collections::HashMap;
 
 /// A probe sample: the marker's events are appended; one bell per trigger fired.
@@ -18,7 +18,7 @@ pub(super) fn on_sample(app: &mut App, sample: &Sample, fx: &mut Vec<Effect>) {
     };
     let events = marker.on_sample(sample, &app.session);
     for ev in events {
-        if ev.kind == EventKind::TriggerFired && app.bell {
+        if matches!(ev.body, EventBody::TriggerFired(_)) && app.bell {
             fx.push(Effect::Bell);
         }
         append(app, fx, ev);
