@@ -1,14 +1,17 @@
-//! Writes the journal fixture of `tests/journal_fixture.rs` through today's real code paths: two
-//! cockpits (`App` + `Marker`) driven by keys and probe samples, their appends committed to a real
-//! SQLite store. `cargo run --example journal_fixture -- OUT.db`
+//! Writes a journal holding every event kind through the real code paths: two cockpits (`App` +
+//! `Marker`) driven by keys and probe samples, their appends committed to a real SQLite store.
+//! `cargo run --example journal_fixture -- OUT.db`. `tests/fixtures/journal/` holds the one an
+//! older build wrote (see its README); run this to keep a fixture of today's format before the
+//! next change to it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration as Secs, Utc};
 use flightdeck::app::{App, Effect, Key, Msg, SessionMeta, update};
 use flightdeck::condition::Value;
+use flightdeck::journal::{EventBody, Joined, NewEvent, Untick};
 use flightdeck::marking::Marker;
 use flightdeck::probes::{ProbeState, Sample};
-use flightdeck::store::{EventKind, NewEvent, Store};
+use flightdeck::store::Store;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -103,7 +106,7 @@ impl Rig {
 
     /// What `flightdeck run` does when it joins.
     async fn join(&self, actor: &str) {
-        let joined = NewEvent::new(actor, EventKind::Joined, None).with("mode", "drive");
+        let joined = NewEvent::new(actor, EventBody::Joined(Joined::default()));
         self.store.append(SESSION, joined).await.unwrap();
     }
 }
@@ -215,8 +218,7 @@ async fn main() {
         .await;
 
     // a note on the session (no key writes one today; the store and the fold take it)
-    let note =
-        NewEvent::new(bob_name, EventKind::Note, None).with("text", "all hands on the bridge");
+    let note = NewEvent::new(bob_name, EventBody::note("all hands on the bridge"));
     rig.store.append(SESSION, note).await.unwrap();
     rig.commit(&mut alice, Vec::new()).await;
 
@@ -253,8 +255,11 @@ async fn main() {
     // the smoke test: ticked, unticked with a reason (no key asks for one today), ticked again
     select(&mut alice, "smoke");
     rig.keys(&mut alice, &[Key::Char(' ')]).await;
-    let untick = NewEvent::new(alice_name, EventKind::Untick, Some("smoke"))
-        .with("reason", "ran against the wrong host");
+    let untick = Untick {
+        reason: Some("ran against the wrong host".into()),
+        item_text: None,
+    };
+    let untick = alice.item_event("smoke", EventBody::Untick(untick));
     rig.store.append(SESSION, untick).await.unwrap();
     rig.commit(&mut alice, Vec::new()).await;
     rig.keys(&mut alice, &[Key::Char(' ')]).await;

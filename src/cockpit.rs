@@ -4,9 +4,9 @@
 use crate::app::{self, App, Effect, Msg, SessionMeta};
 use crate::checklist::Checklist;
 use crate::config::ProbeSpec;
+use crate::journal::{EventBody, JoinMode, Joined, NewEvent};
 use crate::marking::Marker;
 use crate::runtime::{self, JournalCmd, Wiring};
-use crate::journal::{EventBody, JoinMode, Joined, NewEvent};
 use crate::store::Store;
 use crate::terminal::TerminalGuard;
 use chrono::Utc;

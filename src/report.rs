@@ -8,9 +8,9 @@ mod markdown;
 pub use markdown::markdown;
 
 use crate::checklist::{Checklist, Field, Item, ItemRef};
+use crate::journal::{Event, EventKind};
 use crate::redact::redact_text;
 use crate::session::{ItemState, ItemStatus, SessionState};
-use crate::journal::{Event, EventKind};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 

@@ -4,8 +4,8 @@
 use super::msg::Effect;
 use super::update::append;
 use super::{App, AutoStatus};
-use crate::probes::Sample;
 use crate::journal::EventBody;
+use crate::probes::Sample;
 use std::collections::HashMap;
 
 /// A probe sample: the marker's events are appended; one bell per trigger fired.

@@ -5,9 +5,9 @@ use super::keymap::{self, Action};
 use super::msg::{Effect, Key, Msg};
 use super::{App, Flash, Focus, Mode, Prompt, Row};
 use crate::checklist::FieldKind;
+use crate::journal::{EventBody, GoNoGo, NewEvent, Tick, Untick};
 use crate::probes::Sample;
 use crate::session::ItemState;
-use crate::journal::{EventBody, GoNoGo, NewEvent, Tick, Untick};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();

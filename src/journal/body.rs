@@ -121,11 +121,13 @@ impl EventBody {
     }
 
     fn typed_payload(&self) -> Result<serde_json::Value, String> {
-        let tagged = EventBody::serialize(self, serde_json::value::Serializer)
-            .map_err(|e| e.to_string())?;
+        let tagged =
+            EventBody::serialize(self, serde_json::value::Serializer).map_err(|e| e.to_string())?;
         match tagged {
             serde_json::Value::Object(mut map) => Ok(map.remove("payload").unwrap_or_default()),
-            other => Err(format!("an event body serialised as {other}, not an object")),
+            other => Err(format!(
+                "an event body serialised as {other}, not an object"
+            )),
         }
     }
 

@@ -5,9 +5,9 @@
 use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use crate::condition::{Baselines, Condition, Lookup, RefKind, SESSION_SCOPE, SampleLookup};
+use crate::journal::{Baseline, BaselineValue, EventBody, NewEvent};
 use crate::probes::{ProbeState, Sample};
 use crate::session::SessionState;
-use crate::journal::{Baseline, BaselineValue, EventBody, NewEvent};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -144,10 +144,7 @@ impl BaselineWatch {
                 .entry(scope.to_owned())
                 .or_default()
                 .insert(sample.probe.clone(), sample.clone());
-            values.insert(
-                sample.probe.clone(),
-                BaselineValue::Sample(sample.clone()),
-            );
+            values.insert(sample.probe.clone(), BaselineValue::Sample(sample.clone()));
         }
         (!values.is_empty()).then(|| {
             let scope = scope.to_owned();

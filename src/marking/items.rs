@@ -5,8 +5,8 @@ use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use super::watch::Watch;
 use crate::condition::{HoldStatus, Lookup, Truth};
-use crate::session::{ItemState, SessionState};
 use crate::journal::{AutoCheck, EventBody, NewEvent, Tick};
+use crate::session::{ItemState, SessionState};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 

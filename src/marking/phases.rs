@@ -4,8 +4,8 @@
 use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use crate::checklist::{Checklist, Item, Phase};
-use crate::session::{ItemState, ItemStatus, SessionState};
 use crate::journal::{EventBody, NewEvent};
+use crate::session::{ItemState, ItemStatus, SessionState};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashSet;

@@ -6,8 +6,8 @@ use super::in_flight::{InFlight, Mark};
 use super::watch::Watch;
 use crate::checklist::{Severity, Trigger};
 use crate::condition::Lookup;
-use crate::session::SessionState;
 use crate::journal::{EventBody, NewEvent, TriggerCleared, TriggerFired};
+use crate::session::SessionState;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone)]

@@ -15,8 +15,8 @@ mod postgres;
 mod sqlite;
 mod subscribe;
 
-pub use error::StoreError;
 pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
+pub use error::StoreError;
 pub use subscribe::{PG_HEARTBEAT, SQLITE_POLL_INTERVAL};
 
 use crate::checklist::Checklist;

@@ -121,13 +121,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ]));
     }
     for e in status.evidence.iter().flatten() {
-        let at = e
-            .at
-            .map(|t| format!(" at {}", super::clock(app, t)))
-            .unwrap_or_default();
+        let at =
+            e.at.map(|t| format!(" at {}", super::clock(app, t)))
+                .unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled("evidence ", theme.dim()),
-            Span::raw(format!("{}.{} = {}{at}", e.probe, e.path, evidence_value(e))),
+            Span::raw(format!(
+                "{}.{} = {}{at}",
+                e.probe,
+                e.path,
+                evidence_value(e)
+            )),
         ]));
     }
     for c in &item.commands {

@@ -194,7 +194,10 @@ fn tick_detail(tick: &Tick) -> String {
     join(vec![
         over,
         tick.note.as_deref().map(one_line).unwrap_or_default(),
-        tick.evidence.as_deref().map(evidence_text).unwrap_or_default(),
+        tick.evidence
+            .as_deref()
+            .map(evidence_text)
+            .unwrap_or_default(),
     ])
 }
 
