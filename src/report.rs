@@ -206,6 +206,21 @@ fn item_history(state: &SessionState, item: &str, kinds: &[EventKind]) -> Vec<Va
         .collect()
 }
 
+/// When the phase started and finished, as journaled (by id; by name in older journals).
+pub(crate) fn phase_times(
+    state: &SessionState,
+    phase: &crate::checklist::Phase,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let status = state
+        .phases
+        .get(&phase.id)
+        .or_else(|| state.phases.get(&phase.name));
+    (
+        status.and_then(|s| s.started_at),
+        status.and_then(|s| s.finished_at),
+    )
+}
+
 /// When the phase's clock stops for the report: its finish, else the last journaled event.
 pub(crate) fn phase_elapsed(
     state: &SessionState,
@@ -226,12 +241,7 @@ fn phase_json(
     let Some(phase) = checklist.phases.get(index) else {
         return Value::Null;
     };
-    let status = state
-        .phases
-        .get(&phase.id)
-        .or_else(|| state.phases.get(&phase.name));
-    let started = status.and_then(|s| s.started_at);
-    let finished = status.and_then(|s| s.finished_at);
+    let (started, finished) = phase_times(state, phase);
     let elapsed = phase_elapsed(state, started, finished);
     let budget_s = phase.budget.map(|b| b.as_secs());
     let in_phase = walk.iter().filter(|r| r.phase == index);

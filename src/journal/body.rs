@@ -61,6 +61,41 @@ impl RawBody {
     }
 }
 
+/// Matches the kinds about one item, binding their `item_text` field: one list for the getter
+/// and the setter.
+macro_rules! about_item {
+    ($body:expr, $text:ident => $then:expr, else $other:expr) => {
+        match $body {
+            EventBody::Tick(Tick {
+                item_text: $text, ..
+            })
+            | EventBody::Untick(Untick {
+                item_text: $text, ..
+            })
+            | EventBody::Skip(Skip {
+                item_text: $text, ..
+            })
+            | EventBody::Note(Note {
+                item_text: $text, ..
+            })
+            | EventBody::Field(FieldEntry {
+                item_text: $text, ..
+            })
+            | EventBody::Cosign(Cosign { item_text: $text })
+            | EventBody::Pending(AutoCheck {
+                item_text: $text, ..
+            })
+            | EventBody::Regressed(AutoCheck {
+                item_text: $text, ..
+            })
+            | EventBody::Recovered(AutoCheck {
+                item_text: $text, ..
+            }) => $then,
+            _ => $other,
+        }
+    };
+}
+
 impl Serialize for EventBody {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -188,34 +223,12 @@ impl EventBody {
 
     /// The item's text as it read when the event was written (events about an item only).
     pub fn item_text(&self) -> Option<&str> {
-        match self {
-            EventBody::Tick(Tick { item_text, .. })
-            | EventBody::Untick(Untick { item_text, .. })
-            | EventBody::Skip(Skip { item_text, .. })
-            | EventBody::Note(Note { item_text, .. })
-            | EventBody::Field(FieldEntry { item_text, .. })
-            | EventBody::Cosign(Cosign { item_text })
-            | EventBody::Pending(AutoCheck { item_text, .. })
-            | EventBody::Regressed(AutoCheck { item_text, .. })
-            | EventBody::Recovered(AutoCheck { item_text, .. }) => item_text.as_deref(),
-            _ => None,
-        }
+        about_item!(self, text => text.as_deref(), else None)
     }
 
     /// Sets `item_text` on a body about an item; other kinds have no such key.
-    pub(super) fn set_item_text(&mut self, text: Option<String>) {
-        match self {
-            EventBody::Tick(Tick { item_text, .. })
-            | EventBody::Untick(Untick { item_text, .. })
-            | EventBody::Skip(Skip { item_text, .. })
-            | EventBody::Note(Note { item_text, .. })
-            | EventBody::Field(FieldEntry { item_text, .. })
-            | EventBody::Cosign(Cosign { item_text })
-            | EventBody::Pending(AutoCheck { item_text, .. })
-            | EventBody::Regressed(AutoCheck { item_text, .. })
-            | EventBody::Recovered(AutoCheck { item_text, .. }) => *item_text = text,
-            _ => {}
-        }
+    pub(super) fn set_item_text(&mut self, item_text: Option<String>) {
+        about_item!(self, text => *text = item_text, else ())
     }
 
     /// A tick by hand.

@@ -1,7 +1,7 @@
 //! The journal's vocabulary: events as committed, events about to be appended, and their typed
 //! bodies — what the store persists and the session folds (this module imports neither).
 //!
-//! A session's state is a fold of its events (`crate::session`). On disk an event is a `kind`
+//! A session's state is a fold of its events (the `session` module). On disk an event is a `kind`
 //! text and a `payload` JSON object (`EventBody::to_stored` / `from_stored`); the keys of each
 //! kind are documented on its payload type in [`payload`]. A kind this binary does not know, or a
 //! payload it cannot read, is kept as [`RawBody`]: shown, never folded, never written back.

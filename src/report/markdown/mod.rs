@@ -7,7 +7,7 @@ mod items;
 mod text;
 mod timeline;
 
-use super::{phase_elapsed, summarize};
+use super::{phase_elapsed, phase_times, summarize};
 use crate::checklist::Checklist;
 use crate::redact::redact_text;
 use crate::session::SessionState;
@@ -96,12 +96,7 @@ fn phase_line(out: &mut String, state: &SessionState, index: usize, checklist: &
     let Some(phase) = checklist.phases.get(index) else {
         return;
     };
-    let status = state
-        .phases
-        .get(&phase.id)
-        .or_else(|| state.phases.get(&phase.name));
-    let started = status.and_then(|s| s.started_at);
-    let finished = status.and_then(|s| s.finished_at);
+    let (started, finished) = phase_times(state, phase);
     let mut parts = Vec::new();
     if let Some(at) = started {
         parts.push(format!("started {}", hms(at)));
