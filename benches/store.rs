@@ -10,7 +10,8 @@
 mod postgres;
 
 use flightdeck::checklist::{Checklist, Item, Phase};
-use flightdeck::store::{EventKind, NewEvent, Store};
+use flightdeck::journal::{EventBody, NewEvent};
+use flightdeck::store::Store;
 use std::time::{Duration, Instant};
 
 const SINGLE: usize = 400;
@@ -35,9 +36,7 @@ fn checklist() -> Checklist {
 }
 
 fn event(actor: &str, i: usize) -> NewEvent {
-    NewEvent::new(actor, EventKind::Note, Some("a"))
-        .with("text", format!("note {i}"))
-        .with("i", i)
+    NewEvent::on_item(actor, "a", Some("A"), EventBody::note(format!("note {i}")))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

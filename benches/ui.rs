@@ -93,15 +93,7 @@ fn key_to_frame() {
             .filter_map(|e| match e {
                 Effect::Append(ev) => {
                     seq += 1;
-                    Some(Event {
-                        seq,
-                        session: "bench".into(),
-                        at: now,
-                        actor: ev.actor,
-                        kind: ev.kind,
-                        item: ev.item,
-                        payload: ev.payload,
-                    })
+                    Some(ev.committed("bench", seq, now))
                 }
                 _ => None,
             })

@@ -4,9 +4,10 @@
 use crate::app::{self, App, Effect, Msg, SessionMeta};
 use crate::checklist::Checklist;
 use crate::config::ProbeSpec;
+use crate::journal::{EventBody, JoinMode, Joined, NewEvent};
 use crate::marking::Marker;
 use crate::runtime::{self, Clock, Exit, JournalCmd, Wiring};
-use crate::store::{EventKind, NewEvent, Store};
+use crate::store::Store;
 use crate::terminal::TerminalGuard;
 use chrono::Utc;
 use std::collections::HashMap;
@@ -117,12 +118,11 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
         store
             .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
             .await?;
-        let mode = "drive";
+        let joined = Joined {
+            mode: JoinMode::Drive,
+        };
         store
-            .append(
-                &session,
-                NewEvent::new(&actor, EventKind::Joined, None).with("mode", mode),
-            )
+            .append(&session, NewEvent::new(&actor, EventBody::Joined(joined)))
             .await?;
     }
     let events = store.events_after(&session, 0).await?;

@@ -1,7 +1,8 @@
 //! flightdeck: a terminal deployment cockpit.
 //!
 //! Data flows one way: probe workers → messages → `app::update` → state → `view` render.
-//! The journal (`store`) is the truth; the screen state is a fold of its events (`session`).
+//! The journal (`store`) is the truth; the screen state is a fold of its events (`session`), whose
+//! typed bodies live in `journal`.
 
 pub mod app;
 pub mod checklist;
@@ -12,6 +13,7 @@ pub mod condition;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod journal;
 pub mod logging;
 pub mod marking;
 pub mod probes;

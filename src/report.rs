@@ -8,9 +8,9 @@ mod markdown;
 pub use markdown::markdown;
 
 use crate::checklist::{Checklist, Field, Item, ItemRef};
+use crate::journal::{Event, EventKind};
 use crate::redact::redact_text;
 use crate::session::{ItemState, ItemStatus, SessionState};
-use crate::store::{Event, EventKind};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -196,14 +196,29 @@ fn item_history(state: &SessionState, item: &str, kinds: &[EventKind]) -> Vec<Va
     state
         .events
         .iter()
-        .filter(|e| e.item.as_deref() == Some(item) && kinds.contains(&e.kind))
+        .filter(|e| e.item.as_deref() == Some(item) && kinds.contains(&e.kind()))
         .map(|e| {
             json!({
-                "seq": e.seq, "kind": e.kind, "at": e.at, "by": e.actor,
-                "evidence": e.payload.get("evidence"),
+                "seq": e.seq, "kind": e.body.kind_name(), "at": e.at, "by": e.actor,
+                "evidence": e.body.evidence(),
             })
         })
         .collect()
+}
+
+/// When the phase started and finished, as journaled (by id; by name in older journals).
+pub(crate) fn phase_times(
+    state: &SessionState,
+    phase: &crate::checklist::Phase,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let status = state
+        .phases
+        .get(&phase.id)
+        .or_else(|| state.phases.get(&phase.name));
+    (
+        status.and_then(|s| s.started_at),
+        status.and_then(|s| s.finished_at),
+    )
 }
 
 /// When the phase's clock stops for the report: its finish, else the last journaled event.
@@ -226,12 +241,7 @@ fn phase_json(
     let Some(phase) = checklist.phases.get(index) else {
         return Value::Null;
     };
-    let status = state
-        .phases
-        .get(&phase.id)
-        .or_else(|| state.phases.get(&phase.name));
-    let started = status.and_then(|s| s.started_at);
-    let finished = status.and_then(|s| s.finished_at);
+    let (started, finished) = phase_times(state, phase);
     let elapsed = phase_elapsed(state, started, finished);
     let budget_s = phase.budget.map(|b| b.as_secs());
     let in_phase = walk.iter().filter(|r| r.phase == index);
@@ -281,18 +291,13 @@ fn triggers_json(checklist: &Checklist, state: &SessionState) -> Vec<Value> {
             let history: Vec<Value> = state
                 .events
                 .iter()
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        EventKind::TriggerFired | EventKind::TriggerAcked | EventKind::TriggerCleared
-                    ) && e.str("trigger") == Some(name)
-                })
-                .map(|e| json!({"seq": e.seq, "kind": e.kind, "at": e.at, "by": e.actor, "evidence": e.payload.get("evidence")}))
+                .filter(|e| e.body.trigger() == Some(name))
+                .map(|e| json!({"seq": e.seq, "kind": e.body.kind_name(), "at": e.at, "by": e.actor, "evidence": e.body.evidence()}))
                 .collect();
             json!({
                 "name": name,
                 "when": def.map(|t| t.when.as_str()),
-                "severity": st.severity.clone().or_else(|| def.map(|t| format!("{:?}", t.severity).to_lowercase())),
+                "severity": st.severity.clone().or_else(|| def.map(|t| t.severity.as_str().to_owned())),
                 "message": st.message.clone().or_else(|| def.map(|t| t.message.clone())),
                 "fired": st.fired_count > 0,
                 "fired_at": st.fired_at,
@@ -314,9 +319,9 @@ fn event_json(e: &Event) -> Value {
         "seq": e.seq,
         "at": e.at,
         "actor": e.actor,
-        "kind": e.kind,
+        "kind": e.body.kind_name(),
         "item": e.item,
-        "payload": e.payload,
+        "payload": e.body.payload_json(),
     })
 }
 

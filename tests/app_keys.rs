@@ -5,8 +5,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use flightdeck::app::{App, Effect, Focus, Key, Mode, Msg, Row, update};
 use flightdeck::checklist::{Checklist, Field, FieldKind, Item, Phase};
+use flightdeck::journal::{Event, EventBody, EventKind};
 use flightdeck::session::ItemState;
-use flightdeck::store::{Event, EventKind, NewEvent};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()
@@ -83,22 +83,9 @@ impl Journal {
         let events: Vec<Event> = fx
             .into_iter()
             .filter_map(|e| match e {
-                Effect::Append(NewEvent {
-                    actor,
-                    kind,
-                    item,
-                    payload,
-                }) => {
+                Effect::Append(ev) => {
                     self.seq += 1;
-                    Some(Event {
-                        seq: self.seq,
-                        session: "s1".into(),
-                        at: t0(),
-                        actor,
-                        kind,
-                        item,
-                        payload,
-                    })
+                    Some(ev.committed("s1", self.seq, t0()))
                 }
                 _ => None,
             })
@@ -144,7 +131,7 @@ fn tick_is_shown_only_after_the_journal_commits() {
     );
     assert_eq!(app.pending_writes, 1);
     let events = j.commit(&mut app, fx);
-    assert_eq!(events[0].kind, EventKind::Tick);
+    assert_eq!(events[0].kind(), EventKind::Tick);
     assert_eq!(events[0].actor, "alice@bastion");
     assert_eq!(app.session.item_state("tag"), ItemState::Done);
     assert_eq!(app.pending_writes, 0);
@@ -164,8 +151,12 @@ fn skip_asks_for_a_reason() {
     let fx = press(&mut app, &keys);
     let events = j.commit(&mut app, fx);
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, EventKind::Skip);
-    assert_eq!(events[0].str("reason"), Some("no tags in this repo"));
+    assert_eq!(events[0].kind(), EventKind::Skip);
+    let EventBody::Skip(skip) = &events[0].body else {
+        panic!("{:?}", events[0]);
+    };
+    assert_eq!(skip.reason.as_deref(), Some("no tags in this repo"));
+    assert_eq!(skip.item_text.as_deref(), Some("Git tag created"));
     assert_eq!(app.session.item_state("tag"), ItemState::Skipped);
     // Esc cancels without writing
     let fx = press(
@@ -294,9 +285,8 @@ fn events_from_another_instance_show_up() {
         session: "s1".into(),
         at: t0(),
         actor: "bob@laptop".into(),
-        kind: EventKind::Tick,
         item: Some("smoke".into()),
-        payload: serde_json::json!({}),
+        body: EventBody::tick(),
     };
     update(
         &mut app,

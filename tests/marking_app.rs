@@ -8,10 +8,10 @@ mod marking;
 
 use flightdeck::app::{App, Effect, Key, Mode, Msg, update};
 use flightdeck::checklist::{Field, FieldKind, Item};
+use flightdeck::journal::{EventBody, EventKind};
 use flightdeck::marking::AutoStatus;
 use flightdeck::runtime::{HeadlessScreen, frame};
 use flightdeck::session::ItemState;
-use flightdeck::store::EventKind;
 use marking::*;
 use std::time::Duration;
 
@@ -169,8 +169,12 @@ fn a_pending_auto_item_ticked_by_hand_is_an_override_with_its_reason() {
         vec![EventKind::Tick, EventKind::PhaseStarted]
     );
     assert_eq!(events[0].actor, "alice@bastion");
-    assert_eq!(events[0].payload["override"], true);
-    assert_eq!(events[0].str("reason"), Some("checked the pods by hand"));
+    let EventBody::Tick(tick) = &events[0].body else {
+        panic!("{:?}", events[0]);
+    };
+    assert!(tick.overridden);
+    assert_eq!(tick.reason.as_deref(), Some("checked the pods by hand"));
+    assert_eq!(tick.item_text.as_deref(), Some("Item health"));
     let status = app.session.item("health").unwrap();
     assert!(status.overridden);
     assert_eq!(
@@ -217,7 +221,7 @@ fn cosign_needs_a_second_person_on_another_screen() {
 
     let fx = press(&mut bob, &[Key::Char('c')]);
     let (events, _) = j.commit(&mut bob, fx, at(20));
-    assert_eq!(events[0].kind, EventKind::Cosign);
+    assert_eq!(events[0].kind(), EventKind::Cosign);
     assert_eq!(events[0].actor, "bob@laptop");
     j.deliver(&mut alice, at(20));
     for app in [&alice, &bob] {
@@ -230,7 +234,7 @@ fn cosign_needs_a_second_person_on_another_screen() {
     let started = j
         .events
         .iter()
-        .filter(|e| e.kind == EventKind::PhaseStarted)
+        .filter(|e| e.kind() == EventKind::PhaseStarted)
         .count();
     assert_eq!(started, 1);
 }
@@ -247,12 +251,12 @@ fn a_trigger_rings_once_stays_until_acknowledged_by_key_and_clears() {
         fired.extend(
             events
                 .into_iter()
-                .filter(|e| e.kind == EventKind::TriggerFired),
+                .filter(|e| e.kind() == EventKind::TriggerFired),
         );
     }
     assert_eq!(bells, 1);
     assert_eq!(fired.len(), 1);
-    assert_eq!(fired[0].payload["evidence"][0]["value"], 0.062);
+    assert_eq!(number(&evidence(&fired[0])[0]), 0.062);
     let screen = render(&mut app);
     assert!(screen.contains("CRITICAL rollback"), "{screen}");
     assert!(screen.contains("A acknowledge"));
@@ -265,7 +269,7 @@ fn a_trigger_rings_once_stays_until_acknowledged_by_key_and_clears() {
     let (events, _) = j.commit(&mut app, fx, at(40));
     assert_eq!(kinds(&events), vec![EventKind::TriggerAcked]);
     assert_eq!(events[0].actor, "alice@bastion");
-    assert_eq!(events[0].str("trigger"), Some("rollback"));
+    assert_eq!(events[0].body, EventBody::trigger_acked("rollback"));
     assert!(!render(&mut app).contains("rollback"));
 }
 

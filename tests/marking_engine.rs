@@ -6,13 +6,12 @@
 #[path = "support/marking.rs"]
 mod marking;
 
+use flightdeck::journal::{EventBody, EventKind, Untick};
 use flightdeck::marking::AutoStatus;
 use flightdeck::marking::{MarkSubject, Marker};
 use flightdeck::probes::ProbeState;
 use flightdeck::session::ItemState;
-use flightdeck::store::EventKind;
 use marking::*;
-use serde_json::json;
 
 const HEALTH: &str = "api.status == 200 for 30s";
 
@@ -44,13 +43,13 @@ fn holds_breaks_holds_again_and_the_countdown_restarts() {
     let events = rig.feed(ok("api", 0, "status", 200.0));
     let pending: Vec<_> = events
         .iter()
-        .filter(|e| e.kind == EventKind::Pending)
+        .filter(|e| e.kind() == EventKind::Pending)
         .collect();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].actor, "flightdeck");
     assert_eq!(pending[0].item.as_deref(), Some("health"));
-    assert_eq!(pending[0].payload["evidence"][0]["path"], "status");
-    assert_eq!(pending[0].payload["evidence"][0]["value"], 200.0);
+    assert_eq!(evidence(pending[0])[0].path, "status");
+    assert_eq!(number(&evidence(pending[0])[0]), 200.0);
     assert_eq!(remaining(&rig, 0), Some(30_000));
 
     // still true at 5, 10: no new pending; the countdown runs with the clock between samples
@@ -63,7 +62,7 @@ fn holds_breaks_holds_again_and_the_countdown_restarts() {
 
     // breaks at 15 s
     let events = rig.feed(ok("api", 15, "status", 503.0));
-    assert!(events.iter().all(|e| e.kind != EventKind::Tick));
+    assert!(events.iter().all(|e| e.kind() != EventKind::Tick));
     assert_eq!(remaining(&rig, 15), None);
 
     // holds again from 20 s: the countdown starts over
@@ -81,15 +80,19 @@ fn holds_breaks_holds_again_and_the_countdown_restarts() {
     let events = rig.feed(ok("api", 50, "status", 200.0));
     let tick = events
         .iter()
-        .find(|e| e.kind == EventKind::Tick)
+        .find(|e| e.kind() == EventKind::Tick)
         .expect("ticked at 50 s");
     assert_eq!(tick.actor, "flightdeck");
-    assert_eq!(tick.payload["auto"], HEALTH);
-    let ev = &tick.payload["evidence"][0];
-    assert_eq!(ev["probe"], "api");
-    assert_eq!(ev["value"], 200.0);
-    assert_eq!(ev["state"], "OK");
-    assert_eq!(ev["at"], json!(at(50)));
+    let EventBody::Tick(body) = &tick.body else {
+        panic!("{tick:?}");
+    };
+    assert_eq!(body.auto.as_deref(), Some(HEALTH));
+    assert_eq!(body.item_text.as_deref(), Some("Item health"));
+    let ev = &evidence(tick)[0];
+    assert_eq!(ev.probe, "api");
+    assert_eq!(number(ev), 200.0);
+    assert_eq!(ev.state, Some(ProbeState::Ok));
+    assert_eq!(ev.at, Some(at(50)));
     let status = rig.session.item("health").unwrap();
     assert_eq!(status.state, ItemState::Done);
     assert_eq!(status.by.as_deref(), Some("flightdeck"));
@@ -200,7 +203,7 @@ fn nothing_is_asked_twice_while_in_flight() {
         let asked = rig
             .marker
             .on_sample(&ok("api", t, "status", 200.0), &rig.session);
-        if asked.iter().any(|e| e.kind == EventKind::Tick) {
+        if asked.iter().any(|e| e.kind() == EventKind::Tick) {
             ticks.push(t);
         }
     }
@@ -213,13 +216,11 @@ fn an_unticked_auto_item_must_hold_its_whole_for_again() {
     let mut rig = health_rig();
     rig.feed_ok("api", "status", 200.0, 0, 30);
     assert_eq!(rig.session.item_state("health"), ItemState::Done);
-    rig.person(
-        "alice",
-        EventKind::Untick,
-        Some("health"),
-        &[("reason", json!("not yet"))],
-        32,
-    );
+    let untick = Untick {
+        reason: Some("not yet".into()),
+        item_text: None,
+    };
+    rig.person("alice", Some("health"), EventBody::Untick(untick), 32);
     let events = rig.feed_ok("api", "status", 200.0, 35, 60);
     assert!(
         !kinds(&events).contains(&EventKind::Tick),
@@ -253,13 +254,7 @@ fn auto_items_of_a_later_phase_wait_for_their_phase() {
         Some(&AutoStatus::Waiting)
     );
     // someone starts the deploy phase (a note on one of its items): the item arms
-    let events = rig.person(
-        "alice",
-        EventKind::Note,
-        Some("migrate"),
-        &[("text", json!("go"))],
-        31,
-    );
+    let events = rig.person("alice", Some("migrate"), EventBody::note("go"), 31);
     assert_eq!(
         kinds(&events),
         vec![EventKind::Note, EventKind::PhaseStarted]

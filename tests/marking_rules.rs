@@ -5,12 +5,11 @@
 #[path = "support/marking.rs"]
 mod marking;
 
-use flightdeck::checklist::{Field, FieldKind};
+use flightdeck::checklist::{Field, FieldKind, Severity};
 use flightdeck::condition::TargetCheck;
+use flightdeck::journal::{EventBody, EventKind};
 use flightdeck::marking::{BudgetLevel, budget_status, field_check};
-use flightdeck::store::EventKind;
 use marking::*;
-use serde_json::json;
 use std::time::Duration;
 
 #[test]
@@ -29,13 +28,14 @@ fn trigger_fires_once_after_its_for_and_clears_when_false() {
     assert_eq!(kinds(&events), vec![EventKind::TriggerFired]);
     let fired = &events[0];
     assert_eq!(fired.actor, "flightdeck");
-    assert_eq!(fired.str("trigger"), Some("rollback-error-rate"));
-    assert_eq!(fired.str("severity"), Some("critical"));
-    assert_eq!(
-        fired.str("message"),
-        Some("Error rate > 5% sustained: roll back")
-    );
-    assert_eq!(fired.payload["evidence"][0]["value"], 0.07);
+    let EventBody::TriggerFired(body) = &fired.body else {
+        panic!("{fired:?}");
+    };
+    assert_eq!(body.trigger, "rollback-error-rate");
+    assert_eq!(body.severity, Severity::Critical);
+    assert_eq!(body.message, "Error rate > 5% sustained: roll back");
+    assert_eq!(body.when, "error_rate.value > 0.05 for 20s");
+    assert_eq!(number(&body.evidence[0]), 0.07);
     let t = &rig.session.triggers["rollback-error-rate"];
     assert!(t.active && t.unacknowledged);
     // still high: no second fire
@@ -45,14 +45,13 @@ fn trigger_fires_once_after_its_for_and_clears_when_false() {
     // acknowledged by a person, then the rate drops: cleared, with evidence
     rig.person(
         "alice",
-        EventKind::TriggerAcked,
         None,
-        &[("trigger", json!("rollback-error-rate"))],
+        EventBody::trigger_acked("rollback-error-rate"),
         66,
     );
     let events = rig.feed(ok("error_rate", 70, "value", 0.01));
     assert_eq!(kinds(&events), vec![EventKind::TriggerCleared]);
-    assert_eq!(events[0].payload["evidence"][0]["value"], 0.01);
+    assert_eq!(number(&evidence(&events[0])[0]), 0.01);
     let t = &rig.session.triggers["rollback-error-rate"];
     assert!(!t.active && !t.unacknowledged);
     assert_eq!(t.acked_by.as_deref(), Some("alice"));
@@ -72,28 +71,16 @@ fn phases_start_at_first_touch_and_finish_again_after_an_untick() {
         ],
         vec![],
     ));
-    let events = rig.person(
-        "alice",
-        EventKind::Field,
-        Some("b"),
-        &[("field", json!("size")), ("value", json!("12"))],
-        1,
-    );
+    let events = rig.person("alice", Some("b"), EventBody::field("size", "12"), 1);
     assert_eq!(
         kinds(&events),
         vec![EventKind::Field, EventKind::PhaseStarted]
     );
-    assert_eq!(events[1].str("phase"), Some("prep"));
+    assert_eq!(events[1].body, EventBody::phase_started("prep"));
     assert_eq!(events[1].actor, "flightdeck");
-    let events = rig.person("alice", EventKind::Tick, Some("a"), &[], 2);
+    let events = rig.person("alice", Some("a"), EventBody::tick(), 2);
     assert_eq!(kinds(&events), vec![EventKind::Tick]);
-    let events = rig.person(
-        "bob",
-        EventKind::Skip,
-        Some("b"),
-        &[("reason", json!("n/a"))],
-        3,
-    );
+    let events = rig.person("bob", Some("b"), EventBody::skip("n/a"), 3);
     assert_eq!(
         kinds(&events),
         vec![EventKind::Skip, EventKind::PhaseFinished]
@@ -103,17 +90,17 @@ fn phases_start_at_first_touch_and_finish_again_after_an_untick() {
     assert!(!rig.session.phases.contains_key("deploy"));
     // untick: nothing journaled; done again: finished again
     assert_eq!(
-        kinds(&rig.person("alice", EventKind::Untick, Some("a"), &[], 4)),
+        kinds(&rig.person("alice", Some("a"), EventBody::untick(), 4)),
         vec![EventKind::Untick]
     );
-    let events = rig.person("alice", EventKind::Tick, Some("a"), &[], 5);
+    let events = rig.person("alice", Some("a"), EventBody::tick(), 5);
     assert_eq!(
         kinds(&events),
         vec![EventKind::Tick, EventKind::PhaseFinished]
     );
     assert_eq!(rig.session.phases["prep"].finished_at, Some(at(5)));
     // a one-item phase ticked in one go: started, then finished
-    let events = rig.person("alice", EventKind::Tick, Some("c"), &[], 6);
+    let events = rig.person("alice", Some("c"), EventBody::tick(), 6);
     assert_eq!(
         kinds(&events),
         vec![
@@ -130,7 +117,7 @@ fn a_resumed_session_does_not_finish_its_phases_twice() {
         vec![phase("prep", None, vec![item("a", None)])],
         vec![],
     ));
-    rig.person("alice", EventKind::Tick, Some("a"), &[], 1);
+    rig.person("alice", Some("a"), EventBody::tick(), 1);
     assert_eq!(rig.session.phases["prep"].finished_at, Some(at(1)));
     // a new screen starts on the same journal
     let mut marker = flightdeck::marking::Marker::new(&rig.checklist, &intervals()).unwrap();
@@ -154,7 +141,7 @@ fn budget_warns_at_80_percent_and_overruns_past_100() {
         None,
         "not started"
     );
-    rig.person("alice", EventKind::Tick, Some("a"), &[], 0);
+    rig.person("alice", Some("a"), EventBody::tick(), 0);
     let level = |rig: &Rig, secs| budget_status(&p, &rig.session, at(secs)).unwrap().level;
     assert_eq!(level(&rig, 0), BudgetLevel::Ok);
     assert_eq!(level(&rig, 239), BudgetLevel::Ok);
@@ -168,12 +155,12 @@ fn budget_warns_at_80_percent_and_overruns_past_100() {
     let s = budget_status(&p, &rig.session, at(192)).unwrap();
     assert_eq!((s.used, s.budget), (Duration::from_secs(192), five));
     // finished at 4:30: the clock stops there
-    rig.person("alice", EventKind::Tick, Some("b"), &[], 270);
+    rig.person("alice", Some("b"), EventBody::tick(), 270);
     let s = budget_status(&p, &rig.session, at(900)).unwrap();
     assert_eq!(s.used, Duration::from_secs(270));
     assert_eq!(s.level, BudgetLevel::Warning);
     // reopened: it runs again from the start
-    rig.person("alice", EventKind::Untick, Some("b"), &[], 280);
+    rig.person("alice", Some("b"), EventBody::untick(), 280);
     assert_eq!(
         budget_status(&p, &rig.session, at(900)).unwrap().level,
         BudgetLevel::Overrun

@@ -6,11 +6,10 @@
 mod marking;
 
 use flightdeck::condition::SampleLookup;
+use flightdeck::journal::{Baseline, BaselineValue, EventBody, EventKind, Tick};
 use flightdeck::probes::ProbeState;
 use flightdeck::session::ItemState;
-use flightdeck::store::EventKind;
 use marking::*;
-use serde_json::json;
 
 const NO_WORSE: &str = "error_rate.value <= baseline(error_rate.value) * 1.2 for 10s";
 
@@ -25,9 +24,9 @@ fn first_good_sample_of_each_probe_is_the_baseline_and_the_fold_merges_them() {
     let events = rig.feed(ok("error_rate", 5, "value", 0.010));
     assert_eq!(kinds(&events), vec![EventKind::Baseline]);
     assert_eq!(events[0].actor, "flightdeck");
-    assert_eq!(events[0].payload["scope"], "session");
+    assert_eq!(baseline(&events[0]).scope, "session");
     assert_eq!(
-        events[0].payload["values"]["error_rate"]["outputs"]["value"],
+        captured_value(baseline(&events[0]), "error_rate", "value"),
         0.010
     );
     // later samples of the same probe change nothing; another probe adds its own
@@ -57,11 +56,15 @@ fn first_good_sample_of_each_probe_is_the_baseline_and_the_fold_merges_them() {
     assert_eq!(baselines["redis"].state, ProbeState::Warn);
 
     // a second capture of a probe (another screen raced us) does not move the first
+    let late = ok("error_rate", 99, "value", 0.9);
+    let values = [("error_rate".to_owned(), BaselineValue::Sample(late))];
     rig.person(
         "flightdeck",
-        EventKind::Baseline,
         None,
-        &[("scope", json!("session")), ("values", json!({"error_rate": serde_json::to_value(ok("error_rate", 99, "value", 0.9)).unwrap()}))],
+        EventBody::Baseline(Baseline {
+            scope: "session".into(),
+            values: values.into_iter().collect(),
+        }),
         99,
     );
     assert_eq!(
@@ -93,13 +96,13 @@ fn no_worse_than_the_baseline() {
         ]
     );
     let tick = &events[1];
-    let evidence = tick.payload["evidence"].as_array().unwrap();
+    let evidence = evidence(tick);
     assert_eq!(evidence.len(), 2);
-    assert_eq!(evidence[0]["value"], 0.011);
-    assert_eq!(evidence[0]["at"], json!(at(45)));
-    assert_eq!(evidence[1]["baseline"], true);
-    assert_eq!(evidence[1]["value"], 0.010);
-    assert_eq!(evidence[1]["at"], json!(at(0)));
+    assert_eq!(number(&evidence[0]), 0.011);
+    assert_eq!(evidence[0].at, Some(at(45)));
+    assert!(evidence[1].baseline);
+    assert_eq!(number(&evidence[1]), 0.010);
+    assert_eq!(evidence[1].at, Some(at(0)));
 }
 
 #[test]
@@ -126,7 +129,7 @@ fn the_baseline_is_used_before_the_journal_hands_it_back() {
 }
 
 fn kinds_new(events: &[flightdeck::store::NewEvent]) -> Vec<EventKind> {
-    events.iter().map(|e| e.kind).collect()
+    events.iter().map(|e| e.kind()).collect()
 }
 
 fn ticked_health() -> Rig {
@@ -153,8 +156,8 @@ fn regression_keeps_the_tick_is_journaled_once_with_evidence_and_recovers() {
     assert_eq!(kinds(&events), vec![EventKind::Regressed]);
     assert_eq!(events[0].actor, "flightdeck");
     assert_eq!(events[0].item.as_deref(), Some("health"));
-    assert_eq!(events[0].payload["evidence"][0]["value"], 503.0);
-    assert_eq!(events[0].payload["evidence"][0]["at"], json!(at(15)));
+    assert_eq!(number(&evidence(&events[0])[0]), 503.0);
+    assert_eq!(evidence(&events[0])[0].at, Some(at(15)));
     let status = rig.session.item("health").unwrap();
     assert_eq!(
         status.state,
@@ -168,7 +171,7 @@ fn regression_keeps_the_tick_is_journaled_once_with_evidence_and_recovers() {
     assert!(rig.feed_ok("api", "status", 200.0, 45, 50).is_empty());
     let events = rig.feed(ok("api", 55, "status", 200.0));
     assert_eq!(kinds(&events), vec![EventKind::Recovered]);
-    assert_eq!(events[0].payload["evidence"][0]["value"], 200.0);
+    assert_eq!(number(&evidence(&events[0])[0]), 200.0);
     let status = rig.session.item("health").unwrap();
     assert!(!status.regressed);
     assert_eq!(status.regressions, 1);
@@ -183,12 +186,11 @@ fn one_unknown_is_a_lost_poll_two_in_a_row_are_a_regression() {
     assert!(rig.feed(unknown("api", 25)).is_empty());
     let events = rig.feed(unknown("api", 30));
     assert_eq!(kinds(&events), vec![EventKind::Regressed]);
-    assert!(
-        events[0].str("reason").unwrap().contains("api"),
-        "{:?}",
-        events[0].payload
-    );
-    assert_eq!(events[0].payload["evidence"][0]["state"], "UNKNOWN");
+    let EventBody::Regressed(check) = &events[0].body else {
+        panic!("{:?}", events[0]);
+    };
+    assert!(check.reason.as_ref().unwrap().contains("api"), "{check:?}");
+    assert_eq!(check.evidence[0].state, Some(ProbeState::Unknown));
 }
 
 #[test]
@@ -206,16 +208,12 @@ fn a_hand_override_is_journaled_and_the_engine_does_not_tick_again() {
     ));
     rig.feed_ok("api", "status", 200.0, 0, 10);
     assert!(rig.session.item("health").unwrap().pending_since.is_some());
-    rig.person(
-        "alice",
-        EventKind::Tick,
-        Some("health"),
-        &[
-            ("override", json!(true)),
-            ("reason", json!("verified by hand in the console")),
-        ],
-        12,
-    );
+    let tick = Tick {
+        overridden: true,
+        reason: Some("verified by hand in the console".into()),
+        ..Tick::default()
+    };
+    rig.person("alice", Some("health"), EventBody::Tick(tick), 12);
     let status = rig.session.item("health").unwrap();
     assert_eq!(status.state, ItemState::Done);
     assert_eq!(status.by.as_deref(), Some("alice"));
@@ -250,13 +248,11 @@ fn an_override_over_a_condition_that_never_held_is_not_a_regression() {
         vec![],
     ));
     rig.feed(ok("api", 0, "status", 500.0));
-    rig.person(
-        "alice",
-        EventKind::Tick,
-        Some("health"),
-        &[("override", json!(true))],
-        2,
-    );
+    let tick = Tick {
+        overridden: true,
+        ..Tick::default()
+    };
+    rig.person("alice", Some("health"), EventBody::Tick(tick), 2);
     let events = rig.feed_ok("api", "status", 500.0, 5, 30);
     assert!(events.is_empty(), "{events:?}");
     rig.feed(ok("api", 35, "status", 200.0));
@@ -311,11 +307,11 @@ fn no_new_regression_once_the_team_has_moved_past_the_phase() {
     assert!(
         rig.feed_ok("queue", "value", 0.0, 20, 40)
             .iter()
-            .any(|e| e.kind == EventKind::Recovered)
+            .any(|e| e.kind() == EventKind::Recovered)
     );
     // the next phase starts (the team turns the sync back on): the queue filling up again is
     // expected and no longer a regression of the drain step
-    rig.person("alice", EventKind::Tick, Some("sync-on"), &[], 45);
+    rig.person("alice", Some("sync-on"), EventBody::tick(), 45);
     assert!(
         rig.session
             .phases
@@ -324,7 +320,7 @@ fn no_new_regression_once_the_team_has_moved_past_the_phase() {
     );
     let events = rig.feed(ok("queue", 50, "value", 40.0));
     assert!(
-        events.iter().all(|e| e.kind != EventKind::Regressed),
+        events.iter().all(|e| e.kind() != EventKind::Regressed),
         "{:?}",
         kinds(&events)
     );

@@ -5,7 +5,8 @@
 #[path = "support/store_fixture.rs"]
 mod store_fixture;
 
-use flightdeck::store::{EventKind, NewEvent, Store};
+use flightdeck::journal::{EventBody, NewEvent};
+use flightdeck::store::Store;
 use std::process::{Command, Output};
 
 fn flightdeck(args: &[&str]) -> Output {
@@ -41,15 +42,15 @@ async fn write_journal(url: &str) {
         .await
         .unwrap();
     for e in [
-        NewEvent::new("alice", EventKind::Tick, Some("backup")),
-        NewEvent::new("alice", EventKind::Field, Some("backup"))
-            .with("field", "size")
-            .with("value", "12"),
-        NewEvent::new("bob", EventKind::Note, Some("backup")).with(
-            "text",
-            "copied to s3 via https://u:topsecret@backup.local/x?token=tok999",
+        NewEvent::on_item("alice", "backup", None, EventBody::tick()),
+        NewEvent::on_item("alice", "backup", None, EventBody::field("size", "12")),
+        NewEvent::on_item(
+            "bob",
+            "backup",
+            None,
+            EventBody::note("copied to s3 via https://u:topsecret@backup.local/x?token=tok999"),
         ),
-        NewEvent::new("bob", EventKind::Skip, Some("cdn")).with("reason", "no CDN change"),
+        NewEvent::on_item("bob", "cdn", None, EventBody::skip("no CDN change")),
     ] {
         store.append("window-1", e).await.unwrap();
     }

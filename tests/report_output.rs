@@ -6,10 +6,15 @@
 mod store_fixture;
 
 use chrono::{DateTime, Duration, Utc};
+use flightdeck::checklist::Severity;
+use flightdeck::condition::{Evidence, Value};
+use flightdeck::journal::{
+    AutoCheck, Baseline, BaselineValue, Event, EventBody, GoNoGo, JoinMode, Joined, SessionStarted,
+    Tick, TriggerCleared, TriggerFired,
+};
 use flightdeck::report;
 use flightdeck::session::SessionState;
-use flightdeck::store::{Event, EventKind};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn at(minutes: i64, seconds: i64) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T01:00:00Z")
@@ -19,208 +24,226 @@ fn at(minutes: i64, seconds: i64) -> DateTime<Utc> {
         + Duration::seconds(seconds)
 }
 
-/// minute, second, actor, kind, item, payload
-type Row<'a> = (i64, i64, &'a str, EventKind, Option<&'a str>, Value);
+/// What a condition read: `probe.path = value`, sampled at `at`.
+fn read(probe: &str, path: &str, value: f64, at: Option<&str>) -> Evidence {
+    Evidence {
+        probe: probe.into(),
+        path: path.into(),
+        value: Some(Value::Number(value)),
+        at: at.map(|t| t.parse().unwrap()),
+        state: None,
+        baseline: false,
+        scope: None,
+    }
+}
+
+fn check(value: f64, at: &str) -> AutoCheck {
+    AutoCheck {
+        evidence: vec![read("write_queue", "value", value, Some(at))],
+        auto: "write_queue.value == 0 for 30s".into(),
+        ..AutoCheck::default()
+    }
+}
 
 /// A window in progress: ticks, a value, a note with a secret, a skip, a co-sign, a gate
 /// decision, an auto tick that regressed, a trigger fired, acknowledged and cleared, an override.
 fn journal() -> Vec<Event> {
-    let rows: Vec<Row<'_>> = vec![
+    const RATE: &str = "error_rate.value > 0.05 for 5m";
+    let baseline = Baseline {
+        scope: "session".into(),
+        values: [(
+            "error_rate.value".to_owned(),
+            BaselineValue::Other(json!(0.0008)),
+        )]
+        .into_iter()
+        .collect(),
+    };
+    let queue_tick = Tick {
+        evidence: Some(check(0.0, "2026-11-23T01:43:29Z").evidence),
+        auto: Some("write_queue.value == 0 for 30s".into()),
+        ..Tick::default()
+    };
+    let override_tick = Tick {
+        overridden: true,
+        reason: Some("checked on the dashboard".into()),
+        note: Some("grafana https://grafana.local/d/x?token=abc123".into()),
+        ..Tick::default()
+    };
+    // minute, second, actor, item, body
+    let rows: Vec<(i64, i64, &str, Option<&str>, EventBody)> = vec![
         (
             0,
             0,
             "alice@bastion",
-            EventKind::SessionStarted,
             None,
-            json!({"checklist_title": "Orders API — production deploy", "checklist_path": "checklists/orders.toml"}),
+            EventBody::SessionStarted(SessionStarted {
+                checklist_title: "Orders API — production deploy".into(),
+                checklist_path: Some("checklists/orders.toml".into()),
+            }),
         ),
         (
             0,
             2,
             "alice@bastion",
-            EventKind::Joined,
             None,
-            json!({"mode": "drive"}),
+            EventBody::Joined(Joined {
+                mode: JoinMode::Drive,
+            }),
         ),
         (
             0,
             5,
             "bob@home",
-            EventKind::Joined,
             None,
-            json!({"mode": "watch"}),
+            EventBody::Joined(Joined {
+                mode: JoinMode::Watch,
+            }),
         ),
         (
             0,
             10,
             "alice@bastion",
-            EventKind::PhaseStarted,
             None,
-            json!({"phase": "prep"}),
+            EventBody::phase_started("prep"),
         ),
-        (
-            0,
-            12,
-            "flightdeck",
-            EventKind::Baseline,
-            None,
-            json!({"scope": "session", "values": {"error_rate.value": 0.0008}}),
-        ),
-        (
-            39,
-            0,
-            "alice@bastion",
-            EventKind::Tick,
-            Some("backup"),
-            json!({}),
-        ),
+        (0, 12, "flightdeck", None, EventBody::Baseline(baseline)),
+        (39, 0, "alice@bastion", Some("backup"), EventBody::tick()),
         (
             39,
             20,
             "alice@bastion",
-            EventKind::Field,
             Some("backup"),
-            json!({"field": "size", "value": "12"}),
+            EventBody::field("size", "12"),
         ),
         (
             39,
             40,
             "bob@home",
-            EventKind::Note,
             Some("backup"),
-            json!({"text": "Dump copied with postgres://app:hunter2@db.internal/orders"}),
+            EventBody::note("Dump copied with postgres://app:hunter2@db.internal/orders"),
         ),
         (
             40,
             0,
             "bob@home",
-            EventKind::Tick,
             Some("backup-verified"),
-            json!({}),
+            EventBody::tick(),
         ),
         (
             40,
             30,
             "bob@home",
-            EventKind::Skip,
             Some("cdn"),
-            json!({"reason": "No CDN change in this release"}),
+            EventBody::skip("No CDN change in this release"),
         ),
-        (
-            41,
-            0,
-            "alice@bastion",
-            EventKind::Tick,
-            Some("signoff"),
-            json!({}),
-        ),
-        (
-            41,
-            30,
-            "bob@home",
-            EventKind::Cosign,
-            Some("signoff"),
-            json!({}),
-        ),
+        (41, 0, "alice@bastion", Some("signoff"), EventBody::tick()),
+        (41, 30, "bob@home", Some("signoff"), EventBody::cosign()),
         (
             42,
             0,
             "alice@bastion",
-            EventKind::PhaseFinished,
             None,
-            json!({"phase": "prep"}),
+            EventBody::phase_finished("prep"),
         ),
         (
             42,
             10,
             "bob@home",
-            EventKind::Decision,
             None,
-            json!({"phase": "prep", "decision": "GO", "note": "all green"}),
+            EventBody::Decision(GoNoGo {
+                phase: "prep".into(),
+                decision: "GO".into(),
+                note: Some("all green".into()),
+            }),
         ),
         (
             42,
             20,
             "alice@bastion",
-            EventKind::PhaseStarted,
             None,
-            json!({"phase": "deploy"}),
+            EventBody::phase_started("deploy"),
         ),
         (
             43,
             0,
             "flightdeck",
-            EventKind::Pending,
             Some("queue-drained"),
-            json!({"evidence": [{"probe": "write_queue", "output": "value", "value": 0, "at": "2026-11-23T01:42:58Z"}]}),
+            EventBody::Pending(check(0.0, "2026-11-23T01:42:58Z")),
         ),
         (
             43,
             30,
             "flightdeck",
-            EventKind::Tick,
             Some("queue-drained"),
-            json!({"evidence": [{"probe": "write_queue", "output": "value", "value": 0, "at": "2026-11-23T01:43:29Z"}]}),
+            EventBody::Tick(queue_tick),
         ),
         (
             45,
             0,
             "flightdeck",
-            EventKind::Regressed,
             Some("queue-drained"),
-            json!({"evidence": [{"probe": "write_queue", "output": "value", "value": 57, "at": "2026-11-23T01:44:59Z"}]}),
+            EventBody::Regressed(check(57.0, "2026-11-23T01:44:59Z")),
         ),
         (
             46,
             0,
             "flightdeck",
-            EventKind::TriggerFired,
             None,
-            json!({"trigger": "rollback-error-rate", "severity": "critical", "message": "Error rate > 5% sustained: immediate rollback criterion", "evidence": [{"probe": "error_rate", "output": "value", "value": 0.062, "at": "2026-11-23T01:45:58Z"}]}),
+            EventBody::TriggerFired(TriggerFired {
+                trigger: "rollback-error-rate".into(),
+                severity: Severity::Critical,
+                message: "Error rate > 5% sustained: immediate rollback criterion".into(),
+                evidence: vec![read(
+                    "error_rate",
+                    "value",
+                    0.062,
+                    Some("2026-11-23T01:45:58Z"),
+                )],
+                when: RATE.into(),
+            }),
         ),
         (
             46,
             20,
             "alice@bastion",
-            EventKind::TriggerAcked,
             None,
-            json!({"trigger": "rollback-error-rate"}),
+            EventBody::trigger_acked("rollback-error-rate"),
         ),
         (
             48,
             0,
             "alice@bastion",
-            EventKind::Field,
             Some("latency"),
-            json!({"field": "p95", "value": "620"}),
+            EventBody::field("p95", "620"),
         ),
         (
             48,
             5,
             "alice@bastion",
-            EventKind::Tick,
             Some("latency"),
-            json!({"override": true, "reason": "checked on the dashboard", "note": "grafana https://grafana.local/d/x?token=abc123"}),
+            EventBody::Tick(override_tick),
         ),
         (
             50,
             0,
             "flightdeck",
-            EventKind::TriggerCleared,
             None,
-            json!({"trigger": "rollback-error-rate", "evidence": [{"probe": "error_rate", "output": "value", "value": 0.01}]}),
+            EventBody::TriggerCleared(TriggerCleared {
+                trigger: "rollback-error-rate".into(),
+                evidence: vec![read("error_rate", "value", 0.01, None)],
+                when: RATE.into(),
+            }),
         ),
     ];
     rows.into_iter()
         .enumerate()
-        .map(|(i, (m, s, actor, kind, item, payload))| Event {
+        .map(|(i, (m, s, actor, item, body))| Event {
             seq: i as i64 + 1,
             session: "orders-2026-11-23".into(),
             at: at(m, s),
             actor: actor.into(),
-            kind,
             item: item.map(str::to_owned),
-            payload,
+            body,
         })
         .collect()
 }
@@ -229,7 +252,7 @@ fn state() -> SessionState {
     SessionState::from_events("orders-2026-11-23", &store_fixture::checklist(), &journal())
 }
 
-fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
+fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     report["items"]
         .as_array()
         .unwrap()
@@ -333,8 +356,9 @@ fn json_report_has_the_required_keys_and_states() {
     assert_eq!(queue["auto"], "write_queue.value == 0 for 30s");
     assert_eq!(queue["regressed"], true);
     assert_eq!(queue["regressions"], 1);
-    assert_eq!(queue["evidence"][0]["value"], 0);
-    assert_eq!(queue["regression_history"][0]["evidence"][0]["value"], 57);
+    // the engine writes every value it reads as a number with a fraction
+    assert_eq!(queue["evidence"][0]["value"], 0.0);
+    assert_eq!(queue["regression_history"][0]["evidence"][0]["value"], 57.0);
 
     let latency = item(&r, "latency");
     assert_eq!(
@@ -350,7 +374,7 @@ fn json_report_has_the_required_keys_and_states() {
     assert!(latency["fields"]["p95"]["target_missed_why"].is_string());
     assert_eq!(
         backup["fields"]["size"]["target_met"],
-        Value::Null,
+        serde_json::Value::Null,
         "no target"
     );
     assert_eq!(latency["override"]["reason"], "checked on the dashboard");
@@ -362,7 +386,7 @@ fn json_report_has_the_required_keys_and_states() {
     assert_eq!(phases[0]["budget"], "10m00s");
     assert_eq!(phases[0]["elapsed_s"], 41 * 60 + 50);
     assert_eq!(phases[0]["over_budget"], true);
-    assert_eq!(phases[1]["finished"], Value::Null);
+    assert_eq!(phases[1]["finished"], serde_json::Value::Null);
 
     let trigger = &r["triggers"][0];
     assert_eq!(trigger["name"], "rollback-error-rate");
@@ -395,7 +419,7 @@ fn json_report_has_the_required_keys_and_states() {
 fn json_report_of_a_fresh_session() {
     let checklist = store_fixture::checklist();
     let r = report::json(&checklist, &SessionState::new("empty", &checklist));
-    assert_eq!(r["started_at"], Value::Null);
+    assert_eq!(r["started_at"], serde_json::Value::Null);
     assert!(
         r["items"]
             .as_array()

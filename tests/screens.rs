@@ -5,9 +5,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 use flightdeck::app::{App, Effect, Key, Msg, SessionMeta, update};
 use flightdeck::condition::Value;
+use flightdeck::journal::{Event, EventBody, NewEvent, SessionStarted};
 use flightdeck::probes::{ProbeState, Sample};
 use flightdeck::runtime::{HeadlessScreen, frame};
-use flightdeck::store::Event;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -29,10 +29,9 @@ fn seed_app() -> App {
     // the session started at t0 and the clock reads 41 minutes later
     commit(
         &mut app,
-        vec![Effect::Append(flightdeck::store::NewEvent::new(
+        vec![Effect::Append(NewEvent::new(
             "alice@bastion",
-            flightdeck::store::EventKind::SessionStarted,
-            None,
+            EventBody::SessionStarted(SessionStarted::default()),
         ))],
         t0(),
     );
@@ -47,15 +46,11 @@ fn commit(app: &mut App, fx: Vec<Effect>, at: DateTime<Utc>) {
     let events: Vec<Event> = fx
         .into_iter()
         .filter_map(|e| match e {
-            Effect::Append(ev) => Some(Event {
-                seq: SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                session: "pfa-2026-11-23".into(),
+            Effect::Append(ev) => Some(ev.committed(
+                "pfa-2026-11-23",
+                SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                 at,
-                actor: ev.actor,
-                kind: ev.kind,
-                item: ev.item,
-                payload: ev.payload,
-            }),
+            )),
             _ => None,
         })
         .collect();

@@ -9,7 +9,9 @@ mod store_concurrency;
 #[path = "support/store_fixture.rs"]
 mod store_fixture;
 
-use flightdeck::store::{EventKind, NewEvent, Store, StoreError};
+use flightdeck::condition::{Evidence, Value};
+use flightdeck::journal::{EventBody, EventKind, NewEvent, Tick};
+use flightdeck::store::{Store, StoreError};
 use std::time::Duration;
 
 #[test]
@@ -31,16 +33,25 @@ async fn append_read_resume() {
                 .unwrap()
                 .created
         );
-        let tick = NewEvent::new("alice", EventKind::Tick, Some("backup"))
-            .with("note", "ok")
-            .with(
-                "evidence",
-                serde_json::json!({"db.value": 0, "nested": {"a": [1, 2]}}),
-            );
+        // JSONB keeps what it is given: a nested body, numbers with and without a fraction
+        let tick = Tick {
+            note: Some("ok".into()),
+            evidence: Some(vec![Evidence {
+                probe: "api".into(),
+                path: "body".into(),
+                value: Some(Value::Json(serde_json::json!({"a": [1, 2.5], "n": null}))),
+                at: None,
+                state: None,
+                baseline: false,
+                scope: None,
+            }]),
+            ..Tick::default()
+        };
+        let tick = NewEvent::on_item("alice", "backup", None, EventBody::Tick(tick));
         let written = store.append("orders-1", tick).await.unwrap();
         let events = store.events_after("orders-1", 0).await.unwrap();
         assert_eq!(events.len(), 2);
-        assert_eq!(events[0].kind, EventKind::SessionStarted);
+        assert_eq!(events[0].kind(), EventKind::SessionStarted);
         assert_eq!(
             events[1], written,
             "read back equals appended (server time kept)"
@@ -70,7 +81,7 @@ async fn append_read_resume() {
         sessions[0].last_seq
     );
     let err = store
-        .append("nope", NewEvent::new("a", EventKind::Tick, None))
+        .append("nope", NewEvent::new("a", EventBody::tick()))
         .await
         .unwrap_err();
     assert!(
@@ -152,7 +163,7 @@ async fn notify_reaches_a_follower_within_a_second() {
         let e = writer
             .append(
                 "s",
-                NewEvent::new("alice", EventKind::Note, None).with("text", round),
+                NewEvent::new("alice", EventBody::note(round.to_string())),
             )
             .await
             .unwrap();
@@ -166,7 +177,7 @@ async fn notify_reaches_a_follower_within_a_second() {
     }
     // Another session's appends are not this session's news.
     writer
-        .append("other", NewEvent::new("alice", EventKind::Note, None))
+        .append("other", NewEvent::new("alice", EventBody::note("n")))
         .await
         .unwrap();
     assert!(
@@ -192,7 +203,10 @@ async fn server_restart_fails_clearly_then_recovers() {
 
     pg.stop();
     let err = store
-        .append("s", NewEvent::new("alice", EventKind::Tick, Some("cdn")))
+        .append(
+            "s",
+            NewEvent::on_item("alice", "cdn", None, EventBody::tick()),
+        )
         .await
         .unwrap_err();
     assert!(err.is_unavailable(), "{err:?}");
@@ -205,7 +219,10 @@ async fn server_restart_fails_clearly_then_recovers() {
 
     pg.start_again();
     let e = store
-        .append("s", NewEvent::new("alice", EventKind::Tick, Some("cdn")))
+        .append(
+            "s",
+            NewEvent::on_item("alice", "cdn", None, EventBody::tick()),
+        )
         .await
         .expect("append works again after the restart");
     assert_eq!(

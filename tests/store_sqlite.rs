@@ -7,7 +7,10 @@ mod store_concurrency;
 #[path = "support/store_fixture.rs"]
 mod store_fixture;
 
-use flightdeck::store::{EventKind, NewEvent, Store, StoreError};
+use flightdeck::condition::{Evidence, Value};
+use flightdeck::journal::{EventBody, EventKind, NewEvent, SessionStarted, Tick};
+use flightdeck::session::SessionState;
+use flightdeck::store::{Store, StoreError};
 use std::time::Duration;
 
 #[test]
@@ -39,26 +42,45 @@ async fn append_and_read_back() {
         .unwrap();
     assert!(open.created);
 
-    let tick = NewEvent::new("alice@bastion", EventKind::Tick, Some("backup"))
-        .with("note", "12 GB, took 4 min")
-        .with(
-            "evidence",
-            serde_json::json!([{"probe": "db", "output": "value", "value": 0}]),
-        );
+    let tick = Tick {
+        note: Some("12 GB, took 4 min".into()),
+        evidence: Some(vec![Evidence {
+            probe: "db".into(),
+            path: "value".into(),
+            value: Some(Value::Number(0.0)),
+            at: None,
+            state: None,
+            baseline: false,
+            scope: None,
+        }]),
+        ..Tick::default()
+    };
+    let tick = NewEvent::on_item(
+        "alice@bastion",
+        "backup",
+        Some("Back up"),
+        EventBody::Tick(tick),
+    );
     let written = store.append("orders-1", tick).await.unwrap();
-    let field = NewEvent::new("alice@bastion", EventKind::Field, Some("backup"))
-        .with("field", "size")
-        .with("value", "12");
+    let field = NewEvent::on_item(
+        "alice@bastion",
+        "backup",
+        Some("Back up"),
+        EventBody::field("size", "12"),
+    );
     let written2 = store.append("orders-1", field).await.unwrap();
     assert!(written2.seq > written.seq);
 
     let events = store.events_after("orders-1", 0).await.unwrap();
     assert_eq!(events.len(), 3);
-    assert_eq!(events[0].kind, EventKind::SessionStarted);
+    assert_eq!(events[0].kind(), EventKind::SessionStarted);
     assert_eq!(events[0].actor, "alice@bastion");
     assert_eq!(
-        events[0].str("checklist_path"),
-        Some("checklists/orders.toml")
+        events[0].body,
+        EventBody::SessionStarted(SessionStarted {
+            checklist_title: checklist.title.clone(),
+            checklist_path: Some("checklists/orders.toml".into()),
+        })
     );
     assert_eq!(
         events[1], written,
@@ -74,7 +96,8 @@ async fn append_and_read_back() {
 
     // The snapshot is the checklist, so `report` needs no file.
     assert_eq!(store.checklist("orders-1").await.unwrap(), checklist);
-    let (_, state) = store.load("orders-1").await.unwrap();
+    let (loaded, events) = store.load("orders-1").await.unwrap();
+    let state = SessionState::from_events("orders-1", &loaded, &events);
     assert_eq!(state.item("backup").unwrap().fields["size"].value, "12");
 }
 
@@ -89,7 +112,10 @@ async fn resume_keeps_one_session_and_its_events() {
             .await
             .unwrap();
         store
-            .append("w", NewEvent::new("alice", EventKind::Tick, Some("cdn")))
+            .append(
+                "w",
+                NewEvent::on_item("alice", "cdn", None, EventBody::tick()),
+            )
             .await
             .unwrap();
         store.close().await;
@@ -102,7 +128,7 @@ async fn resume_keeps_one_session_and_its_events() {
         .unwrap();
     assert!(!open.created, "the second open resumes");
     let events = store.events_after("w", 0).await.unwrap();
-    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind()).collect();
     assert_eq!(kinds, vec![EventKind::SessionStarted, EventKind::Tick]);
     let sessions = store.sessions().await.unwrap();
     assert_eq!(sessions.len(), 1);
@@ -120,7 +146,10 @@ async fn resume_keeps_one_session_and_its_events() {
         .unwrap();
     assert_eq!(store.latest_session().await.unwrap().as_deref(), Some("x"));
     store
-        .append("w", NewEvent::new("alice", EventKind::Untick, Some("cdn")))
+        .append(
+            "w",
+            NewEvent::on_item("alice", "cdn", None, EventBody::untick()),
+        )
         .await
         .unwrap();
     assert_eq!(store.latest_session().await.unwrap().as_deref(), Some("w"));
@@ -177,7 +206,10 @@ async fn url_forms_and_errors() {
 
     // Unknown session: the error lists what exists.
     let err = store
-        .append("nope", NewEvent::new("a", EventKind::Tick, Some("cdn")))
+        .append(
+            "nope",
+            NewEvent::on_item("a", "cdn", None, EventBody::tick()),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::UnknownSession { .. }), "{err}");
@@ -222,10 +254,7 @@ async fn follower_sees_another_writer_within_a_second() {
     let mut news = reader.subscribe("s", last).await.unwrap();
     for round in 0..3 {
         let e = writer
-            .append(
-                "s",
-                NewEvent::new("a", EventKind::Note, None).with("text", round),
-            )
+            .append("s", NewEvent::new("a", EventBody::note(round.to_string())))
             .await
             .unwrap();
         let seen = tokio::time::timeout(Duration::from_secs(1), news.recv())

@@ -4,9 +4,9 @@
 use super::App;
 use super::append;
 use super::msg::Effect;
+use crate::journal::EventBody;
 use crate::marking::AutoStatus;
 use crate::probes::Sample;
-use crate::store::EventKind;
 use std::collections::HashMap;
 
 /// A probe sample: the marker's events are appended; one bell per trigger fired.
@@ -19,7 +19,7 @@ pub(super) fn on_sample(app: &mut App, sample: &Sample, fx: &mut Vec<Effect>) {
     };
     let events = marker.on_sample(sample, &app.session);
     for ev in events {
-        if ev.kind == EventKind::TriggerFired && app.bell {
+        if matches!(ev.body, EventBody::TriggerFired(_)) && app.bell {
             fx.push(Effect::Bell);
         }
         append(app, fx, ev);

@@ -14,6 +14,7 @@ pub use tree::{FlatItem, Row, visible_scroll};
 pub use update::update;
 
 use crate::checklist::Checklist;
+use crate::journal::{EventBody, NewEvent};
 use crate::probes::Sample;
 use crate::session::SessionState;
 use chrono::{DateTime, Utc};
@@ -221,6 +222,17 @@ impl App {
             Row::Item(i) => self.flat.get(*i),
             _ => None,
         }
+    }
+
+    /// An event by this console's actor about item `id`, stamped with the item's text as it
+    /// reads now.
+    pub fn item_event(&self, id: &str, body: EventBody) -> NewEvent {
+        let text = self
+            .flat
+            .iter()
+            .find(|f| f.item.id == id)
+            .map(|f| f.item.text.as_str());
+        NewEvent::on_item(&self.meta.actor, id, text, body)
     }
 
     /// Field `index` of item `item`.

@@ -5,9 +5,9 @@ use super::keymap::{self, Action};
 use super::msg::{Effect, Key, Msg};
 use super::{App, Focus, Mode, Prompt, Row, append, flash};
 use crate::checklist::FieldKind;
+use crate::journal::{EventBody, GoNoGo, NewEvent, Tick, Untick};
 use crate::probes::Sample;
 use crate::session::ItemState;
-use crate::store::{EventKind, NewEvent};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -249,8 +249,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 flash(app, "no alarm to acknowledge", false);
             }
             for name in names {
-                let ev = NewEvent::new(&app.meta.actor, EventKind::TriggerAcked, None)
-                    .with("trigger", name);
+                let ev = NewEvent::new(&app.meta.actor, EventBody::trigger_acked(name));
                 append(app, fx, ev);
             }
         }
@@ -278,7 +277,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             } else if status.by.as_deref() == Some(app.meta.actor.as_str()) {
                 flash(app, "a second, different person must co-sign", true);
             } else {
-                let ev = NewEvent::new(&app.meta.actor, EventKind::Cosign, Some(&id));
+                let ev = app.item_event(&id, EventBody::cosign());
                 append(app, fx, ev);
             }
         }
@@ -313,15 +312,15 @@ fn tick(app: &mut App, fx: &mut Vec<Effect>) {
             };
         }
         ItemState::Todo => {
-            let ev = NewEvent::new(&app.meta.actor, EventKind::Tick, Some(&id));
+            let ev = app.item_event(&id, EventBody::tick());
             append(app, fx, ev);
         }
         ItemState::AwaitingCosign if status.by.as_deref() != Some(app.meta.actor.as_str()) => {
-            let ev = NewEvent::new(&app.meta.actor, EventKind::Cosign, Some(&id));
+            let ev = app.item_event(&id, EventBody::cosign());
             append(app, fx, ev);
         }
         ItemState::AwaitingCosign | ItemState::Done | ItemState::Skipped => {
-            let ev = NewEvent::new(&app.meta.actor, EventKind::Untick, Some(&id));
+            let ev = app.item_event(&id, EventBody::untick());
             append(app, fx, ev);
         }
     }
@@ -459,33 +458,30 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
             } else {
                 text
             };
-            append(
-                app,
-                fx,
-                NewEvent::new(&actor, EventKind::Skip, Some(&item)).with("reason", reason),
-            );
+            let ev = app.item_event(&item, EventBody::skip(reason));
+            append(app, fx, ev);
         }
         Prompt::Note { item } => {
             if !text.is_empty() {
-                append(
-                    app,
-                    fx,
-                    NewEvent::new(&actor, EventKind::Note, Some(&item)).with("text", text),
-                );
+                let ev = app.item_event(&item, EventBody::note(text));
+                append(app, fx, ev);
             }
         }
         Prompt::Untick { item } => {
-            let mut ev = NewEvent::new(&actor, EventKind::Untick, Some(&item));
-            if !text.is_empty() {
-                ev = ev.with("reason", text);
-            }
+            let untick = Untick {
+                reason: (!text.is_empty()).then_some(text),
+                item_text: None,
+            };
+            let ev = app.item_event(&item, EventBody::Untick(untick));
             append(app, fx, ev);
         }
         Prompt::Override { item } => {
-            let mut ev = NewEvent::new(&actor, EventKind::Tick, Some(&item)).with("override", true);
-            if !text.is_empty() {
-                ev = ev.with("reason", text);
-            }
+            let tick = Tick {
+                overridden: true,
+                reason: (!text.is_empty()).then_some(text),
+                ..Tick::default()
+            };
+            let ev = app.item_event(&item, EventBody::Tick(tick));
             append(app, fx, ev);
         }
         Prompt::Decision { phase } => {
@@ -501,12 +497,12 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
                 Some((d, n)) => (d.to_uppercase(), Some(n.trim().to_owned())),
                 None => (text.to_uppercase(), None),
             };
-            let mut ev = NewEvent::new(&actor, EventKind::Decision, None)
-                .with("phase", phase)
-                .with("decision", decision);
-            if let Some(n) = note.filter(|n| !n.is_empty()) {
-                ev = ev.with("note", n);
-            }
+            let decision = GoNoGo {
+                phase,
+                decision,
+                note: note.filter(|n| !n.is_empty()),
+            };
+            let ev = NewEvent::new(&actor, EventBody::Decision(decision));
             append(app, fx, ev);
         }
         Prompt::Field {
@@ -526,9 +522,7 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
                 .and_then(|s| s.fields.get(&field.id))
                 .is_some_and(|v| v.value == value);
             if !value.is_empty() && !unchanged {
-                let ev = NewEvent::new(&actor, EventKind::Field, Some(&item))
-                    .with("field", field.id.clone())
-                    .with("value", value);
+                let ev = app.item_event(&item, EventBody::field(field.id.clone(), value));
                 append(app, fx, ev);
             }
             // carry on with the item's next field, as a form would

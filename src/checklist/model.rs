@@ -128,6 +128,17 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// The name checklists and the journal use (`info`, `warning`, `critical`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

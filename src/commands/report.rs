@@ -1,6 +1,7 @@
 //! `flightdeck report`: the record of a session from the journal, as Markdown or JSON on stdout.
 
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::session::SessionState;
 use crate::store::{Store, StoreError};
 use std::io::Write;
 use std::process::ExitCode;
@@ -22,7 +23,8 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             }
         })?,
     };
-    let (checklist, state) = store.load(&session).await?;
+    let (checklist, events) = store.load(&session).await?;
+    let state = SessionState::from_events(&session, &checklist, &events);
     let text = match args.format {
         ReportFormat::Md => crate::report::markdown(&checklist, &state),
         ReportFormat::Json => {

@@ -5,9 +5,9 @@
 use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use crate::condition::{Baselines, Condition, Lookup, RefKind, SESSION_SCOPE, SampleLookup};
+use crate::journal::{Baseline, BaselineValue, EventBody, NewEvent};
 use crate::probes::{ProbeState, Sample};
 use crate::session::SessionState;
-use crate::store::{EventKind, NewEvent};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -133,26 +133,22 @@ impl BaselineWatch {
         in_flight: &mut InFlight,
         now: DateTime<Utc>,
     ) -> Option<NewEvent> {
-        let mut values = serde_json::Map::new();
+        let mut values = BTreeMap::new();
         for sample in samples {
             let mark = Mark::Baseline(scope.to_owned(), sample.probe.clone());
             if session.has_baseline(scope, &sample.probe) || in_flight.contains(&mark) {
                 continue;
             }
-            let Ok(value) = serde_json::to_value(sample) else {
-                continue;
-            };
             in_flight.insert(mark, now);
             self.captured
                 .entry(scope.to_owned())
                 .or_default()
                 .insert(sample.probe.clone(), sample.clone());
-            values.insert(sample.probe.clone(), value);
+            values.insert(sample.probe.clone(), BaselineValue::Sample(sample.clone()));
         }
         (!values.is_empty()).then(|| {
-            NewEvent::new(ACTOR, EventKind::Baseline, None)
-                .with("scope", scope)
-                .with("values", serde_json::Value::Object(values))
+            let scope = scope.to_owned();
+            NewEvent::new(ACTOR, EventBody::Baseline(Baseline { scope, values }))
         })
     }
 }

@@ -5,8 +5,8 @@ use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use super::watch::Watch;
 use crate::condition::{HoldStatus, Lookup, Truth};
+use crate::journal::{AutoCheck, EventBody, NewEvent, Tick};
 use crate::session::{ItemState, SessionState};
-use crate::store::{EventKind, NewEvent};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -20,6 +20,8 @@ const UNKNOWN_REGRESSES_AFTER: u32 = 2;
 #[derive(Debug, Clone)]
 pub(super) struct AutoItem {
     pub id: String,
+    /// The item's text, journaled with every event about it.
+    pub text: String,
     pub phase: usize,
     pub watch: Watch,
     /// The state as last seen in the session; any change starts the watch over.
@@ -44,9 +46,10 @@ pub(super) struct Step<'a> {
 }
 
 impl AutoItem {
-    pub fn new(id: String, phase: usize, watch: Watch) -> AutoItem {
+    pub fn new(id: String, text: String, phase: usize, watch: Watch) -> AutoItem {
         AutoItem {
             id,
+            text,
             phase,
             watch,
             state: ItemState::Todo,
@@ -92,11 +95,12 @@ impl AutoItem {
                     return None;
                 }
                 in_flight.insert(mark, step.at);
-                Some(
-                    NewEvent::new(ACTOR, EventKind::Tick, Some(&self.id))
-                        .with("evidence", self.watch.evidence(step.lookup))
-                        .with("auto", self.watch.cond.source()),
-                )
+                let tick = Tick {
+                    evidence: Some(self.watch.evidence(step.lookup)),
+                    auto: Some(self.watch.cond.source().to_owned()),
+                    ..Tick::default()
+                };
+                Some(self.event(EventBody::Tick(tick)))
             }
             HoldStatus::Pending { since, .. } => {
                 let quiet = self.watch.window.hold().max(QUIET_PENDING);
@@ -108,11 +112,7 @@ impl AutoItem {
                 }
                 self.announced = Some(since);
                 self.announced_at = Some(step.at);
-                Some(
-                    NewEvent::new(ACTOR, EventKind::Pending, Some(&self.id))
-                        .with("evidence", self.watch.evidence(step.lookup))
-                        .with("auto", self.watch.cond.source()),
-                )
+                Some(self.event(EventBody::Pending(self.check(step.lookup, None))))
             }
             HoldStatus::Idle => None,
         }
@@ -145,13 +145,12 @@ impl AutoItem {
                 return None;
             }
             in_flight.insert(mark, step.at);
-            let mut ev = NewEvent::new(ACTOR, EventKind::Regressed, Some(&self.id))
-                .with("evidence", self.watch.evidence(step.lookup))
-                .with("auto", self.watch.cond.source());
-            if let Truth::Unknown(why) = &seen.truth {
-                ev = ev.with("reason", crate::redact::redact_text(why));
-            }
-            return Some(ev);
+            let reason = match &seen.truth {
+                Truth::Unknown(why) => Some(crate::redact::redact_text(why)),
+                _ => None,
+            };
+            let check = self.check(step.lookup, reason);
+            return Some(self.event(EventBody::Regressed(check)));
         }
         if regressed && seen.status.is_held() {
             let mark = Mark::Recovered(self.id.clone());
@@ -159,12 +158,22 @@ impl AutoItem {
                 return None;
             }
             in_flight.insert(mark, step.at);
-            return Some(
-                NewEvent::new(ACTOR, EventKind::Recovered, Some(&self.id))
-                    .with("evidence", self.watch.evidence(step.lookup))
-                    .with("auto", self.watch.cond.source()),
-            );
+            return Some(self.event(EventBody::Recovered(self.check(step.lookup, None))));
         }
         None
+    }
+
+    fn event(&self, body: EventBody) -> NewEvent {
+        NewEvent::on_item(ACTOR, &self.id, Some(&self.text), body)
+    }
+
+    /// What the condition reads now; `reason` when it could not be read.
+    fn check(&self, lookup: &dyn Lookup, reason: Option<String>) -> AutoCheck {
+        AutoCheck {
+            evidence: self.watch.evidence(lookup),
+            auto: self.watch.cond.source().to_owned(),
+            reason,
+            item_text: None,
+        }
     }
 }

@@ -98,6 +98,7 @@ impl Marker {
             match condition::parse(src) {
                 Ok(cond) => items.push(AutoItem::new(
                     r.item.id.clone(),
+                    r.item.text.clone(),
                     r.phase,
                     Watch::new(cond, intervals),
                 )),

@@ -4,8 +4,8 @@
 use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use crate::checklist::{Checklist, Item, Phase};
+use crate::journal::{EventBody, NewEvent};
 use crate::session::{ItemState, ItemStatus, SessionState};
-use crate::store::{EventKind, NewEvent};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -56,10 +56,7 @@ impl PhaseWatch {
             let mark = Mark::PhaseStarted(p.id.clone());
             if touched && !started && !in_flight.contains(&mark) {
                 in_flight.insert(mark, now);
-                out.push(
-                    NewEvent::new(ACTOR, EventKind::PhaseStarted, None)
-                        .with("phase", p.id.as_str()),
-                );
+                out.push(NewEvent::new(ACTOR, EventBody::phase_started(&p.id)));
             }
             let complete = p.items.iter().all(|i| settled(session.item_state(i)));
             if !self.primed && complete && status.is_some_and(|s| s.finished_at.is_some()) {
@@ -68,10 +65,7 @@ impl PhaseWatch {
             if !complete {
                 self.finished.remove(&p.id);
             } else if self.finished.insert(p.id.clone()) {
-                out.push(
-                    NewEvent::new(ACTOR, EventKind::PhaseFinished, None)
-                        .with("phase", p.id.as_str()),
-                );
+                out.push(NewEvent::new(ACTOR, EventBody::phase_finished(&p.id)));
             }
         }
         self.primed = true;

@@ -4,9 +4,9 @@
 use super::in_flight::{InFlight, Mark};
 use super::watch::Watch;
 use crate::condition::{self, HoldStatus, SampleLookup, Truth};
+use crate::journal::{Baseline, BaselineValue, Event, EventBody};
 use crate::probes::{ProbeState, Sample};
 use crate::session::SessionState;
-use crate::store::{Event, EventKind};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -78,15 +78,14 @@ fn unknown_without_samples() {
     ));
 }
 
-fn event(seq: i64, kind: EventKind, item: Option<&str>, payload: serde_json::Value) -> Event {
+fn event(seq: i64, item: Option<&str>, body: EventBody) -> Event {
     Event {
         seq,
         session: "s".into(),
         at: t(seq),
         actor: "flightdeck".into(),
-        kind,
         item: item.map(str::to_owned),
-        payload,
+        body,
     }
 }
 
@@ -99,12 +98,18 @@ fn a_mark_is_forgotten_when_the_session_shows_it_or_after_a_minute() {
     marks.insert(Mark::Baseline("session".into(), "api".into()), t(0));
     marks.settle(&session, t(30));
     assert_eq!(marks.len(), 3);
-    session.apply(&event(1, EventKind::Tick, Some("a"), serde_json::json!({})));
+    session.apply(&event(1, Some("a"), EventBody::tick()));
+    let values = [(
+        "api".to_owned(),
+        BaselineValue::Other(serde_json::json!({})),
+    )];
     session.apply(&event(
         2,
-        EventKind::Baseline,
         None,
-        serde_json::json!({"scope": "session", "values": {"api": {}}}),
+        EventBody::Baseline(Baseline {
+            scope: "session".into(),
+            values: values.into_iter().collect(),
+        }),
     ));
     marks.settle(&session, t(30));
     assert!(!marks.contains(&Mark::Tick("a".into())));

@@ -6,8 +6,8 @@ use super::in_flight::{InFlight, Mark};
 use super::watch::Watch;
 use crate::checklist::{Severity, Trigger};
 use crate::condition::Lookup;
+use crate::journal::{EventBody, NewEvent, TriggerCleared, TriggerFired};
 use crate::session::SessionState;
-use crate::store::{EventKind, NewEvent};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone)]
@@ -38,25 +38,11 @@ impl TriggerWatch {
     ) -> Option<NewEvent> {
         let seen = self.watch.observe(lookup, at);
         let active = session.triggers.get(&self.name).is_some_and(|t| t.active);
-        let (mark, event) = if seen.status.is_held() && !active {
-            let message = if self.message.is_empty() {
-                self.watch.cond.source().to_owned()
-            } else {
-                self.message.clone()
-            };
-            (
-                Mark::Fired(self.name.clone()),
-                NewEvent::new(ACTOR, EventKind::TriggerFired, None)
-                    .with("trigger", self.name.as_str())
-                    .with("severity", severity_name(self.severity))
-                    .with("message", message),
-            )
+        let fire = seen.status.is_held() && !active;
+        let mark = if fire {
+            Mark::Fired(self.name.clone())
         } else if seen.truth.is_false() && active {
-            (
-                Mark::Cleared(self.name.clone()),
-                NewEvent::new(ACTOR, EventKind::TriggerCleared, None)
-                    .with("trigger", self.name.as_str()),
-            )
+            Mark::Cleared(self.name.clone())
         } else {
             return None;
         };
@@ -64,18 +50,30 @@ impl TriggerWatch {
             return None;
         }
         in_flight.insert(mark, at);
-        Some(
-            event
-                .with("evidence", self.watch.evidence(lookup))
-                .with("when", self.watch.cond.source()),
-        )
-    }
-}
-
-pub(super) fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Critical => "critical",
+        let (evidence, when) = (
+            self.watch.evidence(lookup),
+            self.watch.cond.source().to_owned(),
+        );
+        let body = if fire {
+            let message = if self.message.is_empty() {
+                when.clone()
+            } else {
+                self.message.clone()
+            };
+            EventBody::TriggerFired(TriggerFired {
+                trigger: self.name.clone(),
+                severity: self.severity,
+                message,
+                evidence,
+                when,
+            })
+        } else {
+            EventBody::TriggerCleared(TriggerCleared {
+                trigger: self.name.clone(),
+                evidence,
+                when,
+            })
+        };
+        Some(NewEvent::new(ACTOR, body))
     }
 }

@@ -1,6 +1,8 @@
 //! One condition being watched: parsed once, its `for` window, and which probes' samples move it.
 
-use crate::condition::{Condition, HoldStatus, HoldWindow, Lookup, RefKind, Truth, evidence};
+use crate::condition::{
+    Condition, Evidence, HoldStatus, HoldWindow, Lookup, RefKind, Truth, evidence,
+};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -54,7 +56,7 @@ impl Watch {
     }
 
     /// What the condition read, as the journal keeps it.
-    pub fn evidence(&self, ctx: &dyn Lookup) -> serde_json::Value {
-        serde_json::to_value(evidence(&self.cond, ctx)).unwrap_or_default()
+    pub fn evidence(&self, ctx: &dyn Lookup) -> Vec<Evidence> {
+        evidence(&self.cond, ctx)
     }
 }

@@ -10,19 +10,18 @@
 //!   the events themselves are always read back with `events_after`.
 
 pub mod error;
-pub mod event;
 mod migrate;
 mod postgres;
 mod sqlite;
 mod subscribe;
 
+pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
-pub use event::{Event, EventKind, NewEvent};
 pub use subscribe::{PG_HEARTBEAT, SQLITE_POLL_INTERVAL};
 
 use crate::checklist::Checklist;
+use crate::journal::SessionStarted;
 use crate::redact::redact_text;
-use crate::session::SessionState;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use tokio::sync::mpsc;
@@ -53,6 +52,19 @@ pub(crate) struct Snapshot<'a> {
     pub title: &'a str,
     pub path: Option<&'a str>,
     pub json: &'a str,
+}
+
+impl Snapshot<'_> {
+    /// The `session_started` event journaled when the session is created.
+    pub fn started(&self, actor: &str) -> NewEvent {
+        NewEvent::new(
+            actor,
+            EventBody::SessionStarted(SessionStarted {
+                checklist_title: self.title.to_owned(),
+                checklist_path: self.path.map(str::to_owned),
+            }),
+        )
+    }
 }
 
 /// A handle on one journal store; cheap to clone (pools are shared), `Send + Sync`, and every
@@ -275,13 +287,12 @@ impl Store {
         }
     }
 
-    /// The stored checklist and the fold of the whole journal: what `report` and a resumed
-    /// `run` start from.
-    pub async fn load(&self, session: &str) -> Result<(Checklist, SessionState), StoreError> {
+    /// The stored checklist and the whole journal of `session`, for the caller to fold
+    /// (`SessionState::from_events`): what `report` starts from.
+    pub async fn load(&self, session: &str) -> Result<(Checklist, Vec<Event>), StoreError> {
         let checklist = self.checklist(session).await?;
         let events = self.events_after(session, 0).await?;
-        let state = SessionState::from_events(session, &checklist, &events);
-        Ok((checklist, state))
+        Ok((checklist, events))
     }
 
     /// Closes the pools (waits for in-flight queries).
@@ -358,7 +369,7 @@ mod tests {
     fn store_and_its_futures_are_send(store: &Store, c: &Checklist) {
         fn sync_clone<T: Send + Sync + Clone + 'static>() {}
         sync_clone::<Store>();
-        assert_send(&store.append("s", NewEvent::new("a", EventKind::Tick, None)));
+        assert_send(&store.append("s", NewEvent::new("a", EventBody::tick())));
         assert_send(&store.open_session("s", c, None, "a"));
         assert_send(&store.events_after("s", 0));
         assert_send(&store.subscribe("s", 0));

@@ -7,7 +7,7 @@
 //! `at` comes from the server's clock, one clock for every host.
 
 use super::error::StoreError;
-use super::{Event, EventKind, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate, stable_hash};
+use super::{Event, EventBody, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate, stable_hash};
 use crate::redact::redact_text;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
@@ -167,9 +167,7 @@ impl PgStore {
                 .bind(snapshot.json)
                 .execute(&mut *tx)
                 .await?;
-                let started = NewEvent::new(actor, EventKind::SessionStarted, None)
-                    .with("checklist_title", snapshot.title)
-                    .with("checklist_path", snapshot.path);
+                let started = snapshot.started(actor);
                 insert_event(&mut tx, name, &started).await?;
             }
             tx.commit().await?;
@@ -364,15 +362,19 @@ async fn insert_event(
     session: &str,
     event: &NewEvent,
 ) -> Result<Event, sqlx::Error> {
+    let (kind, payload) = event
+        .body
+        .to_stored()
+        .map_err(|e| sqlx::Error::Encode(e.into()))?;
     let row = sqlx::query(
         "INSERT INTO flightdeck.events (session, at, actor, kind, item, payload) \
          VALUES ($1, clock_timestamp(), $2, $3, $4, $5) RETURNING seq, at",
     )
     .bind(session)
     .bind(&event.actor)
-    .bind(event.kind.as_str())
+    .bind(kind)
     .bind(event.item.as_deref())
-    .bind(Json(&event.payload))
+    .bind(Json(&payload))
     .fetch_one(&mut *conn)
     .await?;
     let seq: i64 = row.try_get("seq")?;
@@ -393,8 +395,7 @@ fn decode_event(row: &PgRow) -> Result<Event, sqlx::Error> {
         session: row.try_get("session")?,
         at: row.try_get("at")?,
         actor: row.try_get("actor")?,
-        kind: EventKind::parse(&kind),
         item: row.try_get("item")?,
-        payload: payload.0,
+        body: EventBody::from_stored(&kind, payload.0),
     })
 }

@@ -14,7 +14,7 @@
 //! - WAL sharing needs one host: never put the journal on NFS.
 
 use super::error::StoreError;
-use super::{Event, EventKind, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate};
+use super::{Event, EventBody, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate};
 use crate::redact::redact_text;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::sqlite::{
@@ -144,9 +144,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(self.err(action))?;
-            let started = NewEvent::new(actor, EventKind::SessionStarted, None)
-                .with("checklist_title", snapshot.title)
-                .with("checklist_path", snapshot.path);
+            let started = snapshot.started(actor);
             insert_event(&mut tx, name, &started)
                 .await
                 .map_err(self.err(action))?;
@@ -340,7 +338,11 @@ async fn insert_event(
 ) -> Result<Event, sqlx::Error> {
     // Taken inside the write transaction, so `at` never goes backwards along seq on one host.
     let at = truncate_micros(Utc::now());
-    let payload = serde_json::to_string(&event.payload).unwrap_or_else(|_| "{}".to_owned());
+    let (kind, payload) = event
+        .body
+        .to_stored()
+        .map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let payload = serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO events (session, at, actor, kind, item, payload) \
          VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
@@ -348,7 +350,7 @@ async fn insert_event(
     .bind(session)
     .bind(format_at(at))
     .bind(&event.actor)
-    .bind(event.kind.as_str())
+    .bind(kind)
     .bind(event.item.as_deref())
     .bind(payload)
     .fetch_one(&mut *conn)
@@ -362,16 +364,16 @@ pub(crate) fn decode_event(row: &SqliteRow) -> Result<Event, String> {
     };
     let seq: i64 = row.try_get("seq").map_err(|e| e.to_string())?;
     let raw_payload = text("payload")?;
+    // The CHECK constraint keeps payloads valid JSON; should one slip in anyway, keep it as text.
+    let payload =
+        serde_json::from_str(&raw_payload).unwrap_or(serde_json::Value::String(raw_payload));
     Ok(Event {
         seq,
         session: text("session")?,
         at: parse_at(&text("at")?)?,
         actor: text("actor")?,
-        kind: EventKind::parse(&text("kind")?),
         item: row.try_get("item").map_err(|e| e.to_string())?,
-        // The CHECK constraint keeps payloads valid JSON; should one slip in anyway, keep it as text.
-        payload: serde_json::from_str(&raw_payload)
-            .unwrap_or(serde_json::Value::String(raw_payload)),
+        body: EventBody::from_stored(&text("kind")?, payload),
     })
 }
 

@@ -4,7 +4,7 @@ use super::ViewModel;
 use super::fit;
 use super::theme::Theme;
 use crate::checklist::{Field, FieldKind};
-use crate::condition::TargetCheck;
+use crate::condition::{Evidence, TargetCheck};
 use crate::marking::AutoStatus;
 use crate::session::ItemState;
 use crate::units::format_clock;
@@ -122,26 +122,19 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
             Span::raw(format!("{auto}{live}")),
         ]));
     }
-    if let Some(serde_json::Value::Array(evidence)) = &status.evidence {
-        for e in evidence {
-            let probe = e.get("probe").and_then(|v| v.as_str()).unwrap_or("?");
-            let path = e.get("path").and_then(|v| v.as_str()).unwrap_or("");
-            let value = e.get("value").map_or("—".to_owned(), |v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => "—".to_owned(),
-                other => other.to_string(),
-            });
-            let at = e
-                .get("at")
-                .and_then(|v| v.as_str())
-                .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
-                .map(|t| format!(" at {}", super::clock(app, t)))
+    for e in status.evidence.iter().flatten() {
+        let at =
+            e.at.map(|t| format!(" at {}", super::clock(app, t)))
                 .unwrap_or_default();
-            lines.push(Line::from(vec![
-                Span::styled("evidence ", theme.dim()),
-                Span::raw(format!("{probe}.{path} = {value}{at}")),
-            ]));
-        }
+        lines.push(Line::from(vec![
+            Span::styled("evidence ", theme.dim()),
+            Span::raw(format!(
+                "{}.{} = {}{at}",
+                e.probe,
+                e.path,
+                evidence_value(e)
+            )),
+        ]));
     }
     for c in &item.commands {
         for (n, l) in c.lines().enumerate() {
@@ -197,7 +190,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
             format!(
                 "history {} {} ({})",
                 super::clock(app, e.at),
-                e.kind.as_str(),
+                e.body.kind_name(),
                 e.actor
             ),
             theme.dim(),
@@ -211,6 +204,16 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// The value a condition read, as the journal stores it; `—` when there was none.
+fn evidence_value(e: &Evidence) -> String {
+    match e.value.as_ref().map(serde_json::to_value) {
+        Some(Ok(serde_json::Value::String(s))) => s,
+        Some(Ok(serde_json::Value::Null)) | None => "—".to_owned(),
+        Some(Ok(other)) => other.to_string(),
+        Some(Err(_)) => "?".to_owned(),
+    }
 }
 
 /// `✓ met` or `✗ missed: why` after a value typed into a field with a target.

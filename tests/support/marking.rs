@@ -5,11 +5,12 @@
 use chrono::{DateTime, TimeZone, Utc};
 use flightdeck::app::{App, Effect, Msg, SessionMeta, update};
 use flightdeck::checklist::{Checklist, Item, Phase, Severity, Trigger};
+use flightdeck::condition::Evidence;
 use flightdeck::condition::Value;
+use flightdeck::journal::{Baseline, BaselineValue, Event, EventBody, EventKind, NewEvent};
 use flightdeck::marking::Marker;
 use flightdeck::probes::{ProbeState, Sample};
 use flightdeck::session::SessionState;
-use flightdeck::store::{Event, EventKind, NewEvent};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -105,15 +106,7 @@ impl Journal {
     pub fn append(&mut self, new: Vec<NewEvent>, at: DateTime<Utc>) -> Vec<Event> {
         new.into_iter()
             .map(|e| {
-                let event = Event {
-                    seq: self.events.len() as i64 + 1,
-                    session: SESSION.into(),
-                    at,
-                    actor: e.actor,
-                    kind: e.kind,
-                    item: e.item,
-                    payload: e.payload,
-                };
+                let event = e.committed(SESSION, self.events.len() as i64 + 1, at);
                 self.events.push(event.clone());
                 event
             })
@@ -225,25 +218,60 @@ impl Rig {
         out
     }
 
-    /// A person writes an event at `secs`.
+    /// A person writes an event at `secs` (about `item`, stamped with its text, when given).
     pub fn person(
         &mut self,
         actor: &str,
-        kind: EventKind,
         item: Option<&str>,
-        payload: &[(&str, serde_json::Value)],
+        body: EventBody,
         secs: i64,
     ) -> Vec<Event> {
-        let mut ev = NewEvent::new(actor, kind, item);
-        for (k, v) in payload {
-            ev = ev.with(k, v.clone());
-        }
+        let ev = match item {
+            Some(id) => {
+                let text = self.checklist.item(id).map(|r| r.item.text.clone());
+                NewEvent::on_item(actor, id, text.as_deref(), body)
+            }
+            None => NewEvent::new(actor, body),
+        };
         self.commit(vec![ev], at(secs))
     }
 }
 
 pub fn kinds(events: &[Event]) -> Vec<EventKind> {
-    events.iter().map(|e| e.kind).collect()
+    events.iter().map(Event::kind).collect()
+}
+
+/// What the condition read, for an event the engine writes with evidence.
+pub fn evidence(e: &Event) -> &[Evidence] {
+    e.body
+        .evidence()
+        .unwrap_or_else(|| panic!("no evidence on {e:?}"))
+}
+
+/// The value one piece of evidence read, as a number.
+pub fn number(e: &Evidence) -> f64 {
+    e.value
+        .as_ref()
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no number in {e:?}"))
+}
+
+/// The body of a `baseline` event.
+pub fn baseline(e: &Event) -> &Baseline {
+    match &e.body {
+        EventBody::Baseline(b) => b,
+        other => panic!("not a baseline: {other:?}"),
+    }
+}
+
+/// The output `name` of the sample a baseline captured for `probe`.
+pub fn captured_value(b: &Baseline, probe: &str, name: &str) -> f64 {
+    b.values
+        .get(probe)
+        .and_then(BaselineValue::sample)
+        .and_then(|s| s.output(name))
+        .and_then(|v| v.as_f64())
+        .unwrap_or_else(|| panic!("no {probe}.{name} in {b:?}"))
 }
 
 pub fn meta(actor: &str) -> SessionMeta {

@@ -5,7 +5,8 @@
 //! it does nothing unless the parent set `FD_CHILD_STORE`.
 #![allow(dead_code)]
 
-use flightdeck::store::{Event, EventKind, NewEvent, Store};
+use flightdeck::journal::{Event, EventBody, EventKind, NewEvent};
+use flightdeck::store::Store;
 use std::collections::HashMap;
 use std::process::{Child, Command};
 
@@ -39,9 +40,8 @@ pub async fn wait_for(mark: u64) {
 /// Appends `count` notes numbered 0.. as `actor`.
 pub async fn append_many(store: &Store, session: &str, actor: &str, count: usize) {
     for i in 0..count {
-        let e = NewEvent::new(actor, EventKind::Note, Some("backup"))
-            .with("text", format!("{actor} #{i}"))
-            .with("i", i);
+        let note = EventBody::note(format!("{actor} #{i}"));
+        let e = NewEvent::on_item(actor, "backup", None, note);
         store.append(session, e).await.expect("append");
     }
 }
@@ -108,7 +108,7 @@ pub fn wait_children(children: Vec<Child>) {
 pub fn assert_complete(events: &[Event], writers: &[String], count: usize) {
     let notes: Vec<&Event> = events
         .iter()
-        .filter(|e| e.kind == EventKind::Note)
+        .filter(|e| e.kind() == EventKind::Note)
         .collect();
     assert_eq!(
         notes.len(),
@@ -130,7 +130,15 @@ pub fn assert_complete(events: &[Event], writers: &[String], count: usize) {
     );
     let mut by_actor: HashMap<&str, Vec<u64>> = HashMap::new();
     for e in &notes {
-        let i = e.payload.get("i").and_then(|v| v.as_u64()).expect("i");
+        // each note says its number: `ACTOR #i`
+        let EventBody::Note(note) = &e.body else {
+            unreachable!("filtered on notes");
+        };
+        let i: u64 = note
+            .text
+            .rsplit_once(" #")
+            .and_then(|(_, i)| i.parse().ok())
+            .expect("i");
         by_actor.entry(e.actor.as_str()).or_default().push(i);
     }
     for w in writers {
@@ -169,6 +177,6 @@ pub async fn first_open_race(url: &str, n: usize) {
     let store = Store::open(url).await.expect("open");
     let events = store.events_after("race", 0).await.expect("events");
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, EventKind::SessionStarted);
+    assert_eq!(events[0].kind(), EventKind::SessionStarted);
     store.close().await;
 }

@@ -1,0 +1,191 @@
+//! The payload of each event kind as the journal stores it: the keys named here are the on-disk
+//! format (journals written by older builds must keep loading). Optional keys are left out when
+//! absent; `item_text` is on every event about an item (absent in journals written before it).
+
+use crate::checklist::Severity;
+use crate::condition::Evidence;
+use crate::probes::Sample;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `session_started`: `{checklist_title, checklist_path}` — written by the store when it creates
+/// the session; `checklist_path` is `null` when the checklist came from no file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionStarted {
+    pub checklist_title: String,
+    pub checklist_path: Option<String>,
+}
+
+/// `joined`: `{mode}` — a cockpit opened the session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Joined {
+    pub mode: JoinMode,
+}
+
+/// How a cockpit joined: `flightdeck run` writes `drive`; a read-only screen writes nothing, and
+/// `watch` is read for journals that have it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinMode {
+    #[default]
+    Drive,
+    Watch,
+}
+
+impl JoinMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JoinMode::Drive => "drive",
+            JoinMode::Watch => "watch",
+        }
+    }
+}
+
+/// `tick`: the item is done. By hand `{}`; by hand over an `auto` condition that had not held
+/// `{override: true, reason?}`; by the engine `{evidence, auto}`. `note?` is read (and written by
+/// tools), no key of the cockpit writes it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tick {
+    #[serde(rename = "override", default, skip_serializing_if = "is_false")]
+    pub overridden: bool,
+    /// Why it was overridden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// What the condition read when the engine ticked it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<Evidence>>,
+    /// The condition the engine ticked it by (its source text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `untick`: the item is back to do. `{reason?}` (no key of the cockpit asks for one today).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Untick {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `skip`: not applicable. `{reason}` — the cockpit writes `N/A` when none was typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Skip {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `note`: `{text}` — on an item, or on the session when the event has no item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `field`: a value typed into one of the item's fields. `{field, value}` (`field` is its id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldEntry {
+    pub field: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `cosign`: a second, different person confirms a `cosign` item. `{}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cosign {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `pending` (the `auto` condition started holding), `regressed` (a ticked item's condition went
+/// bad) and `recovered` (it held again), all written by the engine: `{evidence, auto, reason?}`.
+/// `reason` is on `regressed` only, when the condition could not be read (a probe UNKNOWN).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutoCheck {
+    pub evidence: Vec<Evidence>,
+    /// The item's condition (its source text).
+    pub auto: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `phase_started`, `phase_finished`: `{phase}` (the phase's id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseRef {
+    pub phase: String,
+}
+
+/// `decision`: a go/no-go at a gate. `{phase, decision, note?}` — `decision` is the first word
+/// typed, upper-cased (`GO`, `NO-GO`), `note` the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GoNoGo {
+    pub phase: String,
+    pub decision: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `trigger_fired`: `{trigger, severity, message, evidence, when}` — `message` is the checklist's,
+/// or the condition when it has none; `when` is the condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriggerFired {
+    pub trigger: String,
+    pub severity: Severity,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub when: String,
+}
+
+/// `trigger_acked`: a person acknowledged the alarm. `{trigger}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TriggerRef {
+    pub trigger: String,
+}
+
+/// `trigger_cleared`: the condition is plainly false again. `{trigger, evidence, when}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TriggerCleared {
+    pub trigger: String,
+    pub evidence: Vec<Evidence>,
+    pub when: String,
+}
+
+/// `baseline`: values captured for `baseline(...)`. `{scope, values}` — `scope` is `session` or a
+/// phase id; `values` maps a probe name to its sample.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub scope: String,
+    pub values: BTreeMap<String, BaselineValue>,
+}
+
+/// One captured value: a probe sample, or whatever else a journal holds there (kept as it is, and
+/// not used as a baseline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BaselineValue {
+    Sample(Sample),
+    Other(serde_json::Value),
+}
+
+impl BaselineValue {
+    pub fn sample(&self) -> Option<&Sample> {
+        match self {
+            BaselineValue::Sample(s) => Some(s),
+            BaselineValue::Other(_) => None,
+        }
+    }
+}

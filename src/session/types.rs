@@ -1,0 +1,119 @@
+//! What the fold says about each item, phase, trigger and decision.
+
+use crate::condition::Evidence;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    Todo,
+    Done,
+    Skipped,
+    /// Ticked once; a `cosign` item waits for a second, different person.
+    AwaitingCosign,
+}
+
+impl ItemState {
+    /// The state as the JSON report names it (`todo`, `done`, `skipped`).
+    pub fn report_name(self) -> &'static str {
+        match self {
+            ItemState::Todo | ItemState::AwaitingCosign => "todo",
+            ItemState::Done => "done",
+            ItemState::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteEntry {
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldValue {
+    pub value: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything the journal says about one item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemStatus {
+    pub state: ItemState,
+    /// Who ticked or skipped it, and when.
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    pub skip_reason: Option<String>,
+    pub notes: Vec<NoteEntry>,
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Seqs of every event about this item, oldest first.
+    pub history: Vec<i64>,
+    /// Ticked, then its bound probe went bad (still ticked, shown loudly).
+    pub regressed: bool,
+    pub regressions: u32,
+    /// Ticked by hand while its `auto` condition had not held yet.
+    pub overridden: bool,
+    pub override_reason: Option<String>,
+    /// Probe values that justified an automatic tick.
+    pub evidence: Option<Vec<Evidence>>,
+    /// The auto condition started holding at this time (journaled `pending`).
+    pub pending_since: Option<DateTime<Utc>>,
+    pub cosigned_by: Option<String>,
+}
+
+impl Default for ItemStatus {
+    fn default() -> Self {
+        ItemStatus {
+            state: ItemState::Todo,
+            by: None,
+            at: None,
+            skip_reason: None,
+            notes: Vec::new(),
+            fields: BTreeMap::new(),
+            history: Vec::new(),
+            regressed: false,
+            regressions: 0,
+            overridden: false,
+            override_reason: None,
+            evidence: None,
+            pending_since: None,
+            cosigned_by: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PhaseStatus {
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub seq: i64,
+    pub phase: String,
+    pub decision: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TriggerStatus {
+    /// Fired and not yet cleared.
+    pub active: bool,
+    /// Fired and not yet acknowledged: the banner stays up.
+    pub unacknowledged: bool,
+    pub fired_at: Option<DateTime<Utc>>,
+    pub acked_by: Option<String>,
+    pub acked_at: Option<DateTime<Utc>>,
+    pub cleared_at: Option<DateTime<Utc>>,
+    pub fired_count: u32,
+    pub message: Option<String>,
+    /// `info`, `warning` or `critical`, as the trigger fired.
+    pub severity: Option<String>,
+}
