@@ -3,9 +3,12 @@
 //! Messages come in (`msg::Msg`), the state changes, effects go out (`msg::Effect`) for the runtime
 //! to carry out. A tick is shown only once the journal hands the committed event back.
 
+mod actions;
 mod auto;
 pub mod keymap;
 pub mod msg;
+mod prompts;
+mod search;
 mod tree;
 mod update;
 

@@ -17,7 +17,8 @@ mod subscribe;
 
 pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
-pub use subscribe::{PG_HEARTBEAT, SQLITE_POLL_INTERVAL};
+pub use postgres::PG_HEARTBEAT;
+pub use sqlite::SQLITE_POLL_INTERVAL;
 
 use crate::checklist::Checklist;
 use crate::journal::SessionStarted;

@@ -13,6 +13,10 @@
 //!   SQLite's busy handler sleeps in coarse steps (up to 100 ms).
 //! - WAL sharing needs one host: never put the journal on NFS.
 
+mod follow;
+
+pub use follow::SQLITE_POLL_INTERVAL;
+
 use super::error::StoreError;
 use super::{Event, EventBody, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate};
 use crate::redact::redact_text;
@@ -266,7 +270,7 @@ impl SqliteStore {
         let conn = sqlx::SqliteConnection::connect_with(&self.options)
             .await
             .map_err(self.err("watch the journal"))?;
-        Ok(super::subscribe::spawn_sqlite_poller(
+        Ok(follow::spawn_sqlite_poller(
             conn,
             session.to_owned(),
             after_seq,

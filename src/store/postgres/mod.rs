@@ -6,6 +6,10 @@
 //! NOTIFYs the session's channel with the new seq; NOTIFY is delivered at COMMIT.
 //! `at` comes from the server's clock, one clock for every host.
 
+mod follow;
+
+pub use follow::PG_HEARTBEAT;
+
 use super::error::StoreError;
 use super::{Event, EventBody, NewEvent, SessionInfo, SessionOpen, Snapshot, migrate, stable_hash};
 use crate::redact::redact_text;
@@ -313,11 +317,11 @@ impl PgStore {
         let listener = self
             .timed(
                 "listen for new events",
-                super::subscribe::pg_listen(&listen_pool, &channel),
+                follow::pg_listen(&listen_pool, &channel),
             )
             .await?;
-        Ok(super::subscribe::spawn_pg_listener(
-            super::subscribe::PgFollow {
+        Ok(follow::spawn_pg_listener(
+            follow::PgFollow {
                 listener,
                 listen_pool,
                 query_pool: self.pool.clone(),

@@ -1,0 +1,232 @@
+//! What a key does in the normal mode: move, fold, tick, open a prompt, acknowledge, decide.
+
+use super::keymap::Action;
+use super::msg::Effect;
+use super::prompts;
+use super::{App, Focus, Mode, Prompt, Row, append, flash};
+use crate::journal::{EventBody, NewEvent};
+use crate::session::ItemState;
+
+fn writable(app: &mut App) -> bool {
+    if app.meta.read_only {
+        flash(app, "read-only: this screen is watching", true);
+        return false;
+    }
+    true
+}
+
+pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
+    let page = app.list_rows.max(2) as isize - 1;
+    if app.focus == Focus::Probes {
+        match action {
+            Action::Up => {
+                app.probe_cursor = app.probe_cursor.saturating_sub(1);
+                return;
+            }
+            Action::Down => {
+                if app.probe_cursor + 1 < app.probes.len() {
+                    app.probe_cursor += 1;
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    match action {
+        Action::Up => app.move_cursor(-1),
+        Action::Down => app.move_cursor(1),
+        Action::PageUp => app.move_cursor(-page),
+        Action::PageDown => app.move_cursor(page),
+        Action::Top => app.move_cursor(-(app.rows.len() as isize)),
+        Action::Bottom => app.move_cursor(app.rows.len() as isize),
+        Action::Fold => match app.rows.get(app.cursor) {
+            Some(Row::Phase(p)) => {
+                let p = *p;
+                app.set_fold(p, true);
+            }
+            _ => {
+                let p = app.selected_phase();
+                app.select_phase(p);
+            }
+        },
+        Action::Unfold => {
+            if let Some(Row::Phase(p)) = app.rows.get(app.cursor) {
+                let p = *p;
+                app.set_fold(p, false);
+            }
+        }
+        Action::NextPhase | Action::PrevPhase => {
+            let current = app.selected_phase();
+            let on_header = matches!(app.rows.get(app.cursor), Some(Row::Phase(_)));
+            let target = if action == Action::NextPhase {
+                (current + 1).min(app.checklist.phases.len().saturating_sub(1))
+            } else if on_header {
+                current.saturating_sub(1)
+            } else {
+                current
+            };
+            app.select_phase(target);
+        }
+        Action::Tick => tick(app, fx),
+        Action::Skip => {
+            if let Some(id) = item_for_write(app) {
+                app.mode = Mode::Input {
+                    prompt: Prompt::Skip { item: id },
+                    buffer: String::new(),
+                };
+            }
+        }
+        Action::Note => {
+            if let Some(id) = item_for_write(app) {
+                app.mode = Mode::Input {
+                    prompt: Prompt::Note { item: id },
+                    buffer: String::new(),
+                };
+            }
+        }
+        Action::EditField => {
+            let Some(f) = app.selected_item() else { return };
+            if f.item.fields.is_empty() {
+                flash(app, "this item has no fields to fill in", false);
+                return;
+            }
+            if let Some(id) = item_for_write(app) {
+                prompts::open_field(app, id, 0);
+            }
+        }
+        Action::Open => match app.focus {
+            Focus::Checklist => on_action(app, Action::EditField, fx),
+            Focus::Probes => {
+                if app.probe_cursor < app.probes.len() {
+                    app.mode = Mode::ProbeDetail(app.probe_cursor);
+                }
+            }
+        },
+        Action::Copy => {
+            let Some(f) = app.selected_item() else { return };
+            if f.item.commands.is_empty() {
+                flash(app, "no command on this item", false);
+            } else {
+                let text = f.item.commands.join("\n");
+                let lines = text.lines().count();
+                fx.push(Effect::Copy(text));
+                flash(
+                    app,
+                    format!("copied {lines} line(s) (OSC 52; in tmux: set -s set-clipboard on)"),
+                    false,
+                );
+            }
+        }
+        Action::Search => {
+            app.mode = Mode::Search {
+                query: String::new(),
+                origin: app.cursor,
+            };
+        }
+        Action::Focus => {
+            app.focus = match app.focus {
+                Focus::Checklist if !app.probes.is_empty() => Focus::Probes,
+                _ => Focus::Checklist,
+            };
+        }
+        Action::PollNow => {
+            if let Some(p) = app.probes.get(app.probe_cursor) {
+                let name = p.spec.name.clone();
+                fx.push(Effect::PollNow(name.clone()));
+                flash(app, format!("polling {name}…"), false);
+            } else {
+                flash(app, "no probes configured", false);
+            }
+        }
+        Action::Acknowledge => {
+            if !writable(app) {
+                return;
+            }
+            let mut names: Vec<String> = app
+                .session
+                .triggers
+                .iter()
+                .filter(|(_, t)| t.unacknowledged)
+                .map(|(n, _)| n.clone())
+                .collect();
+            names.sort();
+            if names.is_empty() {
+                flash(app, "no alarm to acknowledge", false);
+            }
+            for name in names {
+                let ev = NewEvent::new(&app.meta.actor, EventBody::trigger_acked(name));
+                append(app, fx, ev);
+            }
+        }
+        Action::Decide => {
+            if !writable(app) {
+                return;
+            }
+            let phase = app.selected_phase();
+            if let Some(p) = app.checklist.phases.get(phase) {
+                app.mode = Mode::Input {
+                    prompt: Prompt::Decision {
+                        phase: p.id.clone(),
+                    },
+                    buffer: String::new(),
+                };
+            }
+        }
+        Action::Cosign => {
+            let Some(id) = item_for_write(app) else {
+                return;
+            };
+            let status = app.session.item(&id).cloned().unwrap_or_default();
+            if status.state != ItemState::AwaitingCosign {
+                flash(app, "nothing to co-sign here", false);
+            } else if status.by.as_deref() == Some(app.meta.actor.as_str()) {
+                flash(app, "a second, different person must co-sign", true);
+            } else {
+                let ev = app.item_event(&id, EventBody::cosign());
+                append(app, fx, ev);
+            }
+        }
+        Action::Help => app.mode = Mode::Help,
+        Action::Quit => app.mode = Mode::ConfirmQuit,
+    }
+}
+
+/// The selected item's id when a write is allowed; flashes why not otherwise.
+fn item_for_write(app: &mut App) -> Option<String> {
+    let id = app.selected_item().map(|f| f.item.id.clone())?;
+    writable(app).then_some(id)
+}
+
+fn tick(app: &mut App, fx: &mut Vec<Effect>) {
+    if let Some(Row::Phase(p)) = app.rows.get(app.cursor) {
+        let p = *p;
+        let folded = app.folded.contains(&p);
+        app.set_fold(p, !folded);
+        return;
+    }
+    let Some(id) = item_for_write(app) else {
+        return;
+    };
+    let has_auto = app.selected_item().is_some_and(|f| f.item.auto.is_some());
+    let status = app.session.item(&id).cloned().unwrap_or_default();
+    match status.state {
+        ItemState::Todo if has_auto => {
+            app.mode = Mode::Input {
+                prompt: Prompt::Override { item: id },
+                buffer: String::new(),
+            };
+        }
+        ItemState::Todo => {
+            let ev = app.item_event(&id, EventBody::tick());
+            append(app, fx, ev);
+        }
+        ItemState::AwaitingCosign if status.by.as_deref() != Some(app.meta.actor.as_str()) => {
+            let ev = app.item_event(&id, EventBody::cosign());
+            append(app, fx, ev);
+        }
+        ItemState::AwaitingCosign | ItemState::Done | ItemState::Skipped => {
+            let ev = app.item_event(&id, EventBody::untick());
+            append(app, fx, ev);
+        }
+    }
+}
