@@ -2,12 +2,12 @@
 //! written whole, and restoring all of it on every exit path (normal, error, panic, signals).
 
 use crate::app::App;
+use crate::app::Viewport;
 use crate::runtime::Screen;
-use crate::view::Drawn;
 use crossterm::{cursor, execute, queue, terminal};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use ratatui::{Terminal, TerminalOptions};
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, Once};
 
@@ -75,7 +75,7 @@ impl TerminalGuard {
             return Err(e);
         }
         let options = TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+            viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, w, h)),
         };
         let out = FrameWriter::default();
         match Terminal::with_options(CrosstermBackend::new(out.clone()), options) {
@@ -101,9 +101,9 @@ impl TerminalGuard {
 impl Screen for TerminalGuard {
     /// One frame inside a synchronized update, in one write, so a slow link never shows half a
     /// frame.
-    fn draw(&mut self, app: &App) -> io::Result<Drawn> {
+    fn draw(&mut self, app: &App) -> io::Result<Viewport> {
         queue!(self.writer(), terminal::BeginSynchronizedUpdate)?;
-        let mut drawn = Drawn { list_rows: 0 };
+        let mut drawn = Viewport::default();
         self.terminal.draw(|f| drawn = crate::view::draw(f, app))?;
         queue!(self.writer(), terminal::EndSynchronizedUpdate)?;
         self.writer().commit()?;

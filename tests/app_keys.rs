@@ -176,7 +176,7 @@ fn note_and_fields_are_journaled() {
         app.selected_item().map(|f| f.item.id.as_str()),
         Some("backup")
     );
-    let mut keys = vec![Key::Char('n')];
+    let mut keys = vec![Key::Char('i')];
     keys.extend(chars("dump took 4 min"));
     keys.push(Key::Enter);
     let fx = press(&mut app, &keys);
@@ -264,7 +264,7 @@ fn quit_asks_first() {
 fn read_only_refuses_writes() {
     let mut app = app();
     app.meta.read_only = true;
-    let fx = press(&mut app, &[Key::Char(' '), Key::Char('s'), Key::Char('n')]);
+    let fx = press(&mut app, &[Key::Char(' '), Key::Char('s'), Key::Char('i')]);
     assert!(fx.is_empty());
     assert_eq!(app.mode, Mode::Normal);
     assert!(app.flash.is_some());

@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use flightdeck::app::Viewport;
 use flightdeck::app::{App, Msg, SessionMeta};
 use flightdeck::checklist::{Checklist, Item, Phase};
 use flightdeck::condition::Value;
 use flightdeck::probes::{ProbeState, Sample};
 use flightdeck::runtime::{self, Clock, Exit, HeadlessScreen, JournalCmd, Screen, Wiring};
-use flightdeck::view::Drawn;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -33,7 +33,7 @@ struct Recorder {
 }
 
 impl Screen for Recorder {
-    fn draw(&mut self, app: &App) -> std::io::Result<Drawn> {
+    fn draw(&mut self, app: &App) -> std::io::Result<Viewport> {
         let drawn = self.inner.draw(app)?;
         let at = tokio::time::Instant::now() - self.start;
         self.frames.lock().unwrap().push((at, self.inner.text()));

@@ -97,7 +97,7 @@ fn partly_done(app: &mut App) {
         &[Key::Enter, Key::Char('j'), Key::Char('e'), Key::Enter],
         at,
     );
-    keys(app, &[Key::Esc, Key::Char('n')], at);
+    keys(app, &[Key::Esc, Key::Char('i')], at);
     text(app, "window opened 01:00", at);
     keys(app, &[Key::Enter], at);
 }
@@ -345,7 +345,7 @@ fn no_secret_reaches_the_screen() {
 #[test]
 fn typed_secrets_are_hidden_on_screen() {
     let mut app = seed_app();
-    keys(&mut app, &[Key::Char('n')], t0());
+    keys(&mut app, &[Key::Char('i')], t0());
     text(
         &mut app,
         "reached postgres://ops:hunter2-xyz@db.internal/app ok",

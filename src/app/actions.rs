@@ -3,7 +3,7 @@
 use super::keymap::Action;
 use super::msg::Effect;
 use super::prompts;
-use super::{App, Focus, Mode, Prompt, Row, append, flash};
+use super::{App, Focus, Mode, NoteOn, Prompt, Row, append, flash};
 use crate::journal::{EventBody, NewEvent};
 use crate::session::ItemState;
 
@@ -16,20 +16,33 @@ fn writable(app: &mut App) -> bool {
 }
 
 pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
-    let page = app.list_rows.max(2) as isize - 1;
+    let page = app.viewport.list_rows.max(2) as isize - 1;
+    // keys act on the focused pane only: with the probes focused, the checklist's keys say so
     if app.focus == Focus::Probes {
+        let probe_page = app.viewport.probe_rows.max(2) as isize - 1;
+        let all = app.probes.len() as isize;
         match action {
-            Action::Up => {
-                app.probe_cursor = app.probe_cursor.saturating_sub(1);
+            Action::Up => return app.move_probe_cursor(-1),
+            Action::Down => return app.move_probe_cursor(1),
+            Action::PageUp => return app.move_probe_cursor(-probe_page),
+            Action::PageDown => return app.move_probe_cursor(probe_page),
+            Action::Top => return app.move_probe_cursor(-all),
+            Action::Bottom => return app.move_probe_cursor(all),
+            Action::Search => app.focus = Focus::Checklist,
+            Action::Open
+            | Action::PollNow
+            | Action::Focus
+            | Action::Acknowledge
+            | Action::Help
+            | Action::Quit => {}
+            _ => {
+                flash(
+                    app,
+                    "the probes have the focus: tab back to the checklist first",
+                    false,
+                );
                 return;
             }
-            Action::Down => {
-                if app.probe_cursor + 1 < app.probes.len() {
-                    app.probe_cursor += 1;
-                }
-                return;
-            }
-            _ => {}
         }
     }
     match action {
@@ -77,13 +90,39 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Note => {
-            if let Some(id) = item_for_write(app) {
+            if !writable(app) {
+                return;
+            }
+            let on = match app.selected_item() {
+                Some(f) => NoteOn::Item(f.item.id.clone()),
+                None => match app.checklist.phases.get(app.selected_phase()) {
+                    Some(p) => NoteOn::Phase(p.id.clone()),
+                    None => NoteOn::Session,
+                },
+            };
+            app.mode = Mode::Input {
+                prompt: Prompt::Note { on },
+                buffer: String::new(),
+            };
+        }
+        Action::SessionNote => {
+            if writable(app) {
                 app.mode = Mode::Input {
-                    prompt: Prompt::Note { item: id },
+                    prompt: Prompt::Note {
+                        on: NoteOn::Session,
+                    },
                     buffer: String::new(),
                 };
             }
         }
+        Action::SearchNext | Action::SearchPrev => match app.last_search.clone() {
+            Some(query) => {
+                if !super::search::step(app, &query, action == Action::SearchNext) {
+                    flash(app, format!("no item matches “{query}”"), false);
+                }
+            }
+            None => flash(app, "no search yet: / searches the items", false),
+        },
         Action::EditField => {
             let Some(f) = app.selected_item() else { return };
             if f.item.fields.is_empty() {

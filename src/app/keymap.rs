@@ -15,12 +15,18 @@ pub enum Action {
     Unfold,
     Tick,
     Skip,
+    /// A note on the selected item, or on the phase when the cursor is on its row.
     Note,
+    /// A note on the whole window (a timeline entry: "02:14 paged the DBA").
+    SessionNote,
     EditField,
     /// Enter: fill in the item's fields, or open the selected probe.
     Open,
     Copy,
     Search,
+    /// `n` / `N` after a search: the next / previous match, as in less, vim and k9s.
+    SearchNext,
+    SearchPrev,
     NextPhase,
     PrevPhase,
     Focus,
@@ -90,7 +96,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "h/←",
         action: Action::Fold,
         hint: None,
-        help: "fold the phase (or go to it)",
+        help: "fold the phase / go to it",
     },
     Binding {
         keys: &[Key::Right, Key::Char('l')],
@@ -104,21 +110,28 @@ pub const BINDINGS: &[Binding] = &[
         label: "space",
         action: Action::Tick,
         hint: Some("tick"),
-        help: "tick / untick (on a phase: fold)",
+        help: "tick / untick (phase: fold)",
     },
     Binding {
         keys: &[Key::Char('s')],
         label: "s",
         action: Action::Skip,
         hint: Some("skip"),
-        help: "skip as not applicable, with a reason",
+        help: "skip as N/A, with a reason",
     },
     Binding {
-        keys: &[Key::Char('n')],
-        label: "n",
+        keys: &[Key::Char('i')],
+        label: "i",
         action: Action::Note,
         hint: Some("note"),
-        help: "add a note to the item",
+        help: "note on the item or phase",
+    },
+    Binding {
+        keys: &[Key::Char('I')],
+        label: "I",
+        action: Action::SessionNote,
+        hint: None,
+        help: "note on the whole window",
     },
     Binding {
         keys: &[Key::Char('e')],
@@ -132,21 +145,35 @@ pub const BINDINGS: &[Binding] = &[
         label: "Enter",
         action: Action::Open,
         hint: None,
-        help: "fields of the item / details of the probe",
+        help: "fields / probe details",
     },
     Binding {
         keys: &[Key::Char('y')],
         label: "y",
         action: Action::Copy,
         hint: Some("copy"),
-        help: "copy the item's command to the clipboard",
+        help: "copy the command (OSC 52)",
     },
     Binding {
         keys: &[Key::Char('/')],
         label: "/",
         action: Action::Search,
         hint: Some("search"),
-        help: "search items (↑/↓ next match, Esc back)",
+        help: "search the items",
+    },
+    Binding {
+        keys: &[Key::Char('n')],
+        label: "n",
+        action: Action::SearchNext,
+        hint: None,
+        help: "next match of the search",
+    },
+    Binding {
+        keys: &[Key::Char('N')],
+        label: "N",
+        action: Action::SearchPrev,
+        hint: None,
+        help: "previous match",
     },
     Binding {
         keys: &[Key::Char(']')],
@@ -167,7 +194,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "tab",
         action: Action::Focus,
         hint: Some("focus"),
-        help: "switch between checklist and probes",
+        help: "focus: checklist / probes",
     },
     Binding {
         keys: &[Key::Char('r')],
@@ -181,21 +208,21 @@ pub const BINDINGS: &[Binding] = &[
         label: "A",
         action: Action::Acknowledge,
         hint: None,
-        help: "acknowledge the alarm banner",
+        help: "acknowledge the alarms",
     },
     Binding {
         keys: &[Key::Char('D')],
         label: "D",
         action: Action::Decide,
         hint: None,
-        help: "record a go/no-go decision for the phase",
+        help: "go / no-go for the phase",
     },
     Binding {
         keys: &[Key::Char('c')],
         label: "c",
         action: Action::Cosign,
         hint: None,
-        help: "co-sign an item another person ticked",
+        help: "co-sign another's tick",
     },
     Binding {
         keys: &[Key::Char('?')],
@@ -209,7 +236,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "q",
         action: Action::Quit,
         hint: Some("quit"),
-        help: "quit (asks; the session resumes later)",
+        help: "quit (asks; resumes later)",
     },
 ];
 
@@ -221,8 +248,8 @@ pub fn action_for(key: Key) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// Footer hints: `(label, word)` pairs in table order.
-pub fn footer_hints() -> impl Iterator<Item = (&'static str, &'static str)> {
+/// Footer hints: `(label, word, action)` in table order.
+pub fn footer_hints() -> impl Iterator<Item = (&'static str, &'static str, Action)> {
     BINDINGS.iter().filter_map(|b| {
         b.hint.map(|h| {
             (
@@ -232,6 +259,7 @@ pub fn footer_hints() -> impl Iterator<Item = (&'static str, &'static str)> {
                     b.label
                 },
                 h,
+                b.action,
             )
         })
     })
@@ -251,9 +279,22 @@ mod tests {
         }
     }
 
+    /// The `?` screen has two columns at 80x24: every label and help text fits its column.
+    #[test]
+    fn help_texts_fit_two_columns_at_80() {
+        for b in BINDINGS {
+            assert!(b.label.chars().count() <= 6, "label too long: {}", b.label);
+            assert!(
+                b.help.chars().count() <= 29,
+                "help text longer than its column at 80 columns: {:?}",
+                b.help
+            );
+        }
+    }
+
     #[test]
     fn footer_comes_from_the_table() {
-        let words: Vec<_> = footer_hints().map(|(_, w)| w).collect();
+        let words: Vec<_> = footer_hints().map(|(_, w, _)| w).collect();
         assert!(words.contains(&"tick"));
         assert!(words.contains(&"quit"));
         assert_eq!(action_for(Key::Char(' ')), Some(Action::Tick));

@@ -7,12 +7,14 @@ mod actions;
 mod auto;
 pub mod keymap;
 pub mod msg;
+mod probe_list;
 mod prompts;
 mod search;
 mod tree;
 mod update;
 
-pub use msg::{Effect, Key, Msg};
+pub use msg::{Effect, Key, Msg, Viewport};
+pub use probe_list::severity_rank;
 pub use tree::{FlatItem, Row, visible_scroll};
 pub use update::update;
 
@@ -55,6 +57,15 @@ pub enum Focus {
     Probes,
 }
 
+/// What a note is written on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoteOn {
+    Item(String),
+    Phase(String),
+    /// The whole window: a timeline entry ("02:14 paged the DBA").
+    Session,
+}
+
 /// What a text prompt is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prompt {
@@ -62,7 +73,7 @@ pub enum Prompt {
         item: String,
     },
     Note {
-        item: String,
+        on: NoteOn,
     },
     /// Editing field `index` of `item`; choice fields cycle `choice` through their options.
     Field {
@@ -139,12 +150,16 @@ pub struct App {
     pub focus: Focus,
     pub probes: Vec<ProbeView>,
     pub probe_cursor: usize,
+    /// First row of the Live panel's list when it has the focus (the view follows the same rule).
+    pub probe_scroll: usize,
     pub auto: HashMap<String, crate::marking::AutoStatus>,
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
-    /// Checklist rows the last frame had room for (the view tells; 0 until the first frame).
-    pub list_rows: usize,
+    /// What the last frame had room for (the view tells; zero until the first frame).
+    pub viewport: Viewport,
     pub flash: Option<Flash>,
+    /// The last search kept with Enter, for `n` / `N`.
+    pub last_search: Option<String>,
     /// Writes sent to the journal and not yet back.
     pub pending_writes: usize,
     /// Something shown changed since the last frame: draw at once.
@@ -181,11 +196,13 @@ impl App {
             focus: Focus::Checklist,
             probes: Vec::new(),
             probe_cursor: 0,
+            probe_scroll: 0,
             auto: HashMap::new(),
             now,
             size: (80, 24),
-            list_rows: 0,
+            viewport: Viewport::default(),
             flash: None,
+            last_search: None,
             pending_writes: 0,
             dirty: true,
             dirty_on_beat: false,

@@ -24,6 +24,15 @@ pub enum Key {
     End,
 }
 
+/// What a frame laid out that the app needs for its next keys: the view tells, after each frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Viewport {
+    /// Checklist rows that fit in the list pane (0 when the pane is hidden).
+    pub list_rows: usize,
+    /// Probe rows that fit in the Live panel (0 when it is hidden).
+    pub probe_rows: usize,
+}
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(Key),
@@ -40,8 +49,8 @@ pub enum Msg {
     /// A probe finished a poll.
     Probe(Sample),
     Resize(u16, u16),
-    /// The last frame had room for this many checklist rows (paging and scrolling use it).
-    ListRows(usize),
+    /// What the last frame had room for (paging and scrolling use it).
+    Viewport(Viewport),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,9 +2,9 @@
 //! each writes to the journal when confirmed.
 
 use super::msg::{Effect, Key};
-use super::{App, Mode, Prompt, append, flash};
+use super::{App, Mode, NoteOn, Prompt, append, flash};
 use crate::checklist::FieldKind;
-use crate::journal::{EventBody, GoNoGo, NewEvent, Tick, Untick};
+use crate::journal::{EventBody, GoNoGo, NewEvent, Note, Tick, Untick};
 
 pub(super) fn open_field(app: &mut App, item: String, index: usize) {
     let Some(f) = app.flat.iter().find(|f| f.item.id == item) else {
@@ -147,11 +147,23 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
             let ev = app.item_event(&item, EventBody::skip(reason));
             append(app, fx, ev);
         }
-        Prompt::Note { item } => {
-            if !text.is_empty() {
-                let ev = app.item_event(&item, EventBody::note(text));
-                append(app, fx, ev);
+        Prompt::Note { on } => {
+            if text.is_empty() {
+                return;
             }
+            let ev = match on {
+                NoteOn::Item(item) => app.item_event(&item, EventBody::note(text)),
+                NoteOn::Phase(phase) => NewEvent::new(
+                    &actor,
+                    EventBody::Note(Note {
+                        text,
+                        phase: Some(phase),
+                        item_text: None,
+                    }),
+                ),
+                NoteOn::Session => NewEvent::new(&actor, EventBody::note(text)),
+            };
+            append(app, fx, ev);
         }
         Prompt::Untick { item } => {
             let untick = Untick {

@@ -1,4 +1,5 @@
-//! `/` search: jump to matches as you type, step through them, keep or go back.
+//! `/` search: jump to matches as you type, step through them, keep or go back; `n` / `N` step
+//! through the kept search's matches afterwards.
 
 use super::msg::Key;
 use super::{App, Mode, Row};
@@ -12,6 +13,7 @@ pub(super) fn on_search_key(app: &mut App, key: Key, mut query: String, origin: 
         }
         Key::Enter => {
             app.mode = Mode::Normal;
+            app.last_search = (!query.is_empty()).then_some(query);
             return;
         }
         Key::Backspace => {
@@ -19,26 +21,7 @@ pub(super) fn on_search_key(app: &mut App, key: Key, mut query: String, origin: 
         }
         Key::Char(c) => query.push(c),
         Key::Down | Key::Up => {
-            let matches = app.search_matches(&query);
-            let current = match app.rows.get(app.cursor) {
-                Some(Row::Item(i)) => Some(*i),
-                _ => None,
-            };
-            let next = if key == Key::Down {
-                matches
-                    .iter()
-                    .find(|m| Some(**m) > current)
-                    .or(matches.first())
-            } else {
-                matches
-                    .iter()
-                    .rev()
-                    .find(|m| current.is_some_and(|c| **m < c))
-                    .or(matches.last())
-            };
-            if let Some(m) = next.copied() {
-                app.select_item(m);
-            }
+            step(app, &query, key == Key::Down);
             app.mode = Mode::Search { query, origin };
             return;
         }
@@ -59,4 +42,33 @@ pub(super) fn on_search_key(app: &mut App, key: Key, mut query: String, origin: 
         app.select_item(m);
     }
     app.mode = Mode::Search { query, origin };
+}
+
+/// Moves to the next (or previous) item matching `query`, wrapping around; false when nothing
+/// matches.
+pub(super) fn step(app: &mut App, query: &str, forward: bool) -> bool {
+    let matches = app.search_matches(query);
+    let current = match app.rows.get(app.cursor) {
+        Some(Row::Item(i)) => Some(*i),
+        _ => None,
+    };
+    let next = if forward {
+        matches
+            .iter()
+            .find(|m| Some(**m) > current)
+            .or(matches.first())
+    } else {
+        matches
+            .iter()
+            .rev()
+            .find(|m| current.is_some_and(|c| **m < c))
+            .or(matches.last())
+    };
+    match next.copied() {
+        Some(m) => {
+            app.select_item(m);
+            true
+        }
+        None => false,
+    }
 }

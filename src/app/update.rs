@@ -41,14 +41,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.size = (w, h);
             app.dirty = true;
         }
-        Msg::ListRows(rows) => {
+        Msg::Viewport(viewport) => {
             // the frame that told us already showed the cursor at this scroll (same rule)
-            app.list_rows = rows;
-            app.ensure_visible(rows);
+            app.viewport = viewport;
+            app.ensure_visible(viewport.list_rows);
         }
     }
     if app.dirty {
-        app.ensure_visible(app.list_rows);
+        app.ensure_visible(app.viewport.list_rows);
     }
     fx
 }

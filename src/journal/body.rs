@@ -251,6 +251,7 @@ impl EventBody {
     pub fn note(text: impl Into<String>) -> EventBody {
         EventBody::Note(Note {
             text: text.into(),
+            phase: None,
             item_text: None,
         })
     }

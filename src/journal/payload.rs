@@ -85,10 +85,13 @@ pub struct Skip {
     pub item_text: Option<String>,
 }
 
-/// `note`: `{text}` — on an item, or on the session when the event has no item.
+/// `note`: `{text, phase?}` — on an item; on a phase when `phase` names it; else on the whole
+/// session (a timeline entry).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Note {
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
 }

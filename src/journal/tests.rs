@@ -106,6 +106,7 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
         (
             EventBody::Note(Note {
                 text: "t".into(),
+                phase: None,
                 item_text: text("i"),
             }),
             &["text", "item_text"],

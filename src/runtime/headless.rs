@@ -3,7 +3,7 @@
 
 use super::Screen;
 use crate::app::App;
-use crate::view::Drawn;
+use crate::app::Viewport;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -38,8 +38,8 @@ impl HeadlessScreen {
 }
 
 impl Screen for HeadlessScreen {
-    fn draw(&mut self, app: &App) -> io::Result<Drawn> {
-        let mut drawn = Drawn { list_rows: 0 };
+    fn draw(&mut self, app: &App) -> io::Result<Viewport> {
+        let mut drawn = Viewport::default();
         let Ok(_) = self.terminal.draw(|f| drawn = crate::view::draw(f, app));
         self.frames += 1;
         Ok(drawn)

@@ -16,8 +16,8 @@ pub use headless::HeadlessScreen;
 pub use journal::{JournalCmd, spawn_journal};
 pub use keys::key_from_terminal;
 
+use crate::app::Viewport;
 use crate::app::{self, App, Effect, Msg};
-use crate::view::Drawn;
 use chrono::{DateTime, Utc};
 use crossterm::event::Event as TermEvent;
 use futures_util::{Stream, StreamExt};
@@ -29,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 /// Where frames go: the real terminal, or a `TestBackend` in tests.
 pub trait Screen {
     /// Draws one frame of `app`.
-    fn draw(&mut self, app: &App) -> io::Result<Drawn>;
+    fn draw(&mut self, app: &App) -> io::Result<Viewport>;
     /// The terminal is now `w` × `h`: the next frame is drawn whole at that size.
     fn resize(&mut self, w: u16, h: u16) -> io::Result<()>;
     /// Puts text on the clipboard (OSC 52).
@@ -171,8 +171,8 @@ pub fn frame<S: Screen>(app: &mut App, screen: &mut S) -> io::Result<()> {
     let drawn = screen.draw(app)?;
     app.dirty = false;
     app.dirty_on_beat = false;
-    if drawn.list_rows != app.list_rows {
-        app::update(app, Msg::ListRows(drawn.list_rows));
+    if drawn != app.viewport {
+        app::update(app, Msg::Viewport(drawn));
     }
     Ok(())
 }

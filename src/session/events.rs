@@ -12,11 +12,22 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
             state.started_at.get_or_insert(e.at);
             state.started_by.get_or_insert_with(|| e.actor.clone());
         }
-        EventBody::Note(note) => state.notes.push(NoteEntry {
-            actor: e.actor.clone(),
-            at: e.at,
-            text: note.text.clone(),
-        }),
+        EventBody::Note(note) => {
+            let entry = NoteEntry {
+                actor: e.actor.clone(),
+                at: e.at,
+                text: note.text.clone(),
+            };
+            match &note.phase {
+                Some(phase) => state
+                    .phases
+                    .entry(phase.clone())
+                    .or_default()
+                    .notes
+                    .push(entry),
+                None => state.notes.push(entry),
+            }
+        }
         EventBody::PhaseStarted(p) => {
             state
                 .phases

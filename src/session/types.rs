@@ -90,6 +90,8 @@ impl Default for ItemStatus {
 pub struct PhaseStatus {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Notes written on the phase itself.
+    pub notes: Vec<NoteEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,17 +10,14 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     let (app, theme) = (vm.app, &vm.theme);
     let focused = app.focus == Focus::Checklist;
     let title = format!(" Checklist {}/{} ", vm.total.0, vm.total.1);
-    let mut block = Block::default().borders(Borders::ALL).title(title);
-    if focused {
-        block = block.border_style(theme.bold());
-    }
+    let block = super::pane(theme, title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;

@@ -2,12 +2,13 @@
 
 use super::theme::Theme;
 use super::{ViewModel, fit};
-use crate::app::keymap;
-use crate::app::{App, Mode, Prompt};
+use crate::app::keymap::{self, Action};
+use crate::app::{App, Mode, NoteOn, Prompt};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     let (app, theme) = (vm.app, &vm.theme);
@@ -42,17 +43,32 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Key hints from the keymap, as many as fit; `? help` and `q quit` always show, at the right.
 fn hints(theme: &Theme, width: usize) -> Line<'static> {
+    let always = |action: Action| matches!(action, Action::Help | Action::Quit);
+    let chunk = |label: &str, word: &str| format!(" {label} {word} ");
+    let tail: Vec<(&str, &str)> = keymap::footer_hints()
+        .filter(|(_, _, action)| always(*action))
+        .map(|(label, word, _)| (label, word))
+        .collect();
+    let tail_width: usize = tail.iter().map(|(l, w)| chunk(l, w).width()).sum();
     let mut spans = Vec::new();
     let mut used = 0;
-    for (label, word) in keymap::footer_hints() {
-        let chunk = format!(" {label} {word} ");
-        if used + chunk.chars().count() > width {
+    for (label, word, _) in keymap::footer_hints().filter(|(_, _, a)| !always(*a)) {
+        let c = chunk(label, word);
+        if used + c.width() + tail_width > width {
             break;
         }
-        used += chunk.chars().count();
+        used += c.width();
         spans.push(Span::styled(format!(" {label}"), theme.bold()));
         spans.push(Span::styled(format!(" {word} "), theme.dim()));
+    }
+    if used + tail_width <= width {
+        spans.push(Span::raw(" ".repeat(width - used - tail_width)));
+        for (label, word) in tail {
+            spans.push(Span::styled(format!(" {label}"), theme.bold()));
+            spans.push(Span::styled(format!(" {word} "), theme.dim()));
+        }
     }
     Line::from(spans)
 }
@@ -66,7 +82,11 @@ fn prompt_line(
 ) -> Line<'static> {
     let label = match prompt {
         Prompt::Skip { .. } => "Skip — reason (Enter for N/A)".to_owned(),
-        Prompt::Note { .. } => "Note".to_owned(),
+        Prompt::Note { on } => match on {
+            NoteOn::Item(_) => "Note on the item".to_owned(),
+            NoteOn::Phase(_) => "Note on the phase".to_owned(),
+            NoteOn::Session => "Note on the window (timeline)".to_owned(),
+        },
         Prompt::Untick { .. } => "Untick — reason (optional)".to_owned(),
         Prompt::Override { .. } => "Tick before its condition held — reason (optional)".to_owned(),
         Prompt::Decision { .. } => "Decision: GO or NO-GO, then a note".to_owned(),

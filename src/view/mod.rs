@@ -18,6 +18,7 @@
 //! Below 100 columns the checklist (or, with `tab`, the probes) takes the width and the detail pane
 //! sits under it.
 
+mod ascii;
 mod checklist;
 mod detail;
 mod footer;
@@ -27,10 +28,11 @@ pub mod model;
 mod probes;
 pub mod theme;
 
-use crate::app::{App, Focus, Mode};
+use crate::app::{App, Focus, Mode, Viewport};
 pub use model::ViewModel;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::widgets::Block;
 use unicode_width::UnicodeWidthStr;
 
 /// Where each part of the screen goes for a given terminal size and state.
@@ -39,6 +41,9 @@ pub struct Areas {
     pub banners: Rect,
     pub checklist: Option<Rect>,
     pub probes: Option<Rect>,
+    /// One line of probe counts and the worst probes, when the Live panel is hidden or does not
+    /// show every probe.
+    pub strip: Option<Rect>,
     pub detail: Rect,
     pub footer: Rect,
 }
@@ -47,14 +52,33 @@ pub const WIDE: u16 = 100;
 
 /// Where the panes go, with `banners` alarm lines under the header (three at most).
 pub fn layout(app: &App, banners: usize, area: Rect) -> Areas {
+    let areas = layout_with(app, banners, area, false);
+    let all_shown = areas
+        .probes
+        .is_some_and(|p| probe_capacity(p) >= app.probes.len());
+    if app.probes.is_empty() || all_shown {
+        areas
+    } else {
+        layout_with(app, banners, area, true)
+    }
+}
+
+/// Probe rows a Live panel of this size shows (columns × rows inside the border).
+pub fn probe_capacity(panel: Rect) -> usize {
+    panel.height.saturating_sub(2) as usize * probes::columns(panel.width)
+}
+
+fn layout_with(app: &App, banners: usize, area: Rect, strip: bool) -> Areas {
     let banners = (banners as u16).min(3);
-    let [header, banner_area, body, footer] = Layout::vertical([
+    let [header, banner_area, body, strip_area, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banners),
         Constraint::Min(3),
+        Constraint::Length(u16::from(strip)),
         Constraint::Length(1),
     ])
     .areas(area);
+    let strip = strip.then_some(strip_area);
     if area.width >= WIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
@@ -72,6 +96,7 @@ pub fn layout(app: &App, banners: usize, area: Rect) -> Areas {
             banners: banner_area,
             checklist: Some(left),
             probes: (probe_height > 0).then_some(probes),
+            strip,
             detail,
             footer,
         }
@@ -87,21 +112,33 @@ pub fn layout(app: &App, banners: usize, area: Rect) -> Areas {
             banners: banner_area,
             checklist: (!show_probes).then_some(top),
             probes: show_probes.then_some(top),
+            strip,
             detail,
             footer,
         }
     }
 }
 
-/// What a frame laid out that the app needs to know for its next keys (paging, scrolling).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Drawn {
-    /// Checklist rows that fit in the list pane (0 when the pane is hidden).
-    pub list_rows: usize,
+/// A pane's frame. The focused pane is unmistakable: a thick border, a `▶` before its title,
+/// bold; the others keep a plain, dim border.
+pub fn pane<'a>(theme: &theme::Theme, title: String, focused: bool) -> Block<'a> {
+    use ratatui::widgets::{BorderType, Borders};
+    let block = Block::default().borders(Borders::ALL);
+    if focused {
+        block
+            .border_type(BorderType::Thick)
+            .border_style(theme.accent().add_modifier(ratatui::style::Modifier::BOLD))
+            .title(ratatui::text::Span::styled(
+                format!(" ▶{title}"),
+                theme.bold(),
+            ))
+    } else {
+        block.border_style(theme.dim()).title(title)
+    }
 }
 
 /// Draws one frame: the view model is built once, then each pane draws from it.
-pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
+pub fn draw(frame: &mut Frame, app: &App) -> Viewport {
     let vm = ViewModel::build(app, frame.area());
     let areas = &vm.areas;
     header::draw(frame, &vm, areas.header, areas.banners);
@@ -110,6 +147,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     }
     if let Some(area) = areas.probes {
         probes::draw(frame, &vm, area);
+    }
+    if let Some(area) = areas.strip {
+        probes::draw_strip(frame, &vm, area);
     }
     detail::draw(frame, &vm, areas.detail);
     footer::draw(frame, &vm, areas.footer);
@@ -122,8 +162,12 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         }
         _ => {}
     }
-    Drawn {
+    if app.ascii {
+        ascii::asciify(frame.buffer_mut());
+    }
+    Viewport {
         list_rows: vm.list_rows(),
+        probe_rows: vm.probe_rows(),
     }
 }
 

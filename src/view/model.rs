@@ -5,7 +5,8 @@
 use super::header::{self, Banner};
 use super::theme::Theme;
 use super::{Areas, layout};
-use crate::app::{App, Mode, visible_scroll};
+use crate::app::{App, Focus, Mode, visible_scroll};
+use crate::probes::ProbeState;
 use crate::session::ItemState;
 use ratatui::layout::Rect;
 
@@ -25,6 +26,8 @@ pub struct ViewModel<'a> {
     /// Per flat item: whether it matches the search being typed (empty when not searching).
     pub matches: Vec<bool>,
     pub match_count: usize,
+    /// The Live panel's order, counts and window.
+    pub probes: ProbeList,
     /// The first checklist row shown: the app's scroll, moved just enough to show the cursor in
     /// this frame's list height (which the app learns only after the frame).
     pub scroll: usize,
@@ -75,8 +78,10 @@ impl<'a> ViewModel<'a> {
         let rows = areas
             .checklist
             .map_or(0, |r| r.height.saturating_sub(2) as usize);
+        let probes = ProbeList::build(app, areas.probes.map_or(0, super::probe_capacity));
         ViewModel {
             app,
+            probes,
             theme,
             scroll: visible_scroll(app.scroll, app.cursor, rows, app.rows.len()),
             areas,
@@ -99,10 +104,71 @@ impl<'a> ViewModel<'a> {
         self.matches.get(i).copied().unwrap_or(false)
     }
 
+    /// Probe rows that fit in this frame's Live panel.
+    pub fn probe_rows(&self) -> usize {
+        self.probes.capacity
+    }
+
     /// Checklist rows that fit in this frame.
     pub fn list_rows(&self) -> usize {
         self.areas
             .checklist
             .map_or(0, |r| r.height.saturating_sub(2) as usize)
+    }
+}
+
+/// How many probes are in each state now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProbeCounts {
+    pub crit: usize,
+    pub unknown: usize,
+    pub stale: usize,
+    pub warn: usize,
+    pub waiting: usize,
+    pub ok: usize,
+}
+
+/// The Live panel's list: worst first, the counts for its title, and which rows fit.
+pub struct ProbeList {
+    /// Indexes into `app.probes`, in the order shown.
+    pub order: Vec<usize>,
+    pub counts: ProbeCounts,
+    /// First position of `order` shown: the top (the worst) unless the panel has the focus and
+    /// the selection is further down.
+    pub scroll: usize,
+    /// Rows the panel has (0 when it is hidden).
+    pub capacity: usize,
+}
+
+impl ProbeList {
+    fn build(app: &App, capacity: usize) -> ProbeList {
+        let order = app.probe_order();
+        let mut counts = ProbeCounts::default();
+        for i in 0..app.probes.len() {
+            let n = match app.probe_state(i) {
+                Some(ProbeState::Crit) => &mut counts.crit,
+                Some(ProbeState::Unknown) => &mut counts.unknown,
+                Some(ProbeState::Stale) => &mut counts.stale,
+                Some(ProbeState::Warn) => &mut counts.warn,
+                Some(ProbeState::Ok) => &mut counts.ok,
+                None => &mut counts.waiting,
+            };
+            *n += 1;
+        }
+        let scroll = if app.focus == Focus::Probes {
+            let pos = order
+                .iter()
+                .position(|i| *i == app.probe_cursor)
+                .unwrap_or(0);
+            visible_scroll(app.probe_scroll, pos, capacity, order.len())
+        } else {
+            0
+        };
+        ProbeList {
+            order,
+            counts,
+            scroll,
+            capacity,
+        }
     }
 }

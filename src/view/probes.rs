@@ -1,6 +1,7 @@
 //! The live panels: one line per probe — glyph, name, state, value, latency, sparkline, age — and
 //! the last error when there is one.
 
+use super::model::ProbeCounts;
 use super::theme::Theme;
 use super::{ViewModel, fit};
 use crate::app::{App, Focus, ProbeView};
@@ -14,26 +15,51 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     let (app, theme) = (vm.app, &vm.theme);
-    let mut block = Block::default().borders(Borders::ALL).title(" Live ");
-    if app.focus == Focus::Probes {
-        block = block.border_style(theme.bold());
-    }
+    let focused = app.focus == Focus::Probes;
+    let list = &vm.probes;
+    let title = format!(" Live {} ", counts_text(theme, &list.counts));
+    let block = super::pane(theme, title, focused);
     let inner = block.inner(area);
+    // what is above and below the window, on the bottom border
+    let below = list.order.len().saturating_sub(list.scroll + list.capacity);
+    let more = match (list.scroll, below) {
+        (0, 0) => String::new(),
+        (0, b) => format!(" ↓ {b} more "),
+        (a, 0) => format!(" ↑ {a} more "),
+        (a, b) => format!(" ↑ {a} more · ↓ {b} more "),
+    };
+    let block = if more.is_empty() {
+        block
+    } else {
+        block.title_bottom(Line::styled(more, theme.bold()).right_aligned())
+    };
     frame.render_widget(block, area);
     // panels reflow: one column, or two when the pane is wide enough for both
     let columns = columns(area.width);
-    let rows = app.probes.len().div_ceil(columns);
+    let rows = inner.height as usize;
     let col_width = inner.width / columns as u16;
-    for c in 0..columns {
-        let lines: Vec<Line> = app
-            .probes
+    let name_width = name_width(app, col_width as usize);
+    let shown: Vec<usize> = list
+        .order
+        .iter()
+        .skip(list.scroll)
+        .take(list.capacity)
+        .copied()
+        .collect();
+    for (c, chunk) in shown.chunks(rows.max(1)).enumerate().take(columns) {
+        let lines: Vec<Line> = chunk
             .iter()
-            .enumerate()
-            .skip(c * rows)
-            .take(rows.min(inner.height as usize))
+            .filter_map(|i| app.probes.get(*i).map(|p| (*i, p)))
             .map(|(i, p)| {
-                let line = probe_line(app, theme, p, col_width.saturating_sub(1) as usize);
-                if app.focus == Focus::Probes && i == app.probe_cursor {
+                let line = probe_line(
+                    app,
+                    theme,
+                    p,
+                    app.probe_state(i),
+                    name_width,
+                    col_width.saturating_sub(1) as usize,
+                );
+                if focused && i == app.probe_cursor {
                     line.patch_style(theme.selected())
                 } else {
                     line
@@ -54,16 +80,96 @@ pub fn columns(width: u16) -> usize {
     if width >= 132 { 2 } else { 1 }
 }
 
+/// `2✖ 1? 1▲ 28●`: how many probes are in each state, worst first; states with none are left out.
+pub fn counts_text(theme: &Theme, counts: &ProbeCounts) -> String {
+    let mut parts = Vec::new();
+    for (n, state) in [
+        (counts.crit, Some(ProbeState::Crit)),
+        (counts.unknown, Some(ProbeState::Unknown)),
+        (counts.stale, Some(ProbeState::Stale)),
+        (counts.warn, Some(ProbeState::Warn)),
+        (counts.waiting, None),
+        (counts.ok, Some(ProbeState::Ok)),
+    ] {
+        if n > 0 {
+            let glyph = theme.probe_glyph(state).0.trim_end();
+            parts.push(format!("{n}{glyph}"));
+        }
+    }
+    parts.join(" ")
+}
+
+/// The one-line strip that stays on the checklist screen when the Live panel is hidden or does
+/// not show every probe: the counts, then the names of the worst probes.
+pub fn draw_strip(frame: &mut Frame, vm: &ViewModel, area: Rect) {
+    let (app, theme) = (vm.app, &vm.theme);
+    let width = area.width as usize;
+    let mut spans = vec![
+        Span::styled(" Live ", theme.bold()),
+        Span::raw(counts_text(theme, &vm.probes.counts)),
+    ];
+    let mut used: usize = spans.iter().map(Span::width).sum();
+    let hint = "  tab: probes ";
+    for i in &vm.probes.order {
+        let state = app.probe_state(*i);
+        if !matches!(
+            state,
+            Some(ProbeState::Crit | ProbeState::Unknown | ProbeState::Stale | ProbeState::Warn)
+        ) {
+            break;
+        }
+        let Some(p) = app.probes.get(*i) else {
+            continue;
+        };
+        let (glyph, style) = theme.probe_glyph(state);
+        let chunk = format!("  {} {}", glyph.trim_end(), display_name(p));
+        if used + chunk.width() + hint.width() > width {
+            spans.push(Span::styled(" …", theme.dim()));
+            used += 2;
+            break;
+        }
+        used += chunk.width();
+        spans.push(Span::styled(chunk, style));
+    }
+    if used + hint.width() <= width {
+        spans.push(Span::raw(" ".repeat(width - used - hint.width())));
+        spans.push(Span::styled(hint, theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The panel's name for a probe: its `title` when the config gives one, else its name.
+pub fn display_name(p: &ProbeView) -> &str {
+    p.spec.title.as_deref().unwrap_or(&p.spec.name)
+}
+
+/// Names get the width that is there: the longest name, up to two fifths of the column.
+fn name_width(app: &App, col_width: usize) -> usize {
+    let longest = app
+        .probes
+        .iter()
+        .map(|p| display_name(p).width())
+        .max()
+        .unwrap_or(0);
+    longest.clamp(4, (col_width * 2 / 5).max(8))
+}
+
 /// The state a probe shows now: its last sample's, or STALE when that is older than two intervals.
 pub fn shown_state(app: &App, p: &ProbeView) -> Option<ProbeState> {
     let s = p.latest.as_ref()?;
     Some(crate::probes::state_at(s, p.spec.interval, app.now))
 }
 
-fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line<'a> {
-    let state = shown_state(app, p);
+fn probe_line<'a>(
+    app: &App,
+    theme: &Theme,
+    p: &ProbeView,
+    state: Option<ProbeState>,
+    name_width: usize,
+    width: usize,
+) -> Line<'a> {
     let (glyph, style) = theme.probe_glyph(state);
-    let name = fit(&p.spec.name, 14);
+    let name = fit(display_name(p), name_width);
     let state_word = state.map_or("wait", |s| match s {
         ProbeState::Unknown => "UNKN",
         other => other.as_str(),
@@ -71,7 +177,7 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
     let Some(sample) = &p.latest else {
         return Line::from(vec![
             Span::styled(format!("{glyph} "), style),
-            Span::raw(format!("{name:<14} ")),
+            Span::raw(format!("{name:<name_width$} ")),
             Span::styled("waiting for first poll", theme.dim()),
         ]);
     };
@@ -94,7 +200,7 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
     } else {
         format_duration(std::time::Duration::from_secs(age.as_secs()))
     };
-    let head = format!("{glyph} {name:<14} {state_word:<5} ");
+    let head = format!("{glyph} {name:<name_width$} {state_word:<5} ");
     let mid = if matches!(state, Some(ProbeState::Unknown)) {
         crate::redact::redact_text(sample.reason.as_deref().unwrap_or(""))
     } else {
@@ -113,7 +219,7 @@ fn probe_line<'a>(app: &App, theme: &Theme, p: &ProbeView, width: usize) -> Line
         width.saturating_sub(head.width() + mid.width() + 1 + spark.width() + age.width() + 1);
     Line::from(vec![
         Span::styled(format!("{glyph} "), style),
-        Span::raw(format!("{name:<14} ")),
+        Span::raw(format!("{name:<name_width$} ")),
         Span::styled(format!("{state_word:<5} "), style),
         Span::raw(mid),
         Span::raw(" "),

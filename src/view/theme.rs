@@ -112,12 +112,12 @@ impl Theme {
 
     pub fn probe_glyph(&self, state: Option<ProbeState>) -> (&'static str, Style) {
         let (uni, ascii, style) = match state {
-            Some(ProbeState::Ok) => ("●", "ok", self.ok()),
+            Some(ProbeState::Ok) => ("●", "ok  ", self.ok()),
             Some(ProbeState::Warn) => ("▲", "warn", self.warn()),
             Some(ProbeState::Crit) => ("✖", "CRIT", self.crit()),
-            Some(ProbeState::Unknown) => ("?", "??", self.role(Role::Unknown)),
-            Some(ProbeState::Stale) => ("◌", "old", self.dim()),
-            None => ("…", "..", self.dim()),
+            Some(ProbeState::Unknown) => ("?", "??  ", self.role(Role::Unknown)),
+            Some(ProbeState::Stale) => ("◌", "old ", self.dim()),
+            None => ("…", "..  ", self.dim()),
         };
         (if self.ascii { ascii } else { uni }, style)
     }
