@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod logging;
 pub mod marking;
+pub mod model;
 pub mod probes;
 pub mod redact;
 pub mod report;

@@ -14,8 +14,14 @@ use std::path::Path;
 fn spec(url: &str, conditions: &str) -> ProbeSpec {
     let text =
         format!("[[probe]]\nname = \"api\"\nkind = \"http\"\nurl = \"{url}\"\n{conditions}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     config.probes.into_iter().next().unwrap()
 }
 

@@ -14,8 +14,14 @@ use std::time::{Duration, Instant};
 
 fn spec(body: &str) -> ProbeSpec {
     let text = format!("[[probe]]\nname = \"p\"\nkind = \"http\"\n{body}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     config.probes.into_iter().next().unwrap()
 }
 

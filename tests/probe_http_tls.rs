@@ -62,8 +62,14 @@ fn spec(extra: &str, port: u16) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"tls\"\nkind = \"http\"\nurl = \"https://127.0.0.1:{port}/health\"\n{extra}\nok = 'body.status == \"UP\"'\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     config.probes.into_iter().next().unwrap()
 }
 

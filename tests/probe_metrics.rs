@@ -15,8 +15,14 @@ fn spec(url: &str, query: &str) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"m\"\nkind = \"metrics\"\nurl = \"{url}\"\nquery = '''{query}'''\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     config.probes.into_iter().next().unwrap()
 }
 

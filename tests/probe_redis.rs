@@ -15,8 +15,14 @@ use tokio_util::sync::CancellationToken;
 
 fn spec(url: &str, extra: &str) -> ProbeSpec {
     let text = format!("[[probe]]\nname = \"r\"\nkind = \"redis\"\nurl = \"{url}\"\n{extra}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     config.probes.into_iter().next().unwrap()
 }
 

@@ -17,8 +17,14 @@ fn spec(url: &str, query: &str, extra: &str) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"q\"\nkind = \"sql\"\nurl = \"{url}\"\nquery = \"\"\"{query}\"\"\"\n{extra}\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     config.probes.into_iter().next().unwrap()
 }
 

@@ -136,7 +136,7 @@ pub fn draw_detail(frame: &mut Frame, app: &App, theme: &Theme, p: &ProbeView, a
             Span::styled(spec.name.clone(), theme.bold()),
             Span::raw(format!(
                 "  {}  {}",
-                spec.kind().as_str(),
+                spec.kind().name(),
                 spec.title.as_deref().unwrap_or("")
             )),
         ]),
