@@ -94,7 +94,14 @@ pub fn suggest(unit: &str) -> Option<&'static str> {
 /// [`MAX_DURATION`].
 pub fn duration_from_millis(ms: f64) -> Option<Duration> {
     let max_ms = MAX_DURATION.as_secs_f64() * 1000.0;
-    (ms.is_finite() && (0.0..=max_ms).contains(&ms)).then(|| Duration::from_secs_f64(ms / 1000.0))
+    if !(ms.is_finite() && (0.0..=max_ms).contains(&ms)) {
+        return None;
+    }
+    // whole milliseconds stay exact (`162937913589ms` must read back as written); only the
+    // fraction goes through floating point, rounded to the nanosecond
+    let whole = ms.trunc();
+    let nanos = ((ms - whole) * 1e6).round() as u64;
+    Some(Duration::from_millis(whole as u64) + Duration::from_nanos(nanos))
 }
 
 /// Parses a human duration: one or more `<number><unit>` parts (`30s`, `1h30m`, `5 minutes`,
