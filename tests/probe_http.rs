@@ -38,6 +38,15 @@ async fn healthy_json_endpoint() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("status"), Some(Value::Number(200.0)));
+    let undeclared: Vec<&String> = s
+        .outputs
+        .keys()
+        .filter(|k| !probe.spec().kind().knows_output(k))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "outputs the kind does not declare: {undeclared:?}"
+    );
     assert_eq!(s.output("body.status"), Some(Value::Text("UP".into())));
     assert_eq!(s.output("body.queue.size"), Some(Value::Number(12.0)));
     assert_eq!(

@@ -61,6 +61,15 @@ async fn error_ratio_matches_the_page_and_survives_a_reset() {
     for _ in 0..3 {
         let s = probe.poll().await;
         assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
+        let undeclared: Vec<&String> = s
+            .outputs
+            .keys()
+            .filter(|k| !probe.spec().kind().knows_output(k))
+            .collect();
+        assert!(
+            undeclared.is_empty(),
+            "outputs the kind does not declare: {undeclared:?}"
+        );
         assert!(
             (value(&s) - want).abs() / want < 0.01,
             "{} vs {want}",

@@ -79,6 +79,15 @@ async fn real_prometheus_error_ratio_bad_query_and_no_data() {
     let mut by_code = Probe::new(spec(&prom.url(), r#"sum by (code) (http_requests_total)"#));
     let s = by_code.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
+    let undeclared: Vec<&String> = s
+        .outputs
+        .keys()
+        .filter(|k| !by_code.spec().kind().knows_output(k))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "outputs the kind does not declare: {undeclared:?}"
+    );
     assert_eq!(s.output("series"), Some(Value::Number(4.0)));
     assert_eq!(
         s.output("labels"),

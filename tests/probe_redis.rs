@@ -43,6 +43,15 @@ async fn healthy_redis_with_password_list_and_stream() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("connected"), Some(Value::Bool(true)));
+    let undeclared: Vec<&String> = s
+        .outputs
+        .keys()
+        .filter(|k| !probe.spec().kind().knows_output(k))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "outputs the kind does not declare: {undeclared:?}"
+    );
     assert_eq!(s.output("len"), Some(Value::Number(42.0)));
     assert!(num(s.output("latency")) > 0.0);
     let used = num(s.output("used_memory"));

@@ -50,6 +50,15 @@ async fn postgres_queue_depth_and_numeric_types() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("value"), Some(Value::Number(57.0)));
+    let undeclared: Vec<&String> = s
+        .outputs
+        .keys()
+        .filter(|k| !probe.spec().kind().knows_output(k))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "outputs the kind does not declare: {undeclared:?}"
+    );
     assert_eq!(s.output("rows"), Some(Value::Number(1.0)));
     // the config example's thresholds: 57 rows is WARN, not CRIT
     let mut judged = Probe::new(spec(
