@@ -44,6 +44,13 @@ impl TableReader<'_, '_> {
         self.sink.push(e);
     }
 
+    /// Reports a problem with one value of the table (`key` places it when its span is unknown).
+    fn fail_at_node(&mut self, node: &Node, key: &str, message: String, hint: String) {
+        let at = self.sink.offset(&node.span, Some(key));
+        let e = self.sink.error(at, message).with_hint(hint);
+        self.sink.push(e);
+    }
+
     /// Reports a problem at byte `offset` inside `key`'s string (a query's bad regex), or at the
     /// value when the string's place in the file is not known.
     pub fn fail_in_value(
@@ -71,18 +78,15 @@ impl TableReader<'_, '_> {
     pub(super) fn string(&mut self, key: &str) -> Option<(String, Option<Range<usize>>)> {
         let entry = self.get(key)?.clone();
         let NodeValue::Str(raw) = &entry.node.value else {
-            let at = self.sink.offset(&entry.node.span, Some(key));
-            let e = self
-                .sink
-                .error(
-                    at,
-                    format!(
-                        "`{key}` must be a string, not {}",
-                        entry.node.value.type_name()
-                    ),
-                )
-                .with_hint(format!("quote it: {key} = \"…\""));
-            self.sink.push(e);
+            self.fail_at_node(
+                &entry.node,
+                key,
+                format!(
+                    "`{key}` must be a string, not {}",
+                    entry.node.value.type_name()
+                ),
+                format!("quote it: {key} = \"…\""),
+            );
             return None;
         };
         self.interpolated(key, raw, &entry.node)
@@ -262,21 +266,16 @@ impl TableReader<'_, '_> {
                         out.push((entry.key.clone(), v));
                     }
                 }
-                other => {
-                    let at = self.sink.offset(&entry.node.span, Some(key));
-                    let e = self
-                        .sink
-                        .error(
-                            at,
-                            format!(
-                                "{item} `{}` must be a string, not {}",
-                                entry.key,
-                                other.type_name()
-                            ),
-                        )
-                        .with_hint(format!("quote the {item}'s value"));
-                    self.sink.push(e);
-                }
+                other => self.fail_at_node(
+                    &entry.node,
+                    key,
+                    format!(
+                        "{item} `{}` must be a string, not {}",
+                        entry.key,
+                        other.type_name()
+                    ),
+                    format!("quote the {item}'s value"),
+                ),
             }
         }
         out
