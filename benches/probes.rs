@@ -12,8 +12,9 @@
 mod http;
 
 use flightdeck::config::{self, ProbeSpec};
-use flightdeck::probes::{HistorySet, ProbeMsg, scheduler};
+use flightdeck::probes::{History, ProbeMsg, Sample, scheduler};
 use http::{Resp, TestServer};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -60,15 +61,35 @@ fn specs(url: &str, count: usize, interval: &str) -> Vec<ProbeSpec> {
              ok = 'status == 200 && body.status == \"UP\" && latency < 500ms'\n\n"
         ));
     }
-    config::parse_str(Path::new("bench.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .probes
+    config::parse_str(
+        Path::new("bench.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .probes
+}
+
+/// One sparkline ring per probe, as the cockpit keeps them.
+fn histories(specs: &[ProbeSpec]) -> HashMap<String, History> {
+    specs
+        .iter()
+        .map(|s| (s.name.clone(), History::new(s.interval)))
+        .collect()
+}
+
+fn record(histories: &mut HashMap<String, History>, spec: &ProbeSpec, sample: &Sample) {
+    if let Some(h) = histories.get_mut(&spec.name) {
+        h.record(spec, sample);
+    }
 }
 
 async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64) {
     let specs = specs(url, count, interval);
-    let mut histories = HistorySet::new(&specs);
-    let by_name: std::collections::HashMap<String, ProbeSpec> =
+    let mut histories = histories(&specs);
+    let by_name: HashMap<String, ProbeSpec> =
         specs.iter().map(|s| (s.name.clone(), s.clone())).collect();
     let (tx, mut rx) = mpsc::channel(1024);
     let cancel = CancellationToken::new();
@@ -81,7 +102,7 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
         if let Ok(Some(ProbeMsg::Sample { sample, .. })) =
             tokio::time::timeout(warm_until - Instant::now(), rx.recv()).await
         {
-            histories.record(&by_name[&sample.probe], &sample);
+            record(&mut histories, &by_name[&sample.probe], &sample);
         }
     }
 
@@ -96,7 +117,7 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
                 if sample.state != flightdeck::probes::ProbeState::Ok {
                     not_ok += 1;
                 }
-                histories.record(&by_name[&sample.probe], &sample);
+                record(&mut histories, &by_name[&sample.probe], &sample);
                 lags.push(lag);
             }
             Ok(None) => break,
@@ -130,20 +151,20 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
 async fn memory(url: &str, count: usize) {
     let rss_before = rss_kib();
     let specs = specs(url, count, "1s");
-    let mut histories = HistorySet::new(&specs);
-    let by_name: std::collections::HashMap<String, ProbeSpec> =
+    let mut histories = histories(&specs);
+    let by_name: HashMap<String, ProbeSpec> =
         specs.iter().map(|s| (s.name.clone(), s.clone())).collect();
     let (tx, mut rx) = mpsc::channel(1024);
     let cancel = CancellationToken::new();
     let handle = scheduler::spawn(specs.clone(), tx, cancel.clone());
     // real samples for a few seconds, then fill the rest of the hour at 1 s per point
     let until = Instant::now() + Duration::from_secs(4);
-    let mut last = std::collections::HashMap::new();
+    let mut last = HashMap::new();
     while Instant::now() < until {
         if let Ok(Some(ProbeMsg::Sample { sample, .. })) =
             tokio::time::timeout(until - Instant::now(), rx.recv()).await
         {
-            histories.record(&by_name[&sample.probe], &sample);
+            record(&mut histories, &by_name[&sample.probe], &sample);
             last.insert(sample.probe.clone(), sample);
         }
     }
@@ -155,7 +176,7 @@ async fn memory(url: &str, count: usize) {
         let mut s = sample.clone();
         for i in 0..3600 {
             s.at = sample.at - chrono::Duration::seconds(3600 - i);
-            histories.record(spec, &s);
+            record(&mut histories, spec, &s);
         }
         points += histories.get(&spec.name).map_or(0, |h| h.len());
     }

@@ -100,7 +100,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
         "cockpit starting"
     );
     for p in &probes {
-        tracing::info!(probe = %p.name, kind = p.kind().as_str(), target = %p.target(), "probe");
+        tracing::info!(probe = %p.name, kind = p.kind().name(), target = %p.target(), "probe");
     }
     let intervals: HashMap<String, std::time::Duration> = probes
         .iter()

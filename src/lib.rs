@@ -16,6 +16,7 @@ pub mod error;
 pub mod journal;
 pub mod logging;
 pub mod marking;
+pub mod model;
 pub mod probes;
 pub mod redact;
 pub mod report;

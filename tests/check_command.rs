@@ -235,7 +235,13 @@ query = "queue_depth"
     }
 
     let vars = |name: &str| (name == "FD_CHECK_TEST_PW").then(|| PW.to_string());
-    let config = config::load_with(Some(&path), Some("production"), &vars).unwrap();
+    let config = config::load_with(
+        Some(&path),
+        Some("production"),
+        &vars,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap();
     let debug = format!("{config:?}");
     assert!(!debug.contains(PW), "{debug}");
     let mut states = Vec::new();

@@ -2,7 +2,9 @@
 //! with its exact file:line:column and a hint, and secrets never show in Debug.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use flightdeck::config::{self, ProbeKind, ProbeSettings, Theme};
+use flightdeck::config::{self, ProbeSpec, Theme};
+use flightdeck::probes::http::HttpSettings;
+use flightdeck::probes::sql::SqlSettings;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -10,6 +12,19 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/config")
         .join(name)
+}
+
+/// The kind's own settings of a probe, as the kind read them.
+fn settings<T: 'static>(spec: &ProbeSpec) -> &T {
+    spec.settings
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap_or_else(|| {
+            panic!(
+                "probe `{}` has other settings: {:?}",
+                spec.name, spec.settings
+            )
+        })
 }
 
 fn vars(name: &str) -> Option<String> {
@@ -28,39 +43,33 @@ fn vars(name: &str) -> Option<String> {
 fn example_config_loads_with_its_variables_set() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     for env in ["staging", "production"] {
-        let config = config::load_with(Some(&path), Some(env), &vars)
+        let config = config::load_with(Some(&path), Some(env), &vars, flightdeck::probes::KINDS)
             .unwrap_or_else(|e| panic!("config.example.toml with --env {env}:\n{e}"));
-        let kinds: Vec<ProbeKind> = config.probes.iter().map(|p| p.kind()).collect();
-        assert_eq!(
-            kinds,
-            [
-                ProbeKind::Http,
-                ProbeKind::Sql,
-                ProbeKind::Redis,
-                ProbeKind::Prometheus,
-                ProbeKind::Metrics
-            ]
-        );
+        let kinds: Vec<&str> = config.probes.iter().map(|p| p.kind().name()).collect();
+        assert_eq!(kinds, ["http", "sql", "redis", "prometheus", "metrics"]);
         assert!(config.probes.iter().all(|p| p.timeout <= p.interval));
     }
     // without --env the `${env.…}` references cannot resolve, and say how to fix it
-    let err = config::load_with(Some(&path), None, &vars).unwrap_err();
+    let err = config::load_with(Some(&path), None, &vars, flightdeck::probes::KINDS).unwrap_err();
     assert!(err.to_string().contains("--env"), "{err}");
 }
 
 #[test]
 fn full_config_reads_every_section() {
-    let config = config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let config = config::load_with(
+        Some(&fixture("good/full.toml")),
+        Some("production"),
+        &vars,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(config.ui.theme, Theme::Mono);
     assert!(config.ui.ascii && config.ui.bell);
     assert_eq!(config.env.as_deref(), Some("production"));
     let api = config.probe("api").unwrap();
     assert_eq!(api.interval, Duration::from_secs(5));
     assert_eq!(api.timeout, Duration::from_secs(2));
-    let ProbeSettings::Http(http) = &api.settings else {
-        panic!()
-    };
+    let http: &HttpSettings = settings(api);
     assert_eq!(http.url.expose(), "https://api.example.com/health");
     assert_eq!(http.method, "GET");
     assert_eq!(http.max_body, 1024 * 1024);
@@ -71,7 +80,7 @@ fn full_config_reads_every_section() {
     assert_eq!(queue.interval, Duration::from_secs(10));
     assert_eq!(queue.timeout, Duration::from_secs(3));
     assert_eq!(
-        queue.settings.url().expose(),
+        settings::<SqlSettings>(queue).url.expose(),
         "postgres://app:Pw-In-Env-9@db/app"
     );
     // a multi-line string's condition starts on the line after the quotes
@@ -84,8 +93,13 @@ fn full_config_reads_every_section() {
 
 #[test]
 fn debug_output_hides_secrets() {
-    let config =
-        config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars).unwrap();
+    let config = config::load_with(
+        Some(&fixture("good/full.toml")),
+        Some("production"),
+        &vars,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap();
     let debug = format!("{config:?}");
     for secret in ["S3cretPw", "Pw-In-Env-9", "tok-abc123"] {
         assert!(!debug.contains(secret), "{secret} leaked in Debug: {debug}");
@@ -235,7 +249,7 @@ fn every_bad_fixture_names_its_place_and_a_fix() {
     let mut failures = Vec::new();
     for (name, env, place, message, hint) in BAD {
         let path = fixture(&format!("bad/{name}"));
-        let result = config::load_with(Some(&path), *env, &vars);
+        let result = config::load_with(Some(&path), *env, &vars, flightdeck::probes::KINDS);
         let Err(errors) = result else {
             failures.push(format!("{name}: loaded without error"));
             continue;
@@ -265,15 +279,21 @@ fn all_problems_of_a_file_are_reported_at_once() {
         "[[probe]]\nname = \"a\"\nkind = \"nope\"\n\n[[probe]]\nname = \"b\"\nkind = \"sql\"\nurl = \"sqlite:x\"\ninterval = \"fast\"\nquery = \"select 1\"\n",
     )
     .unwrap();
-    let errors = config::load_with(Some(&path), None, &vars).unwrap_err();
+    let errors =
+        config::load_with(Some(&path), None, &vars, flightdeck::probes::KINDS).unwrap_err();
     assert_eq!(errors.0.len(), 2, "{errors}");
     assert_eq!((errors.0[0].line, errors.0[1].line), (3, 9));
 }
 
 #[test]
 fn checklist_probes_merge_with_places_found_in_the_checklist() {
-    let mut config =
-        config::load_with(Some(&fixture("good/full.toml")), Some("production"), &vars).unwrap();
+    let mut config = config::load_with(
+        Some(&fixture("good/full.toml")),
+        Some("production"),
+        &vars,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap();
     let path = fixture("checklist_with_probes.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let doc: toml::Table = text.parse().unwrap();
@@ -306,7 +326,7 @@ fn checklist_probes_merge_with_places_found_in_the_checklist() {
         .unwrap();
     let health = config.probe("health").unwrap();
     assert_eq!(
-        health.settings.url().expose(),
+        settings::<HttpSettings>(health).url.expose(),
         "https://api.example.com/health"
     );
     assert_eq!(health.interval, Duration::from_secs(2));

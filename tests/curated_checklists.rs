@@ -205,9 +205,12 @@ fn each_curated_checklist_binds_items_and_triggers_to_the_probes_it_uses() {
             "{name}: conditions read {:?}, not listed in `uses`",
             referenced.difference(&uses).collect::<Vec<_>>()
         );
-        let loaded = flightdeck::config::load_with(Some(&config), Some("production"), &|var| {
-            Some(harmless_value(var))
-        })
+        let loaded = flightdeck::config::load_with(
+            Some(&config),
+            Some("production"),
+            &|var| Some(harmless_value(var)),
+            flightdeck::probes::KINDS,
+        )
         .unwrap();
         let defined: BTreeSet<String> = loaded.probes.iter().map(|p| p.name.clone()).collect();
         assert_eq!(

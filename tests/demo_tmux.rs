@@ -21,7 +21,8 @@ fn demo_runs_and_is_journaled() {
     // every probe reports within a few polls: health OK, the queue WARN (240 jobs), errors OK
     let screen = t.wait_for("● api", Duration::from_secs(15));
     assert!(screen.contains("queue"), "{screen}");
-    t.wait_for("● errors", Duration::from_secs(15));
+    // the panels show each probe's title (the errors probe is "5xx ratio")
+    t.wait_for("● 5xx ratio", Duration::from_secs(15));
     t.send(&["Space"]);
     t.wait_for("✔ Maintenance window announced", Duration::from_secs(10));
     t.send(&["q"]);

@@ -3,20 +3,20 @@
 //! `flightdeck check` exits 1 on WARN and 2 on CRIT.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/http.rs"]
 mod http;
 
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
 use http::{Resp, TestServer};
-use std::path::Path;
 
 fn spec(url: &str, conditions: &str) -> ProbeSpec {
     let text =
         format!("[[probe]]\nname = \"api\"\nkind = \"http\"\nurl = \"{url}\"\n{conditions}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 async fn server() -> TestServer {

@@ -2,21 +2,21 @@
 //! to max_body, and the faults — hung endpoint, connection refused, DNS failure, 5xx.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/http.rs"]
 mod http;
 
 use flightdeck::condition::Value;
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
 use http::{HangServer, Resp, TestServer, closed_port};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn spec(body: &str) -> ProbeSpec {
     let text = format!("[[probe]]\nname = \"p\"\nkind = \"http\"\n{body}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,6 +32,7 @@ async fn healthy_json_endpoint() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("status"), Some(Value::Number(200.0)));
+    probe_spec::assert_outputs_declared(&probe, &s);
     assert_eq!(s.output("body.status"), Some(Value::Text("UP".into())));
     assert_eq!(s.output("body.queue.size"), Some(Value::Number(12.0)));
     assert_eq!(

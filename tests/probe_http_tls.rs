@@ -2,15 +2,17 @@
 //! `ca_file`, rejected without it, and accepted with the explicit `insecure` switch.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/http.rs"]
 mod http;
 
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A blocking TLS server on its own thread answering every request with a small JSON body.
@@ -62,9 +64,7 @@ fn spec(extra: &str, port: u16) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"tls\"\nkind = \"http\"\nurl = \"https://127.0.0.1:{port}/health\"\n{extra}\nok = 'body.status == \"UP\"'\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

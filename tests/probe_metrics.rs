@@ -2,22 +2,22 @@
 //! is per second, a counter reset is survived, the first scrape warms up, odd pages fail clearly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/http.rs"]
 mod http;
 
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
 use http::{ERRORS_PER_STEP, ErrorRateMetrics, REQUESTS_PER_STEP, Resp, TestServer};
-use std::path::Path;
 use std::sync::Arc;
 
 fn spec(url: &str, query: &str) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"m\"\nkind = \"metrics\"\nurl = \"{url}\"\nquery = '''{query}'''\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 async fn metrics_server() -> (TestServer, Arc<ErrorRateMetrics>) {
@@ -55,6 +55,7 @@ async fn error_ratio_matches_the_page_and_survives_a_reset() {
     for _ in 0..3 {
         let s = probe.poll().await;
         assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
+        probe_spec::assert_outputs_declared(&probe, &s);
         assert!(
             (value(&s) - want).abs() / want < 0.01,
             "{} vs {want}",

@@ -2,25 +2,25 @@
 //! ratio equals the page's), and its errors: a bad query, an unavailable server, no data.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/http.rs"]
 mod http;
 #[path = "support/prometheus.rs"]
 mod prometheus;
 
 use flightdeck::condition::Value;
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
 use http::{ERRORS_PER_STEP, ErrorRateMetrics, REQUESTS_PER_STEP, Resp, TestServer};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn spec(url: &str, query: &str) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"p\"\nkind = \"prometheus\"\nurl = \"{url}\"\nquery = '''{query}'''\ntimeout = \"3s\"\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,6 +73,7 @@ async fn real_prometheus_error_ratio_bad_query_and_no_data() {
     let mut by_code = Probe::new(spec(&prom.url(), r#"sum by (code) (http_requests_total)"#));
     let s = by_code.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
+    probe_spec::assert_outputs_declared(&by_code, &s);
     assert_eq!(s.output("series"), Some(Value::Number(4.0)));
     assert_eq!(
         s.output("labels"),

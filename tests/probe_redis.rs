@@ -2,22 +2,22 @@
 //! from the URL, a wrong password, and recovery after a restart.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/redis.rs"]
 mod redis_support;
 
 use flightdeck::condition::Value;
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState, scheduler};
-use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 fn spec(url: &str, extra: &str) -> ProbeSpec {
     let text = format!("[[probe]]\nname = \"r\"\nkind = \"redis\"\nurl = \"{url}\"\n{extra}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 fn num(v: Option<Value>) -> f64 {
@@ -37,6 +37,7 @@ async fn healthy_redis_with_password_list_and_stream() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("connected"), Some(Value::Bool(true)));
+    probe_spec::assert_outputs_declared(&probe, &s);
     assert_eq!(s.output("len"), Some(Value::Number(42.0)));
     assert!(num(s.output("latency")) > 0.0);
     let used = num(s.output("used_memory"));

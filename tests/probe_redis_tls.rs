@@ -2,13 +2,15 @@
 //! from a private CA is trusted with `ca_file`, and rejected without it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/http.rs"]
 mod http;
 
 use flightdeck::condition::Value;
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,9 +25,7 @@ impl Drop for Child {
 
 fn spec(url: &str, extra: &str) -> ProbeSpec {
     let text = format!("[[probe]]\nname = \"r\"\nkind = \"redis\"\nurl = \"{url}\"\n{extra}\n");
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

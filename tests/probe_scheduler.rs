@@ -1,113 +1,202 @@
-//! The scheduler: hung probes do not delay a healthy probe's samples, poll_now polls at once,
-//! first polls are spread, and tasks stop on cancel and when the receiver is gone.
+//! The scheduler, under a paused tokio clock with the fake kind (no wall-clock checks): first
+//! polls are spread, one poll is in flight per probe, poll-now requests merge, a timeout becomes
+//! UNKNOWN and resets the poller, hung probes do not delay a healthy one, and tasks stop on
+//! cancel and when the receiver is gone.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/http.rs"]
-mod http;
+#[path = "support/fake_kind.rs"]
+mod fake_kind;
 
+use fake_kind::Log;
 use flightdeck::config::{self, ProbeSpec};
-use flightdeck::probes::{ProbeMsg, ProbeState, scheduler};
-use http::{HangServer, Resp, TestServer};
+use flightdeck::probes::{ProbeMsg, ProbeState, Sample, scheduler};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-fn http_spec(name: &str, url: &str, interval: &str, timeout: &str) -> ProbeSpec {
-    let text = format!(
-        "[[probe]]\nname = \"{name}\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"{interval}\"\ntimeout = \"{timeout}\"\n"
-    );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
+/// Fake probes from `(name, interval, timeout, extra keys)`, read by the config loader with a
+/// registry that holds the fake kind.
+fn specs(probes: &[(&str, &str, &str, &str)]) -> (Vec<ProbeSpec>, Arc<Log>) {
+    let (kinds, log) = fake_kind::registry();
+    let mut text = String::new();
+    for (name, interval, timeout, extra) in probes {
+        text.push_str(&format!(
+            "[[probe]]\nname = \"{name}\"\nkind = \"fake\"\ninterval = \"{interval}\"\n\
+             timeout = \"{timeout}\"\n{extra}\n\n"
+        ));
+    }
+    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None, kinds)
         .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    (config.probes, log)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_hung_probes_do_not_delay_a_healthy_one() {
-    let hang = HangServer::start().await;
-    let healthy = TestServer::start(|_| Resp::new(200, "ok")).await;
-    let mut specs: Vec<ProbeSpec> = (0..10)
-        .map(|i| http_spec(&format!("hung{i}"), &hang.url("/"), "1s", "1s"))
-        .collect();
-    specs.push(http_spec("healthy", &healthy.url("/"), "200ms", "200ms"));
-    let (tx, mut rx) = mpsc::channel(64);
-    let cancel = CancellationToken::new();
-    let handle = scheduler::spawn(specs, tx, cancel.clone());
-
-    let started = Instant::now();
-    let mut healthy_samples = Vec::new();
-    let mut hung_samples = 0;
-    while started.elapsed() < Duration::from_secs(3) {
-        let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await
-        else {
-            panic!("no message for 500 ms while a 200 ms probe runs");
-        };
-        let ProbeMsg::Sample { sample, lag } = msg;
-        if sample.probe == "healthy" {
-            assert_eq!(sample.state, ProbeState::Ok, "{:?}", sample.reason);
-            healthy_samples.push((Instant::now(), lag));
-        } else {
-            assert_eq!(sample.reason.as_deref(), Some("timeout after 1s"));
-            hung_samples += 1;
-        }
-    }
-    // 3 s at 200 ms: about 15 polls (the first starts after its spread offset)
-    assert!(
-        healthy_samples.len() >= 12,
-        "only {} healthy samples",
-        healthy_samples.len()
-    );
-    for pair in healthy_samples.windows(2) {
-        let gap = pair[1].0 - pair[0].0;
-        assert!(
-            gap < Duration::from_millis(450),
-            "a healthy sample came {gap:?} after the last"
-        );
-    }
-    assert!(hung_samples >= 10, "{hung_samples}");
-    cancel.cancel();
-    tokio::time::timeout(Duration::from_secs(2), handle.join())
-        .await
-        .expect("tasks stop on cancel, even mid-poll");
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn poll_now_and_spread_first_polls() {
-    let server = TestServer::start(|_| Resp::new(200, "ok")).await;
-    let specs: Vec<ProbeSpec> = (0..4)
-        .map(|i| http_spec(&format!("p{i}"), &server.url("/"), "1m", "2s"))
-        .collect();
+async fn next(rx: &mut mpsc::Receiver<ProbeMsg>) -> (Sample, Duration) {
+    let ProbeMsg::Sample { sample, lag } = rx.recv().await.expect("a sample");
+    (sample, lag)
+}
+
+#[tokio::test(start_paused = true)]
+async fn first_polls_are_spread_over_the_interval_capped_at_five_seconds() {
+    let (slow, log) = specs(&[
+        ("p0", "1m", "2s", ""),
+        ("p1", "1m", "2s", ""),
+        ("p2", "1m", "2s", ""),
+        ("p3", "1m", "2s", ""),
+    ]);
     let (tx, mut rx) = mpsc::channel(64);
     let cancel = CancellationToken::new();
-    let handle = scheduler::spawn(specs, tx, cancel.clone());
-    // a 1 m interval spreads first polls over MAX_SPREAD (5 s): p0 at once, p1 after 1.25 s, …
     let t0 = Instant::now();
-    let first = rx.recv().await.unwrap().into_sample();
-    assert_eq!(first.probe, "p0");
-    assert!(t0.elapsed() < Duration::from_millis(900));
-    // p3 is due at 3.75 s; asking for it now polls it at once
-    assert!(handle.poll_now("p3"));
-    assert!(!handle.poll_now("nope"));
-    let msg = tokio::time::timeout(Duration::from_secs(1), rx.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    let ProbeMsg::Sample { sample, lag } = msg;
-    assert_eq!(sample.probe, "p3");
-    assert_eq!(lag, Duration::ZERO);
+    let handle = scheduler::spawn(slow, tx, cancel.clone());
+    for _ in 0..4 {
+        next(&mut rx).await;
+    }
+    // a 1 m interval spreads over MAX_SPREAD (5 s): 0, 1.25 s, 2.5 s, 3.75 s
+    for (i, want) in [0, 1250, 2500, 3750].into_iter().enumerate() {
+        assert_eq!(log.starts(&format!("p{i}")), [t0 + ms(want)], "p{i}");
+    }
+    cancel.cancel();
+    handle.join().await;
+
+    // a short interval spreads over the interval itself
+    let (fast, log) = specs(&[("a", "2s", "1s", ""), ("b", "2s", "1s", "")]);
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let t0 = Instant::now();
+    let handle = scheduler::spawn(fast, tx, cancel.clone());
+    for _ in 0..4 {
+        next(&mut rx).await;
+    }
+    assert_eq!(log.starts("a"), [t0, t0 + ms(2000)]);
+    assert_eq!(log.starts("b"), [t0 + ms(1000), t0 + ms(3000)]);
     cancel.cancel();
     handle.join().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tasks_stop_when_the_receiver_is_gone() {
-    let server = TestServer::start(|_| Resp::new(200, "ok")).await;
-    let (tx, rx) = mpsc::channel(1);
-    let handle = scheduler::spawn(
-        vec![http_spec("p", &server.url("/"), "100ms", "100ms")],
-        tx,
-        CancellationToken::new(),
+#[tokio::test(start_paused = true)]
+async fn one_poll_in_flight_and_poll_now_requests_merge() {
+    let (specs, log) = specs(&[("p", "1s", "1s", "delay = \"300ms\"")]);
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let t0 = Instant::now();
+    let handle = scheduler::spawn(specs, tx, cancel.clone());
+    // three requests while the first poll runs: one more poll, at once when it ends
+    tokio::time::sleep(ms(100)).await;
+    for _ in 0..3 {
+        assert!(handle.poll_now("p"));
+    }
+    assert!(!handle.poll_now("nope"));
+    let (first, _) = next(&mut rx).await;
+    assert_eq!(first.state, ProbeState::Ok, "{:?}", first.reason);
+    let (second, lag) = next(&mut rx).await;
+    assert_eq!(second.state, ProbeState::Ok);
+    assert_eq!(lag, Duration::ZERO, "a poll asked for is never late");
+    // the schedule restarts from the asked-for poll: next at 0.3 s + 1 s
+    next(&mut rx).await;
+    assert_eq!(log.starts("p"), [t0, t0 + ms(300), t0 + ms(1300)]);
+    // polls asked for back to back wait for each other, never overlap
+    for _ in 0..5 {
+        assert!(handle.poll_now("p"));
+        next(&mut rx).await;
+    }
+    assert_eq!(log.most_in_flight("p"), 1);
+    cancel.cancel();
+    handle.join().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_is_unknown_with_the_reason_and_resets_the_poller() {
+    let (specs, log) = specs(&[("hung", "2s", "1s", "hang = true")]);
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let t0 = Instant::now();
+    let handle = scheduler::spawn(specs, tx, cancel.clone());
+    let (sample, _) = next(&mut rx).await;
+    assert_eq!(
+        Instant::now(),
+        t0 + ms(1000),
+        "the sample comes at the timeout"
     );
+    assert_eq!(sample.state, ProbeState::Unknown);
+    assert_eq!(sample.reason.as_deref(), Some("timeout after 1s"));
+    assert_eq!(sample.latency_ms, None);
+    assert_eq!(log.resets("hung"), 1);
+    // the next poll keeps to the schedule
+    next(&mut rx).await;
+    assert_eq!(log.starts("hung"), [t0, t0 + ms(2000)]);
+    assert_eq!(log.resets("hung"), 2);
+    cancel.cancel();
+    handle.join().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn ten_hung_probes_do_not_delay_a_healthy_one() {
+    let mut probes: Vec<(String, &str, &str, &str)> = (0..10)
+        .map(|i| (format!("hung{i}"), "1s", "1s", "hang = true"))
+        .collect();
+    probes.push(("healthy".into(), "200ms", "200ms", "delay = \"5ms\""));
+    let probes: Vec<(&str, &str, &str, &str)> = probes
+        .iter()
+        .map(|(n, i, t, e)| (n.as_str(), *i, *t, *e))
+        .collect();
+    let (specs, log) = specs(&probes);
+    let (tx, mut rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let t0 = Instant::now();
+    let handle = scheduler::spawn(specs, tx, cancel.clone());
+    let mut hung = 0;
+    while Instant::now() < t0 + ms(3000) {
+        let (sample, _) = next(&mut rx).await;
+        if sample.probe == "healthy" {
+            assert_eq!(sample.state, ProbeState::Ok, "{:?}", sample.reason);
+        } else {
+            assert_eq!(sample.reason.as_deref(), Some("timeout after 1s"));
+            hung += 1;
+        }
+    }
+    // the healthy probe is last of 11: its first poll is 10/11 of 200 ms in, then every 200 ms
+    let starts = log.starts("healthy");
+    assert!(starts.len() >= 14, "only {} healthy polls", starts.len());
+    for pair in starts.windows(2) {
+        assert_eq!(
+            pair[1] - pair[0],
+            ms(200),
+            "healthy polls keep their interval"
+        );
+    }
+    assert!(hung >= 10, "{hung}");
+    cancel.cancel();
+    handle.join().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn tasks_stop_on_cancel_even_mid_poll() {
+    let (specs, log) = specs(&[("hung", "10s", "10s", "hang = true")]);
+    let (tx, _rx) = mpsc::channel(64);
+    let cancel = CancellationToken::new();
+    let handle = scheduler::spawn(specs, tx, cancel.clone());
+    tokio::time::sleep(ms(100)).await;
+    assert_eq!(log.starts("hung").len(), 1, "the poll is running");
+    cancel.cancel();
+    let stopped = Instant::now();
+    // under the paused clock, a join that waited on anything would let time run to the timeout
+    tokio::time::timeout(ms(1), handle.join())
+        .await
+        .expect("tasks stop on cancel, mid-poll, without waiting");
+    assert_eq!(Instant::now(), stopped);
+}
+
+#[tokio::test(start_paused = true)]
+async fn tasks_stop_when_the_receiver_is_gone() {
+    let (specs, _log) = specs(&[("p", "100ms", "100ms", "")]);
+    let (tx, rx) = mpsc::channel(1);
+    let handle = scheduler::spawn(specs, tx, CancellationToken::new());
     drop(rx);
     tokio::time::timeout(Duration::from_secs(2), handle.join())
         .await

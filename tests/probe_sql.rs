@@ -2,13 +2,15 @@
 //! numeric types read as numbers, server-side statement timeout, and recovery after a restart.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 #[path = "support/postgres.rs"]
 mod postgres;
 
 use flightdeck::condition::Value;
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState, scheduler};
-use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -17,9 +19,7 @@ fn spec(url: &str, query: &str, extra: &str) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"q\"\nkind = \"sql\"\nurl = \"{url}\"\nquery = \"\"\"{query}\"\"\"\n{extra}\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 fn num(v: Option<Value>) -> f64 {
@@ -44,6 +44,7 @@ async fn postgres_queue_depth_and_numeric_types() {
     let s = probe.poll().await;
     assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
     assert_eq!(s.output("value"), Some(Value::Number(57.0)));
+    probe_spec::assert_outputs_declared(&probe, &s);
     assert_eq!(s.output("rows"), Some(Value::Number(1.0)));
     // the config example's thresholds: 57 rows is WARN, not CRIT
     let mut judged = Probe::new(spec(

@@ -3,8 +3,11 @@
 //! `mariadbd` on a free loopback port (Debian package `mariadb-server`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 use flightdeck::condition::Value;
-use flightdeck::config::{self, ProbeSpec};
+use flightdeck::config::ProbeSpec;
 use flightdeck::probes::{Probe, ProbeState};
 use sqlx::{ConnectOptions, Executor};
 use std::path::{Path, PathBuf};
@@ -105,9 +108,7 @@ fn spec(url: &str, query: &str) -> ProbeSpec {
     let text = format!(
         "[[probe]]\nname = \"q\"\nkind = \"sql\"\nurl = \"{url}\"\nquery = \"\"\"{query}\"\"\"\ntimeout = \"3s\"\n"
     );
-    let config = config::parse_str(Path::new("test.toml"), &text, None, &|_| None)
-        .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().unwrap()
+    probe_spec::one(&text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -88,9 +88,14 @@ fn app() -> App {
             )
         })
         .collect::<String>();
-    let config =
-        flightdeck::config::parse_str(Path::new("flightdeck.toml"), &config, None, &|_| None)
-            .unwrap();
+    let config = flightdeck::config::parse_str(
+        Path::new("flightdeck.toml"),
+        &config,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap();
     app.set_probes(&config.probes);
     flightdeck::app::update(&mut app, Msg::Resize(120, 40));
     app

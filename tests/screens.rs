@@ -134,9 +134,14 @@ url = "https://old.example.com/"
 interval = "1s"
 timeout = "1s"
 "#;
-    let config =
-        flightdeck::config::parse_str(Path::new("flightdeck.toml"), config, None, &|_| None)
-            .expect("test config loads");
+    let config = flightdeck::config::parse_str(
+        Path::new("flightdeck.toml"),
+        config,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .expect("test config loads");
     app.set_probes(&config.probes);
     let now = app.now;
     let mk = |probe: &str,

@@ -15,7 +15,11 @@ use std::time::Duration;
 const WARMUP_GAP: Duration = Duration::from_secs(1);
 
 pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let config = match config::load(args.config.config.as_deref(), args.config.env.as_deref()) {
+    let config = match config::load(
+        args.config.config.as_deref(),
+        args.config.env.as_deref(),
+        crate::probes::KINDS,
+    ) {
         Ok(c) => c,
         Err(errors) => {
             eprintln!("{errors}");
@@ -121,7 +125,7 @@ pub fn render_table(specs: &[ProbeSpec], samples: &[Sample]) -> String {
     for (spec, sample) in specs.iter().zip(samples) {
         rows.push([
             spec.name.clone(),
-            spec.kind().as_str().to_string(),
+            spec.kind().name().to_string(),
             sample.state.as_str().to_string(),
             headline(spec, sample).map_or_else(|| "-".into(), |(_, text)| text),
             latency_text(sample),
@@ -163,7 +167,7 @@ pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
                 .unwrap_or(serde_json::Value::Null);
             serde_json::json!({
                 "name": spec.name,
-                "kind": spec.kind().as_str(),
+                "kind": spec.kind().name(),
                 "state": sample.state.as_str(),
                 "value": value,
                 "latency_ms": sample.latency_ms.map(|ms| (ms * 1000.0).round() / 1000.0),

@@ -26,7 +26,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         "DEMO_DB" => Some(db.clone()),
         _ => None,
     };
-    let config = crate::config::parse_str(Path::new("demo/config.toml"), CONFIG, None, &vars)?;
+    let config = crate::config::parse_str(
+        Path::new("demo/config.toml"),
+        CONFIG,
+        None,
+        &vars,
+        crate::probes::KINDS,
+    )?;
     let url = match args.store.store {
         Some(u) => u,
         None => crate::store::default_url()?,

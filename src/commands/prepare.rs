@@ -38,8 +38,11 @@ pub fn load(
     config_args: &ConfigArgs,
 ) -> anyhow::Result<(Checklist, Config)> {
     let loaded = crate::checklist::load_located(checklist_path)?;
-    let mut config =
-        crate::config::load(config_args.config.as_deref(), config_args.env.as_deref())?;
+    let mut config = crate::config::load(
+        config_args.config.as_deref(),
+        config_args.env.as_deref(),
+        crate::probes::KINDS,
+    )?;
     config.merge_checklist_probes(&loaded.checklist.probes, checklist_path)?;
     crate::checklist::references::check(&loaded, &config)?;
     Ok((loaded.checklist, config))

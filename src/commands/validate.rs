@@ -54,7 +54,7 @@ fn check_against_config(
     config: Option<&Path>,
     env: Option<&str>,
 ) -> Vec<SourceError> {
-    let mut config = match crate::config::load(config, env) {
+    let mut config = match crate::config::load(config, env, crate::probes::KINDS) {
         Ok(c) => c,
         Err(errors) => return errors.0,
     };

@@ -4,7 +4,7 @@
 
 use super::Value;
 use super::ast::{ArithOp, CmpOp, Condition, Expr, RefKind, Reference};
-use crate::probes::ProbeState;
+use crate::model::ProbeState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::borrow::Cow;

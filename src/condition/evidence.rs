@@ -5,7 +5,7 @@ use super::Value;
 use super::ast::{Condition, RefKind};
 use super::eval::Lookup;
 use super::lookup::SESSION_SCOPE;
-use crate::probes::ProbeState;
+use crate::model::ProbeState;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

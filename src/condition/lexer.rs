@@ -2,7 +2,7 @@
 //! reported here with a hint.
 
 use super::error::ConditionError;
-use super::unit::{self, Dimension, KNOWN_UNITS};
+use crate::units::{self as unit, Dimension, KNOWN_UNITS};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {

@@ -3,7 +3,7 @@
 
 use super::Value;
 use super::eval::Lookup;
-use crate::probes::{ProbeState, Sample};
+use crate::model::{ProbeState, Sample};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -109,7 +109,7 @@ impl Lookup for OutputsLookup<'_> {
         if probe != self.probe {
             return None;
         }
-        crate::probes::sample::output_at(self.outputs, path)
+        crate::model::output_at(self.outputs, path)
     }
 
     fn state(&self, _probe: &str) -> Option<ProbeState> {

@@ -20,17 +20,15 @@ mod lexer;
 mod lookup;
 mod parser;
 pub mod target;
-mod unit;
-pub mod value;
 mod window;
 
+pub use crate::model::Value;
 pub use ast::{Condition, RefKind, Reference};
 pub use error::ConditionError;
 pub use eval::{Lookup, Truth};
 pub use evidence::{Evidence, evidence};
 pub use lookup::{Baselines, OutputsLookup, SESSION_SCOPE, SampleLookup};
 pub use target::TargetCheck;
-pub use value::Value;
 pub use window::{HoldStatus, HoldWindow};
 
 /// Parses a condition over named probes (`api.status == 200`), as `auto` and `[[trigger]]` use.

@@ -2,13 +2,15 @@
 //! errors that name file:line:column and a fix.
 
 mod interp;
-mod kinds;
+mod kind;
 mod probe;
+mod reader;
 mod source;
 mod types;
 
-pub use kinds::DEFAULT_MAX_BODY;
+pub use kind::{Headline, KindSettings, Kinds, Poller, ProbeKind};
 pub use probe::{DEFAULT_INTERVAL, DEFAULT_TIMEOUT};
+pub use reader::TableReader;
 pub use types::*;
 
 use crate::error::{SourceError, SourceErrors};
@@ -29,9 +31,10 @@ pub fn default_paths() -> Vec<PathBuf> {
 }
 
 /// Loads the config from `path` (or the default places), choosing the `[env.NAME]` given.
-/// No file given and none found is an empty config, not an error.
-pub fn load(path: Option<&Path>, env: Option<&str>) -> Result<Config, SourceErrors> {
-    load_with(path, env, &|name| std::env::var(name).ok())
+/// No file given and none found is an empty config, not an error. `kinds` are the probe kinds
+/// `kind = "…"` may name (`probes::KINDS`).
+pub fn load(path: Option<&Path>, env: Option<&str>, kinds: Kinds) -> Result<Config, SourceErrors> {
+    load_with(path, env, &|name| std::env::var(name).ok(), kinds)
 }
 
 /// `load` with the process environment injected (tests, and callers that filter variables).
@@ -39,6 +42,7 @@ pub fn load_with(
     path: Option<&Path>,
     env: Option<&str>,
     vars: &dyn Fn(&str) -> Option<String>,
+    kinds: Kinds,
 ) -> Result<Config, SourceErrors> {
     let file = match path {
         Some(p) => p.to_path_buf(),
@@ -63,7 +67,10 @@ pub fn load_with(
                     }
                     .into());
                 }
-                return Ok(Config::default());
+                return Ok(Config {
+                    kinds,
+                    ..Config::default()
+                });
             }
         },
     };
@@ -74,7 +81,7 @@ pub fn load_with(
         message: format!("cannot read the config file: {err}"),
         hint: Some("check the path given to --config".into()),
     })?;
-    parse_str(&file, &text, env, vars)
+    parse_str(&file, &text, env, vars, kinds)
 }
 
 /// Parses config text as if read from `file`.
@@ -83,6 +90,7 @@ pub fn parse_str(
     text: &str,
     env: Option<&str>,
     vars: &dyn Fn(&str) -> Option<String>,
+    kinds: Kinds,
 ) -> Result<Config, SourceErrors> {
     let mut sink = Sink::new(file, text.to_string());
     let doc = match toml::de::DeTable::parse(text) {
@@ -99,6 +107,7 @@ pub fn parse_str(
     let mut config = Config {
         file: Some(file.to_path_buf()),
         env: env.map(str::to_owned),
+        kinds,
         ..Config::default()
     };
 
@@ -154,7 +163,7 @@ pub fn parse_str(
     if let Some(entry) = entries.iter().find(|e| e.key == "probe") {
         let tables = probe_tables(&mut sink, entry);
         for (span, table) in tables {
-            if let Some(spec) = probe::read_probe(&mut sink, &span, &table, &interp_vars) {
+            if let Some(spec) = probe::read_probe(&mut sink, &span, &table, &interp_vars, kinds) {
                 push_unique(&mut sink, &mut config.probes, spec, &span, &table);
             }
         }
@@ -194,7 +203,9 @@ impl Config {
         for (i, table) in tables.iter().enumerate() {
             sink.fallback = headers.get(i).cloned();
             let entries = Node::entries_from_plain(table);
-            if let Some(spec) = probe::read_probe(&mut sink, &None, &entries, &interp_vars) {
+            if let Some(spec) =
+                probe::read_probe(&mut sink, &None, &entries, &interp_vars, self.kinds)
+            {
                 if let Some(existing) = self.probe(&spec.name) {
                     let at = sink.offset(&None, Some("name"));
                     let e = sink

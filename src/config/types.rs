@@ -1,11 +1,13 @@
 //! The typed config the rest of flightdeck reads; every type that may hold a secret prints it as `***`.
 
+use super::kind::{KindSettings, Kinds, ProbeKind};
 use crate::error::SourceError;
-use crate::probes::metrics::query::MetricsQuery;
+pub use crate::model::ValueUnit;
 use crate::redact::{is_secret_name, redact_text};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The whole config: store, UI, environments and probes.
@@ -21,6 +23,8 @@ pub struct Config {
     pub envs: BTreeMap<String, BTreeMap<String, String>>,
     /// Probes from the config file, then from the checklist (`merge_checklist_probes`).
     pub probes: Vec<ProbeSpec>,
+    /// The probe kinds the loader was given; checklist probes are read with the same ones.
+    pub kinds: Kinds,
 }
 
 impl Config {
@@ -141,40 +145,6 @@ impl fmt::Display for SecretText {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProbeKind {
-    Http,
-    Sql,
-    Redis,
-    Prometheus,
-    Metrics,
-}
-
-impl ProbeKind {
-    pub const ALL: [&'static str; 5] = ["http", "sql", "redis", "prometheus", "metrics"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProbeKind::Http => "http",
-            ProbeKind::Sql => "sql",
-            ProbeKind::Redis => "redis",
-            ProbeKind::Prometheus => "prometheus",
-            ProbeKind::Metrics => "metrics",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ProbeKind> {
-        Some(match text {
-            "http" => ProbeKind::Http,
-            "sql" => ProbeKind::Sql,
-            "redis" => ProbeKind::Redis,
-            "prometheus" => ProbeKind::Prometheus,
-            "metrics" => ProbeKind::Metrics,
-            _ => return None,
-        })
-    }
-}
-
 /// A condition as written in the file, with where it was written so the condition parser's
 /// errors can point into the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,138 +198,21 @@ pub struct ProbeSpec {
     pub crit: Option<ConditionText>,
     /// How the primary value reads on screen (`ms`, `%`, `bytes`, `/s`); `None` for a plain number.
     pub unit: Option<ValueUnit>,
-    pub settings: ProbeSettings,
+    pub kind: &'static dyn ProbeKind,
+    /// The kind's own keys, as it read them.
+    pub settings: Arc<dyn KindSettings>,
     pub origin: Origin,
 }
 
 impl ProbeSpec {
-    pub fn kind(&self) -> ProbeKind {
-        match &self.settings {
-            ProbeSettings::Http(_) => ProbeKind::Http,
-            ProbeSettings::Sql(_) => ProbeKind::Sql,
-            ProbeSettings::Redis(_) => ProbeKind::Redis,
-            ProbeSettings::Prometheus(_) => ProbeKind::Prometheus,
-            ProbeSettings::Metrics(_) => ProbeKind::Metrics,
-        }
+    pub fn kind(&self) -> &'static dyn ProbeKind {
+        self.kind
     }
 
-    /// The target URL, redacted, for display.
+    /// What the probe polls, redacted, for display.
     pub fn target(&self) -> String {
-        self.settings.url().redacted()
+        self.settings.target()
     }
-}
-
-/// How a probe's primary value is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueUnit {
-    /// Milliseconds.
-    Millis,
-    /// A fraction shown as a percentage (0.05 → 5 %).
-    Percent,
-    Bytes,
-    PerSecond,
-}
-
-impl ValueUnit {
-    pub fn parse(text: &str) -> Option<ValueUnit> {
-        Some(match text {
-            "ms" => ValueUnit::Millis,
-            "%" | "percent" => ValueUnit::Percent,
-            "bytes" | "B" => ValueUnit::Bytes,
-            "/s" | "per_second" => ValueUnit::PerSecond,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum ProbeSettings {
-    Http(HttpSettings),
-    Sql(SqlSettings),
-    Redis(RedisSettings),
-    Prometheus(PrometheusSettings),
-    Metrics(MetricsSettings),
-}
-
-impl ProbeSettings {
-    pub fn url(&self) -> &SecretText {
-        match self {
-            ProbeSettings::Http(s) => &s.url,
-            ProbeSettings::Sql(s) => &s.url,
-            ProbeSettings::Redis(s) => &s.url,
-            ProbeSettings::Prometheus(s) => &s.url,
-            ProbeSettings::Metrics(s) => &s.url,
-        }
-    }
-
-    /// Every literal secret in these settings (URL passwords, secret header values).
-    pub fn secret_parts(&self) -> Vec<String> {
-        let mut parts = self.url().secret_parts();
-        if let ProbeSettings::Http(h) = self {
-            for (_, value) in &h.headers {
-                parts.extend(value.secret_parts());
-            }
-        }
-        parts
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct HttpSettings {
-    pub url: SecretText,
-    /// Upper-case method (`GET` by default).
-    pub method: String,
-    /// Request headers; values of secret-named headers print as `***`.
-    pub headers: Vec<(String, SecretText)>,
-    pub body: Option<SecretText>,
-    /// Extra PEM CA bundle trusted on top of the system roots.
-    pub ca_file: Option<PathBuf>,
-    /// Accept any certificate (explicit, for self-signed staging hosts).
-    pub insecure: bool,
-    /// Bytes of the body read at most; the rest is never read.
-    pub max_body: u64,
-}
-
-impl HttpSettings {
-    pub fn header_value(name: &str, value: String) -> SecretText {
-        if is_secret_name(name) {
-            SecretText::whole(value)
-        } else {
-            SecretText::new(value)
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct SqlSettings {
-    /// `postgres://`, `postgresql://`, `mysql://`, `mariadb://` or `sqlite:`.
-    pub url: SecretText,
-    pub query: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct RedisSettings {
-    /// `redis://` or `rediss://`, password in the URL.
-    pub url: SecretText,
-    /// A list or stream whose length is reported as `len`.
-    pub key: Option<String>,
-    /// PEM CA bundle for `rediss://` servers with a private CA (instead of the system roots).
-    pub ca_file: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PrometheusSettings {
-    /// The server's base URL (`http://prometheus:9090`).
-    pub url: SecretText,
-    /// An instant PromQL query.
-    pub query: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct MetricsSettings {
-    /// The `/metrics` page.
-    pub url: SecretText,
-    pub query: MetricsQuery,
 }
 
 impl fmt::Debug for Config {
@@ -389,6 +242,7 @@ impl fmt::Debug for Config {
             .field("env", &self.env)
             .field("envs", &envs)
             .field("probes", &self.probes)
+            .field("kinds", &self.kinds)
             .finish()
     }
 }

@@ -1,11 +1,11 @@
 //! Per-probe history for sparklines: a bounded ring of `(time, primary value)` covering at least
 //! the last hour at the probe's interval (capped, so a 100 ms probe cannot grow without bound).
 
-use super::sample::Sample;
 use super::state::primary_value;
 use crate::config::ProbeSpec;
+use crate::model::Sample;
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// Points kept at most per probe, whatever the interval.
@@ -66,34 +66,6 @@ impl History {
     pub fn last_values(&self, n: usize) -> Vec<f64> {
         let skip = self.points.len().saturating_sub(n);
         self.points.iter().skip(skip).map(|(_, v)| *v).collect()
-    }
-}
-
-/// Histories of every probe, by name.
-#[derive(Debug, Clone, Default)]
-pub struct HistorySet {
-    by_probe: HashMap<String, History>,
-}
-
-impl HistorySet {
-    pub fn new(specs: &[ProbeSpec]) -> HistorySet {
-        HistorySet {
-            by_probe: specs
-                .iter()
-                .map(|s| (s.name.clone(), History::new(s.interval)))
-                .collect(),
-        }
-    }
-
-    pub fn record(&mut self, spec: &ProbeSpec, sample: &Sample) {
-        self.by_probe
-            .entry(spec.name.clone())
-            .or_insert_with(|| History::new(spec.interval))
-            .record(spec, sample);
-    }
-
-    pub fn get(&self, probe: &str) -> Option<&History> {
-        self.by_probe.get(probe)
     }
 }
 

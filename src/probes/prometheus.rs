@@ -1,19 +1,108 @@
-//! The `prometheus` probe: an instant query through `GET {url}/api/v1/query`. `value` is the scalar
+//! The `prometheus` kind: an instant query through `GET {url}/api/v1/query`. `value` is the scalar
 //! or the single sample; with several samples `value` is the first (by label set) and each is also
 //! an output named by its labels (`value{code="500"}`), with `series` their count. An empty result
 //! or NaN is "no data"; a failed query shows Prometheus's own error text.
 
 use super::metrics::text::parse_value;
 use super::web::{client, describe_reqwest, read_bounded};
-use super::{Failure, Outputs, PollResult};
-use crate::condition::Value;
-use crate::config::{PrometheusSettings, SecretText};
+use crate::config::{KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader};
+use crate::model::{Failure, OutputSpec, OutputType, Outputs, PollResult, Value, ValueUnit};
+use futures_util::future::BoxFuture;
 use serde_json::Value as Json;
+use std::any::Any;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Outputs per series are kept for at most this many series.
 const MAX_SERIES_OUTPUTS: usize = 20;
 const MAX_ANSWER: u64 = 4 * 1024 * 1024;
+
+const OUTPUTS: &[OutputSpec] = &[
+    OutputSpec::new(
+        "value",
+        OutputType::Any,
+        "the scalar, or the first series' value",
+    ),
+    OutputSpec::new(
+        "series",
+        OutputType::Number(None),
+        "series in a vector result",
+    ),
+    OutputSpec::new(
+        "labels",
+        OutputType::Text,
+        "label set of the first series (several series)",
+    ),
+    OutputSpec::new(
+        "value{*",
+        OutputType::Number(None),
+        "one series' value, by labels",
+    ),
+    OutputSpec::new(
+        "latency",
+        OutputType::Number(Some(ValueUnit::Millis)),
+        "the query's round trip",
+    ),
+];
+
+/// The `prometheus` kind in the registry.
+pub struct Prometheus;
+
+impl ProbeKind for Prometheus {
+    fn name(&self) -> &'static str {
+        "prometheus"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "query"]
+    }
+
+    fn outputs(&self) -> &'static [OutputSpec] {
+        OUTPUTS
+    }
+
+    fn read(&self, r: &mut TableReader<'_, '_>) -> Option<Arc<dyn KindSettings>> {
+        let url = r.url("url = \"http://prometheus:9090\"");
+        if let Some(u) = &url {
+            r.check_scheme(
+                u,
+                &["http", "https"],
+                "use the server's http:// or https:// base URL",
+            );
+        }
+        let query = r.required("query", "query = 'up{job=\"api\"}'");
+        Some(Arc::new(PrometheusSettings {
+            url: url?,
+            query: query?,
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PrometheusSettings {
+    /// The server's base URL (`http://prometheus:9090`).
+    pub url: SecretText,
+    /// An instant PromQL query.
+    pub query: String,
+}
+
+impl KindSettings for PrometheusSettings {
+    fn target(&self) -> String {
+        self.url.redacted()
+    }
+
+    fn secret_parts(&self) -> Vec<String> {
+        self.url.secret_parts()
+    }
+
+    fn poller(&self, spec: &ProbeSpec) -> Box<dyn Poller> {
+        Box::new(PrometheusProbe::new(self, spec.timeout))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 pub struct PrometheusProbe {
     client: Result<reqwest::Client, String>,
@@ -30,7 +119,7 @@ impl PrometheusProbe {
         }
     }
 
-    pub(crate) async fn poll(&mut self) -> PollResult {
+    async fn poll_once(&mut self) -> PollResult {
         let client = self.client.as_ref().map_err(Failure::new)?;
         let base = self.url.expose().trim_end_matches('/');
         let mut url = url::Url::parse(&format!("{base}/api/v1/query")).map_err(|e| {
@@ -71,6 +160,12 @@ impl PrometheusProbe {
         let mut out = Outputs::answered_in(latency);
         read_result(&json["data"], &mut out).map_err(Failure::new)?;
         Ok(out)
+    }
+}
+
+impl Poller for PrometheusProbe {
+    fn poll(&mut self) -> BoxFuture<'_, PollResult> {
+        Box::pin(self.poll_once())
     }
 }
 

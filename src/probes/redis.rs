@@ -1,16 +1,133 @@
-//! The `redis` probe: PING latency, `connected`, `used_memory`, `used_memory_ratio`,
+//! The `redis` kind: PING latency, `connected`, `used_memory`, `used_memory_ratio`,
 //! `connected_clients`, and `len` of a list or stream (LLEN / XLEN by its TYPE).
 //!
 //! The connection is rebuilt after any failure or timeout rather than trusted to reconnect by
 //! itself: a half-open socket can otherwise hang every later poll.
 
-use super::{Failure, Outputs, PollResult};
-use crate::condition::Value;
-use crate::config::RedisSettings;
+use crate::config::{
+    Headline, KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader,
+};
+use crate::model::{Failure, OutputSpec, OutputType, Outputs, PollResult, Value, ValueUnit};
+use futures_util::future::BoxFuture;
 use redis::AsyncConnectionConfig;
 use redis::aio::MultiplexedConnection;
+use std::any::Any;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+const OUTPUTS: &[OutputSpec] = &[
+    OutputSpec::new("connected", OutputType::Bool, "the server answered PING"),
+    OutputSpec::new("pong", OutputType::Text, "the PING answer"),
+    OutputSpec::new(
+        "latency",
+        OutputType::Number(Some(ValueUnit::Millis)),
+        "PING round trip",
+    ),
+    OutputSpec::new(
+        "used_memory",
+        OutputType::Number(Some(ValueUnit::Bytes)),
+        "INFO used_memory",
+    ),
+    OutputSpec::new(
+        "max_memory",
+        OutputType::Number(Some(ValueUnit::Bytes)),
+        "maxmemory, else the host's memory",
+    ),
+    OutputSpec::new(
+        "used_memory_ratio",
+        OutputType::Number(Some(ValueUnit::Percent)),
+        "used_memory over max_memory",
+    ),
+    OutputSpec::new(
+        "connected_clients",
+        OutputType::Number(None),
+        "INFO connected_clients",
+    ),
+    OutputSpec::new(
+        "len",
+        OutputType::Number(None),
+        "length of `key` (list, stream, set, zset, hash)",
+    ),
+];
+
+/// The `redis` kind in the registry.
+pub struct Redis;
+
+impl ProbeKind for Redis {
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "key", "ca_file"]
+    }
+
+    fn outputs(&self) -> &'static [OutputSpec] {
+        OUTPUTS
+    }
+
+    fn read(&self, r: &mut TableReader<'_, '_>) -> Option<Arc<dyn KindSettings>> {
+        let url = r.url("url = \"redis://127.0.0.1:6379/0\"");
+        if let Some(u) = &url {
+            r.check_scheme(u, &["redis", "rediss"], "use redis:// or rediss:// (TLS)");
+        }
+        let key = r.optional_str("key");
+        let ca_file = r.ca_file();
+        Some(Arc::new(RedisSettings {
+            url: url?,
+            key,
+            ca_file,
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisSettings {
+    /// `redis://` or `rediss://`, password in the URL.
+    pub url: SecretText,
+    /// A list or stream whose length is reported as `len`.
+    pub key: Option<String>,
+    /// PEM CA bundle for `rediss://` servers with a private CA (instead of the system roots).
+    pub ca_file: Option<PathBuf>,
+}
+
+impl KindSettings for RedisSettings {
+    fn target(&self) -> String {
+        self.url.redacted()
+    }
+
+    fn secret_parts(&self) -> Vec<String> {
+        self.url.secret_parts()
+    }
+
+    fn poller(&self, spec: &ProbeSpec) -> Box<dyn Poller> {
+        Box::new(RedisProbe::new(self, spec.timeout))
+    }
+
+    /// With a key, its length (in the probe's unit); without, the memory in use.
+    fn headline(&self, unit: Option<ValueUnit>) -> Headline {
+        match self.key {
+            Some(_) => Headline {
+                output: "len",
+                unit,
+            },
+            None => Headline {
+                output: "used_memory_ratio",
+                unit: Some(ValueUnit::Percent),
+            },
+        }
+    }
+
+    fn sparkline(&self) -> &'static str {
+        if self.key.is_some() { "len" } else { "latency" }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 pub struct RedisProbe {
     client: Result<redis::Client, String>,
@@ -45,11 +162,7 @@ impl RedisProbe {
         }
     }
 
-    pub fn reset(&mut self) {
-        self.conn = None;
-    }
-
-    pub(crate) async fn poll(&mut self) -> PollResult {
+    async fn poll_once(&mut self) -> PollResult {
         let result = self.poll_inner().await;
         if result.is_err() {
             self.conn = None;
@@ -152,6 +265,17 @@ impl RedisProbe {
             out.number("len", len as f64);
         }
         Ok(out)
+    }
+}
+
+impl Poller for RedisProbe {
+    fn poll(&mut self) -> BoxFuture<'_, PollResult> {
+        Box::pin(self.poll_once())
+    }
+
+    /// A half-open socket can hang every later poll: rebuild the connection.
+    fn reset(&mut self) {
+        self.conn = None;
     }
 }
 

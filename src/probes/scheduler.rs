@@ -20,17 +20,11 @@ pub const MAX_SPREAD: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub enum ProbeMsg {
     /// A poll finished. `lag` is how late the poll started against its schedule (zero for a
-    /// poll asked for with `poll_now`).
+    /// poll asked for with `poll_now`); the probes bench reports it as scheduling delay.
     Sample { sample: Sample, lag: Duration },
 }
 
 impl ProbeMsg {
-    pub fn sample(&self) -> &Sample {
-        match self {
-            ProbeMsg::Sample { sample, .. } => sample,
-        }
-    }
-
     pub fn into_sample(self) -> Sample {
         match self {
             ProbeMsg::Sample { sample, .. } => sample,

@@ -1,4 +1,4 @@
-//! The `sql` probe: a scalar query on PostgreSQL, MySQL/MariaDB or SQLite (chosen by URL scheme);
+//! The `sql` kind: a scalar query on PostgreSQL, MySQL/MariaDB or SQLite (chosen by URL scheme);
 //! outputs `value` (first column of the first row, a number where it is one) and `rows`.
 //!
 //! Each probe keeps one connection of its own (a pool of one) and opens a new one after any
@@ -7,10 +7,10 @@
 //! (the probe's timeout) and `default_transaction_read_only`, so a probe can neither run on
 //! after we gave up nor write.
 
-use super::{Failure, Outputs, PollResult};
-use crate::condition::Value;
-use crate::config::{SecretText, SqlSettings};
+use crate::config::{KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader};
+use crate::model::{Failure, OutputSpec, OutputType, Outputs, PollResult, Value, ValueUnit};
 use futures_util::TryStreamExt;
+use futures_util::future::BoxFuture;
 use sqlx::mysql::{MySqlConnectOptions, MySqlRow};
 use sqlx::postgres::{PgConnectOptions, PgRow, PgValueFormat};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
@@ -18,8 +18,78 @@ use sqlx::{
     AssertSqlSafe, ConnectOptions, Executor, MySqlConnection, PgConnection, Row, SqliteConnection,
     TypeInfo, ValueRef,
 };
+use std::any::Any;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+const OUTPUTS: &[OutputSpec] = &[
+    OutputSpec::new("value", OutputType::Any, "first column of the first row"),
+    OutputSpec::new("rows", OutputType::Number(None), "rows the query returned"),
+    OutputSpec::new(
+        "latency",
+        OutputType::Number(Some(ValueUnit::Millis)),
+        "the query's run time",
+    ),
+];
+
+/// The `sql` kind in the registry.
+pub struct Sql;
+
+impl ProbeKind for Sql {
+    fn name(&self) -> &'static str {
+        "sql"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "query"]
+    }
+
+    fn outputs(&self) -> &'static [OutputSpec] {
+        OUTPUTS
+    }
+
+    fn read(&self, r: &mut TableReader<'_, '_>) -> Option<Arc<dyn KindSettings>> {
+        let url = r.url("url = \"${DATABASE_URL}\"");
+        let query = r.required("query", "query = \"SELECT count(*) FROM jobs\"");
+        if let Some(u) = &url {
+            r.check_scheme(
+                u,
+                &["postgres", "postgresql", "mysql", "mariadb", "sqlite"],
+                "use postgres://, mysql:// or sqlite:",
+            );
+        }
+        Some(Arc::new(SqlSettings {
+            url: url?,
+            query: query?,
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SqlSettings {
+    /// `postgres://`, `postgresql://`, `mysql://`, `mariadb://` or `sqlite:`.
+    pub url: SecretText,
+    pub query: String,
+}
+
+impl KindSettings for SqlSettings {
+    fn target(&self) -> String {
+        self.url.redacted()
+    }
+
+    fn secret_parts(&self) -> Vec<String> {
+        self.url.secret_parts()
+    }
+
+    fn poller(&self, spec: &ProbeSpec) -> Box<dyn Poller> {
+        Box::new(SqlProbe::new(self, spec.timeout))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 enum Target {
     Pg(PgConnectOptions),
@@ -50,12 +120,7 @@ impl SqlProbe {
         }
     }
 
-    /// Drops the connection (after a timeout it may be mid-query).
-    pub fn reset(&mut self) {
-        self.conn = None;
-    }
-
-    pub(crate) async fn poll(&mut self) -> PollResult {
+    async fn poll_once(&mut self) -> PollResult {
         let reused = self.conn.is_some();
         match self.query_once().await {
             Ok(out) => Ok(out),
@@ -132,6 +197,17 @@ impl SqlProbe {
             }
             Target::Lite(o) => Conn::Lite(o.connect().await.map_err(fail)?),
         })
+    }
+}
+
+impl Poller for SqlProbe {
+    fn poll(&mut self) -> BoxFuture<'_, PollResult> {
+        Box::pin(self.poll_once())
+    }
+
+    /// Drops the connection (after a timeout it may be mid-query).
+    fn reset(&mut self) {
+        self.conn = None;
     }
 }
 

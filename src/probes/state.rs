@@ -1,9 +1,9 @@
 //! From a poll's outputs to a state: `crit`, then `warn`, then `ok` conditions; STALE from age;
 //! and the one value per probe that a table cell or a sparkline shows.
 
-use super::sample::{ProbeState, Sample};
-use crate::condition::{self, Condition, OutputsLookup, Truth, Value};
-use crate::config::{ConditionText, ProbeKind, ProbeSettings, ProbeSpec, ValueUnit};
+use crate::condition::{self, Condition, OutputsLookup, Truth};
+use crate::config::{ConditionText, ProbeSpec};
+use crate::model::{ProbeState, Sample, Value};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -65,7 +65,8 @@ impl Conditions {
 /// Sets `sample.state` (and `reason`) from the probe's conditions. A sample that is already
 /// UNKNOWN (the poll failed) stays so. Order: `crit`, then `warn`, then `ok`; a condition that
 /// cannot be decided (missing output, non-JSON body) makes the sample UNKNOWN. With no `ok`, a
-/// successful poll is OK, except an HTTP answer outside 2xx/3xx, which is CRIT.
+/// successful poll is OK unless the kind's default rule says otherwise (http: CRIT outside
+/// 2xx/3xx).
 pub fn classify(spec: &ProbeSpec, sample: &mut Sample) {
     Conditions::compile(spec).classify(spec, sample);
 }
@@ -102,17 +103,10 @@ pub(crate) fn classify_with(
             ),
             Verdict::Unknown(why) => set(sample, ProbeState::Unknown, Some(why)),
         },
-        None => {
-            let http_status = (spec.kind() == ProbeKind::Http)
-                .then(|| sample.outputs.get("status").and_then(Value::as_f64))
-                .flatten();
-            match http_status {
-                Some(s) if !(200.0..400.0).contains(&s) => {
-                    set(sample, ProbeState::Crit, Some(format!("HTTP {s}")))
-                }
-                _ => set(sample, ProbeState::Ok, None),
-            }
-        }
+        None => match spec.settings.default_state(&sample.outputs) {
+            Some((state, reason)) => set(sample, state, Some(reason)),
+            None => set(sample, ProbeState::Ok, None),
+        },
     }
 }
 
@@ -144,75 +138,25 @@ pub fn state_at(sample: &Sample, interval: Duration, now: DateTime<Utc>) -> Prob
     }
 }
 
-/// The number a sparkline plots: http latency, sql value, redis `len` (with a key) or PING
-/// latency, prometheus / metrics value.
+/// The number a sparkline plots (the kind's choice: http latency, redis `len`, most a `value`).
 pub fn primary_value(spec: &ProbeSpec, sample: &Sample) -> Option<f64> {
-    let name = match &spec.settings {
-        ProbeSettings::Http(_) => "latency",
-        ProbeSettings::Redis(r) if r.key.is_some() => "len",
-        ProbeSettings::Redis(_) => "latency",
-        _ => "value",
-    };
     sample
         .outputs
-        .get(name)
+        .get(spec.settings.sparkline())
         .and_then(Value::as_f64)
         .filter(|v| v.is_finite())
 }
 
-/// The value a table cell or panel headline shows, formatted with its unit: http status, sql
-/// value, redis `len` (with a key) or memory ratio, prometheus / metrics value.
+/// The value a table cell or panel headline shows, formatted with its unit (the kind's choice:
+/// http status, redis `len` or memory ratio, most a `value` in the probe's `unit`).
 pub fn headline(spec: &ProbeSpec, sample: &Sample) -> Option<(Value, String)> {
-    let (name, unit) = match &spec.settings {
-        ProbeSettings::Http(_) => ("status", None),
-        ProbeSettings::Redis(r) if r.key.is_some() => ("len", spec.unit),
-        ProbeSettings::Redis(_) => ("used_memory_ratio", Some(ValueUnit::Percent)),
-        ProbeSettings::Metrics(m) if m.query.is_ratio() && spec.unit.is_none() => {
-            ("value", Some(ValueUnit::Percent))
-        }
-        ProbeSettings::Metrics(m) if m.query.needs_two_scrapes() && spec.unit.is_none() => {
-            ("value", Some(ValueUnit::PerSecond))
-        }
-        _ => ("value", spec.unit),
-    };
-    let value = sample.outputs.get(name)?.clone();
-    let text = match (value.as_f64(), &value, unit) {
-        (Some(n), Value::Number(_), Some(unit)) => format_with_unit(n, unit),
+    let shown = spec.settings.headline(spec.unit);
+    let value = sample.outputs.get(shown.output)?.clone();
+    let text = match (value.as_f64(), &value, shown.unit) {
+        (Some(n), Value::Number(_), Some(unit)) => unit.format(n),
         _ => short(&value.to_string()),
     };
     Some((value, text))
-}
-
-fn format_with_unit(n: f64, unit: ValueUnit) -> String {
-    match unit {
-        ValueUnit::Millis => format!("{} ms", round(n)),
-        ValueUnit::Percent => format!("{} %", round(n * 100.0)),
-        ValueUnit::PerSecond => format!("{}/s", round(n)),
-        ValueUnit::Bytes => {
-            let units = ["B", "KiB", "MiB", "GiB", "TiB"];
-            let mut v = n;
-            let mut i = 0;
-            while v.abs() >= 1024.0 && i + 1 < units.len() {
-                v /= 1024.0;
-                i += 1;
-            }
-            format!("{} {}", round(v), units[i])
-        }
-    }
-}
-
-/// Rounds for display: 3 significant decimals under 10, fewer above.
-fn round(n: f64) -> String {
-    let a = n.abs();
-    if a >= 100.0 || n.fract() == 0.0 {
-        format!("{n:.0}")
-    } else if a >= 10.0 {
-        format!("{n:.1}")
-    } else {
-        let s = format!("{n:.3}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    }
 }
 
 fn short(text: &str) -> String {
@@ -228,9 +172,9 @@ fn short(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{HttpSettings, Origin, SecretText, SqlSettings};
+    use crate::config::ValueUnit;
     use std::collections::BTreeMap;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
 
     fn cond(text: &str) -> Option<ConditionText> {
         Some(ConditionText {
@@ -242,42 +186,25 @@ mod tests {
         })
     }
 
-    fn spec(settings: ProbeSettings) -> ProbeSpec {
-        ProbeSpec {
-            name: "p".into(),
-            title: None,
-            interval: Duration::from_secs(5),
-            timeout: Duration::from_secs(2),
-            ok: None,
-            warn: None,
-            crit: None,
-            unit: None,
-            settings,
-            origin: Origin {
-                file: PathBuf::from("f.toml"),
-                line: 1,
-                column: 1,
-            },
-        }
+    fn spec(kind_keys: &str) -> ProbeSpec {
+        let text = format!("[[probe]]\nname = \"p\"\n{kind_keys}\n");
+        let config = crate::config::parse_str(
+            Path::new("f.toml"),
+            &text,
+            None,
+            &|_| None,
+            super::super::KINDS,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        config.probes.into_iter().next().unwrap()
     }
 
     fn http() -> ProbeSpec {
-        spec(ProbeSettings::Http(HttpSettings {
-            url: SecretText::new("http://x/"),
-            method: "GET".into(),
-            headers: vec![],
-            body: None,
-            ca_file: None,
-            insecure: false,
-            max_body: 1024,
-        }))
+        spec("kind = \"http\"\nurl = \"http://x/\"")
     }
 
     fn sql() -> ProbeSpec {
-        spec(ProbeSettings::Sql(SqlSettings {
-            url: SecretText::new("sqlite:x.db"),
-            query: "select 1".into(),
-        }))
+        spec("kind = \"sql\"\nurl = \"sqlite:x.db\"\nquery = \"select 1\"")
     }
 
     fn sample(outputs: &[(&str, Value)]) -> Sample {

@@ -244,7 +244,7 @@ pub fn draw_detail(frame: &mut Frame, vm: &ViewModel, p: &ProbeView, area: Rect)
             Span::styled(spec.name.clone(), theme.bold()),
             Span::raw(format!(
                 "  {}  {}",
-                spec.kind().as_str(),
+                spec.kind().name(),
                 spec.title.as_deref().unwrap_or("")
             )),
         ]),

@@ -274,10 +274,9 @@ fn spoken_duration(text: &str) -> Option<Duration> {
     let upper = number.rsplit(['-', '–']).next()?.trim();
     let value: f64 = upper.parse().ok()?;
     let unit = text[number_end..].trim().to_lowercase();
-    let seconds = match unit.as_str() {
-        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+    // the one unit table; milliseconds are no budget
+    let seconds = match crate::units::lookup(&unit) {
+        Some((crate::units::Dimension::Duration, ms)) if ms >= 1000.0 => ms / 1000.0,
         _ => return None,
     };
     let total = value * seconds;

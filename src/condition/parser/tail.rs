@@ -4,7 +4,7 @@ use super::{Parser, describe};
 use crate::condition::ast::CmpOp;
 use crate::condition::error::ConditionError;
 use crate::condition::lexer::Tok;
-use crate::condition::unit::Dimension;
+use crate::units::{Dimension, MAX_DURATION_TEXT, duration_from_millis};
 use std::time::Duration;
 
 impl Parser<'_> {
@@ -54,7 +54,14 @@ impl Parser<'_> {
                 "it applies to the whole condition; move it to the end: `{before} {joiner} {after} for {text}`"
             )));
         }
-        Ok((Duration::from_secs_f64(ms / 1000.0), text))
+        let hold = duration_from_millis(ms).ok_or_else(|| {
+            self.err(
+                at,
+                format!("`for {text}` is longer than {MAX_DURATION_TEXT}"),
+            )
+            .hint("a `for` holds for at most 10 years; write a shorter duration such as `5m`")
+        })?;
+        Ok((hold, text))
     }
 
     /// Something left over after a complete condition.

@@ -1,4 +1,4 @@
-//! The `metrics` probe: scrapes a Prometheus-text `/metrics` page itself and computes its query
+//! The `metrics` kind: scrapes a Prometheus-text `/metrics` page itself and computes its query
 //! between two scrapes — the 5xx ratio of a service that has no Prometheus server.
 //!
 //! Counter increases are summed over matching series; a series that went down was reset (the
@@ -6,18 +6,125 @@
 //! too (client libraries create labelled series on their first increment).
 
 pub mod query;
-pub mod regex;
 pub mod text;
 
 use super::web::{client, describe_reqwest, read_bounded};
-use super::{Failure, Outputs, PollResult};
-use crate::config::{MetricsSettings, SecretText};
+use crate::config::{
+    Headline, KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader,
+};
+use crate::model::{Failure, OutputSpec, OutputType, Outputs, PollResult, ValueUnit};
+use futures_util::future::BoxFuture;
 use query::{MetricsQuery, Selector};
+use std::any::Any;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use text::{MetricSample, parse_page};
 
 const MAX_PAGE: u64 = 16 * 1024 * 1024;
+
+const OUTPUTS: &[OutputSpec] = &[
+    OutputSpec::new(
+        "value",
+        OutputType::Number(None),
+        "the query: a sum, a rate (/s) or a ratio",
+    ),
+    OutputSpec::new(
+        "latency",
+        OutputType::Number(Some(ValueUnit::Millis)),
+        "the scrape's time",
+    ),
+];
+
+/// The `metrics` kind in the registry.
+pub struct Metrics;
+
+impl ProbeKind for Metrics {
+    fn name(&self) -> &'static str {
+        "metrics"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["url", "query"]
+    }
+
+    fn outputs(&self) -> &'static [OutputSpec] {
+        OUTPUTS
+    }
+
+    fn read(&self, r: &mut TableReader<'_, '_>) -> Option<Arc<dyn KindSettings>> {
+        let url = r.url("url = \"http://api:8080/metrics\"");
+        if let Some(u) = &url {
+            r.check_scheme(
+                u,
+                &["http", "https"],
+                "use the page's http:// or https:// URL",
+            );
+        }
+        let text = r.required(
+            "query",
+            "query = 'ratio(http_requests_total{code=~\"5..\"}, http_requests_total)'",
+        );
+        let query = match MetricsQuery::parse(text.as_deref()?) {
+            Ok(q) => q,
+            Err(err) => {
+                r.fail_in_value(
+                    "query",
+                    err.offset,
+                    format!("bad metrics query: {}", err.message),
+                    "write `rate(name{label=\"v\"})`, `ratio(errors{code=~\"5..\"}, total)` \
+                     or a plain `name{labels}` (summed)",
+                );
+                return None;
+            }
+        };
+        Some(Arc::new(MetricsSettings { url: url?, query }))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MetricsSettings {
+    /// The `/metrics` page.
+    pub url: SecretText,
+    pub query: MetricsQuery,
+}
+
+impl KindSettings for MetricsSettings {
+    fn target(&self) -> String {
+        self.url.redacted()
+    }
+
+    fn secret_parts(&self) -> Vec<String> {
+        self.url.secret_parts()
+    }
+
+    fn poller(&self, spec: &ProbeSpec) -> Box<dyn Poller> {
+        Box::new(MetricsProbe::new(self, spec.timeout))
+    }
+
+    /// A ratio reads as a percentage and a rate per second, unless the probe says otherwise.
+    fn headline(&self, unit: Option<ValueUnit>) -> Headline {
+        let implied = if self.query.is_ratio() {
+            Some(ValueUnit::Percent)
+        } else if self.query.needs_two_scrapes() {
+            Some(ValueUnit::PerSecond)
+        } else {
+            None
+        };
+        Headline {
+            output: "value",
+            unit: unit.or(implied),
+        }
+    }
+
+    fn needs_two_polls(&self) -> bool {
+        self.query.needs_two_scrapes()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 /// Counter values of the matching series at one scrape, by series key.
 type Counters = HashMap<String, f64>;
@@ -45,11 +152,7 @@ impl MetricsProbe {
         }
     }
 
-    pub fn needs_two_scrapes(&self) -> bool {
-        self.query.needs_two_scrapes()
-    }
-
-    pub(crate) async fn poll(&mut self) -> PollResult {
+    async fn poll_once(&mut self) -> PollResult {
         let client = self.client.as_ref().map_err(Failure::new)?;
         let started = Instant::now();
         let response = client
@@ -132,6 +235,12 @@ impl MetricsProbe {
                 Ok(increase(&previous.a, &current.a) / denominator)
             }
         }
+    }
+}
+
+impl Poller for MetricsProbe {
+    fn poll(&mut self) -> BoxFuture<'_, PollResult> {
+        Box::pin(self.poll_once())
     }
 }
 

@@ -1,8 +1,8 @@
 //! The `metrics` probe's query: a plain `name{labels}` (summed), `rate(name{labels})` (per second
 //! between two scrapes), or `ratio(a{…}, b{…})` (increase of a over increase of b), with label
-//! matchers `=`, `!=`, `=~`, `!~`.
+//! matchers `=`, `!=`, `=~`, `!~` (RE2 syntax through the `regex` crate, anchored at both ends
+//! as Prometheus anchors them).
 
-use super::regex::Regex;
 use super::text::MetricSample;
 use std::fmt;
 
@@ -27,7 +27,44 @@ pub struct LabelMatcher {
     pub label: String,
     pub op: MatchOp,
     pub value: String,
-    regex: Option<Regex>,
+    regex: Option<LabelRegex>,
+}
+
+/// A label matcher's pattern, compiled as `^(?:…)$`.
+#[derive(Debug, Clone)]
+struct LabelRegex(regex::Regex);
+
+impl PartialEq for LabelRegex {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl LabelRegex {
+    /// Compiles `pattern`; an error says where in the pattern (byte offset) and why.
+    fn new(pattern: &str) -> Result<LabelRegex, (usize, String)> {
+        if let Err(e) = regex_syntax::Parser::new().parse(pattern) {
+            return Err(match e {
+                regex_syntax::Error::Parse(e) => {
+                    // the `)` an open group lacks belongs at the end
+                    let at = match e.kind() {
+                        regex_syntax::ast::ErrorKind::GroupUnclosed => pattern.len(),
+                        _ => e.span().start.offset,
+                    };
+                    (at, e.kind().to_string())
+                }
+                regex_syntax::Error::Translate(e) => (e.span().start.offset, e.kind().to_string()),
+                other => (0, other.to_string()),
+            });
+        }
+        regex::Regex::new(&format!("^(?:{pattern})$"))
+            .map(LabelRegex)
+            .map_err(|e| (0, e.to_string()))
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,10 +279,12 @@ impl<'a> QueryParser<'a> {
         let value_at = self.pos;
         let value = self.string()?;
         let regex = match op {
-            MatchOp::Re | MatchOp::NotRe => Some(Regex::new(&value).map_err(|e| QueryError {
-                offset: value_at + 1 + e.offset,
-                message: format!("bad regex: {}", e.message),
-            })?),
+            MatchOp::Re | MatchOp::NotRe => {
+                Some(LabelRegex::new(&value).map_err(|(at, why)| QueryError {
+                    offset: value_at + 1 + at,
+                    message: format!("bad regex: {why}"),
+                })?)
+            }
             _ => None,
         };
         Ok(LabelMatcher {
@@ -339,5 +378,32 @@ mod tests {
         assert!(!sel.matches(&health));
         assert!(!sel.matches(&get));
         assert!(!sel.matches(&other));
+    }
+
+    #[test]
+    fn label_regexes_are_re2_and_anchored() {
+        let re = |p: &str| LabelRegex::new(p).unwrap();
+        assert!(re("5..").is_match("503") && !re("5..").is_match("5030"));
+        assert!(!re("0").is_match("500"), "anchored at both ends");
+        assert!(re("a|b").is_match("b") && !re("a|b").is_match("ab"));
+        assert!(re(r"\d{3}").is_match("404"));
+        assert!(re("(?i)get").is_match("GET"));
+        assert!(re("^5..$").is_match("503"), "explicit anchors are harmless");
+        assert!(re("").is_match("") && !re("").is_match("x"));
+        assert!(LabelRegex::new("(ab").is_err());
+        assert!(LabelRegex::new("ab)").is_err());
+        assert!(LabelRegex::new("*a").is_err());
+        assert_eq!(LabelRegex::new("ab{2").unwrap_err().0, 2);
+        // RE2 has no lookaround or backreferences, and neither has the regex crate
+        assert!(LabelRegex::new("a(?=b)").is_err());
+        assert!(LabelRegex::new(r"(a)\1").is_err());
+    }
+
+    #[test]
+    fn regex_errors_point_into_the_query() {
+        let e = MetricsQuery::parse(r#"x{code=~"5[0-"}"#).unwrap_err();
+        assert!(e.message.starts_with("bad regex"), "{e:?}");
+        // the `[` opens at byte 1 of the pattern, which starts after `x{code=~"`
+        assert_eq!(e.offset, 9 + 1, "{e:?}");
     }
 }

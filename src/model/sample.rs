@@ -1,6 +1,6 @@
 //! One poll's result, sent by a probe worker to the app as an owned message.
 
-use crate::condition::Value;
+use super::Value;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,0 +1,316 @@
+//! Reading the keys of one `[[probe]]` table: typed values, `${…}` interpolation, and every
+//! problem pushed with its place and a fix. Probe kinds read their own keys through this.
+
+use super::interp::{Vars, interpolate};
+use super::source::{Entry, Node, NodeValue, Sink, find_in_literal, literal_content_start};
+use super::types::{ConditionText, SecretText};
+use crate::error::SourceError;
+use crate::units::{parse_duration, parse_size};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One probe table being read; problems go to the config's error list.
+pub struct TableReader<'a, 'b> {
+    pub(super) sink: &'a mut Sink,
+    pub(super) entries: &'a [Entry],
+    pub(super) table_offset: usize,
+    pub(super) vars: &'a Vars<'b>,
+    /// The kind being read, for messages (`a sql probe needs `query``).
+    pub(super) kind: &'static str,
+}
+
+impl TableReader<'_, '_> {
+    pub(super) fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// Whether the table has `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub(super) fn offset_of(&self, key: &str) -> usize {
+        match self.get(key) {
+            Some(entry) => self.sink.offset(&entry.node.span, Some(key)),
+            None => self.table_offset,
+        }
+    }
+
+    /// Reports a problem with `key`'s value (or with the table, when the key is absent).
+    pub fn fail(&mut self, key: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let at = self.offset_of(key);
+        let e = self.sink.error(at, message).with_hint(hint);
+        self.sink.push(e);
+    }
+
+    /// Reports a problem with one value of the table (`key` places it when its span is unknown).
+    fn fail_at_node(&mut self, node: &Node, key: &str, message: String, hint: String) {
+        let at = self.sink.offset(&node.span, Some(key));
+        let e = self.sink.error(at, message).with_hint(hint);
+        self.sink.push(e);
+    }
+
+    /// Reports a problem at byte `offset` inside `key`'s string (a query's bad regex), or at the
+    /// value when the string's place in the file is not known.
+    pub fn fail_in_value(
+        &mut self,
+        key: &str,
+        offset: usize,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let span = self.get(key).and_then(|e| e.node.span.clone());
+        let at = match &span {
+            Some(span) => literal_content_start(&self.sink.text, span) + offset,
+            None => self.sink.offset(&None, Some(key)),
+        };
+        let e = self.sink.error(at, message).with_hint(hint);
+        self.sink.push(e);
+    }
+
+    /// A string value, interpolated; type and reference errors are reported.
+    pub fn optional_str(&mut self, key: &str) -> Option<String> {
+        self.string(key).map(|(text, _)| text)
+    }
+
+    /// [`optional_str`](Self::optional_str) with the value's span in the file.
+    pub(super) fn string(&mut self, key: &str) -> Option<(String, Option<Range<usize>>)> {
+        let entry = self.get(key)?.clone();
+        let NodeValue::Str(raw) = &entry.node.value else {
+            self.fail_at_node(
+                &entry.node,
+                key,
+                format!(
+                    "`{key}` must be a string, not {}",
+                    entry.node.value.type_name()
+                ),
+                format!("quote it: {key} = \"…\""),
+            );
+            return None;
+        };
+        self.interpolated(key, raw, &entry.node)
+            .map(|text| (text, entry.node.span.clone()))
+    }
+
+    pub(super) fn interpolated(&mut self, key: &str, raw: &str, node: &Node) -> Option<String> {
+        match interpolate(raw, self.vars) {
+            Ok(text) => Some(text),
+            Err(errors) => {
+                for err in errors {
+                    let at = match &node.span {
+                        Some(span) => find_in_literal(&self.sink.text, span, &err.reference)
+                            .unwrap_or(span.start),
+                        None => {
+                            let base = self.sink.offset(&None, Some(key));
+                            self.sink.text[base..]
+                                .lines()
+                                .next()
+                                .and_then(|line| line.find(&err.reference))
+                                .map_or(base, |i| base + i)
+                        }
+                    };
+                    let e = self.sink.error(at, err.message).with_hint(err.hint);
+                    self.sink.push(e);
+                }
+                None
+            }
+        }
+    }
+
+    /// A key every probe has (`name`, `kind`): missing is "this probe has no `name`".
+    pub(super) fn required_str(
+        &mut self,
+        key: &str,
+        example: &str,
+    ) -> Option<(String, Option<Range<usize>>)> {
+        if self.get(key).is_none() {
+            let e = self
+                .sink
+                .error(self.table_offset, format!("this probe has no `{key}`"))
+                .with_hint(format!("add {example}"));
+            self.sink.push(e);
+            return None;
+        }
+        self.string(key)
+    }
+
+    /// A string this kind needs: missing is "a sql probe needs `query`", with `example` as the fix.
+    pub fn required(&mut self, key: &str, example: &str) -> Option<String> {
+        if self.get(key).is_none() {
+            let e = self
+                .sink
+                .error(
+                    self.table_offset,
+                    format!("a {} probe needs `{key}`", self.kind),
+                )
+                .with_hint(format!("add {example}"));
+            self.sink.push(e);
+            return None;
+        }
+        self.optional_str(key)
+    }
+
+    /// The required `url`, as a value that prints its password as `***`.
+    pub fn url(&mut self, example: &str) -> Option<SecretText> {
+        self.required("url", example).map(SecretText::new)
+    }
+
+    /// Reports a `url` whose scheme is not one of `schemes` or that does not parse.
+    pub fn check_scheme(&mut self, url: &SecretText, schemes: &[&str], hint: &str) {
+        let text = url.expose();
+        let scheme = text.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        let ok = scheme.as_deref().is_some_and(|s| schemes.contains(&s));
+        if ok && url::Url::parse(text).is_ok() {
+            return;
+        }
+        let message = if ok {
+            format!("`{}` is not a valid URL", url.redacted())
+        } else {
+            format!("`{}` has an unsupported scheme", url.redacted())
+        };
+        self.fail("url", message, hint);
+    }
+
+    pub fn duration(&mut self, key: &str) -> Option<Duration> {
+        let (text, span) = self.string(key)?;
+        match parse_duration(&text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                let at = self.sink.offset(&span, Some(key));
+                let e = self
+                    .sink
+                    .error(at, format!("bad duration for `{key}`: {message}"))
+                    .with_hint(format!("write it like {key} = \"5s\" (units: ms, s, m, h)"));
+                self.sink.push(e);
+                None
+            }
+        }
+    }
+
+    /// A size in bytes (`1MiB`, `512KB`, or a number); `default` when absent or wrong.
+    pub fn size(&mut self, key: &str, default: u64) -> u64 {
+        let Some(entry) = self.get(key).cloned() else {
+            return default;
+        };
+        let parsed = match &entry.node.value {
+            NodeValue::Int(n) if *n > 0 => Ok(*n as u64),
+            NodeValue::Str(s) => parse_size(s),
+            _ => Err("must be a positive number of bytes".to_string()),
+        };
+        parsed.unwrap_or_else(|message| {
+            self.fail(
+                key,
+                format!("bad `{key}`: {message}"),
+                format!("write {key} = \"1MiB\" or a number of bytes"),
+            );
+            default
+        })
+    }
+
+    /// `true`/`false`; absent is false.
+    pub fn bool(&mut self, key: &str) -> bool {
+        match self.get(key).map(|e| e.node.clone()) {
+            None => false,
+            Some(Node {
+                value: NodeValue::Bool(b),
+                ..
+            }) => b,
+            Some(_) => {
+                self.fail(
+                    key,
+                    format!("`{key}` must be true or false"),
+                    format!("write {key} = true (no quotes)"),
+                );
+                false
+            }
+        }
+    }
+
+    /// A PEM bundle path (`ca_file`), relative to the config file's folder; it must be readable now.
+    pub fn ca_file(&mut self) -> Option<PathBuf> {
+        let path = PathBuf::from(self.optional_str("ca_file")?);
+        let resolved = match (&path, self.sink.file.parent()) {
+            (p, Some(dir)) if p.is_relative() => dir.join(p),
+            (p, _) => p.clone(),
+        };
+        if let Err(err) = std::fs::metadata(&resolved) {
+            self.fail(
+                "ca_file",
+                format!("cannot read CA file {}: {err}", resolved.display()),
+                "give the path of a PEM bundle (relative paths start at the config file's folder)",
+            );
+        }
+        Some(resolved)
+    }
+
+    /// A table of strings (`headers = { Accept = "…" }`), each interpolated; `item` names one
+    /// entry in messages (`header`), `example` shows the table written right.
+    pub fn string_table(&mut self, key: &str, item: &str, example: &str) -> Vec<(String, String)> {
+        let Some(entry) = self.get(key).cloned() else {
+            return Vec::new();
+        };
+        let NodeValue::Table(items) = &entry.node.value else {
+            self.fail(
+                key,
+                format!("`{key}` must be a table"),
+                format!("write {example}"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for entry in items {
+            match &entry.node.value {
+                NodeValue::Str(raw) => {
+                    if let Some(v) = self.interpolated(key, raw, &entry.node) {
+                        out.push((entry.key.clone(), v));
+                    }
+                }
+                other => self.fail_at_node(
+                    &entry.node,
+                    key,
+                    format!(
+                        "{item} `{}` must be a string, not {}",
+                        entry.key,
+                        other.type_name()
+                    ),
+                    format!("quote the {item}'s value"),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A probe's own condition, located so the condition parser's errors point into the file.
+    pub(super) fn condition_text(&mut self, key: &str) -> Option<(ConditionText, bool)> {
+        let (text, span) = self.string(key)?;
+        let offset = match &span {
+            Some(span) => Some(literal_content_start(&self.sink.text, span)),
+            None => {
+                let at = self.sink.offset(&None, Some(key));
+                (at != self.table_offset).then(|| at + 1)
+            }
+        };
+        let (line, column) = self.sink.line_col(offset.unwrap_or(self.table_offset));
+        let condition = ConditionText {
+            text,
+            file: self.sink.file.clone(),
+            line,
+            column,
+            offset,
+        };
+        Some((condition, span.is_some()))
+    }
+
+    pub(super) fn locate(
+        &self,
+        condition: &ConditionText,
+        at: usize,
+        message: &str,
+    ) -> SourceError {
+        match condition.offset {
+            Some(start) if condition.line > 0 => self.sink.error(start + at, message),
+            _ => condition.error_at(at, message),
+        }
+    }
+}

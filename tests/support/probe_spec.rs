@@ -1,0 +1,35 @@
+//! One probe from its `[[probe]]` TOML, read by the real loader with the real kinds; and the
+//! check that a poll gave only outputs its kind declares.
+#![allow(dead_code)]
+
+use flightdeck::config::{self, ProbeSpec};
+use flightdeck::probes::{Probe, Sample};
+use std::path::Path;
+
+/// The one probe `text` defines, as `test.toml`; a config error fails the test with its text.
+pub fn one(text: &str) -> ProbeSpec {
+    let config = config::parse_str(
+        Path::new("test.toml"),
+        text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    config.probes.into_iter().next().expect("one probe")
+}
+
+/// Every output of `sample` is one the probe's kind declares (what `validate` checks against).
+pub fn assert_outputs_declared(probe: &Probe, sample: &Sample) {
+    let kind = probe.spec().kind();
+    let undeclared: Vec<&String> = sample
+        .outputs
+        .keys()
+        .filter(|k| !kind.knows_output(k))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "outputs the {} kind does not declare: {undeclared:?}",
+        kind.name()
+    );
+}
