@@ -4,13 +4,14 @@
 //! loader, so `config` never imports `probes`.
 
 use super::reader::TableReader;
-use super::types::ProbeSpec;
+use super::types::{ConditionText, Origin};
 use crate::model::{OutputSpec, PollResult, ProbeState, Value, ValueUnit};
 use futures_util::future::BoxFuture;
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The kinds a loader knows, as a registry lists them (`probes::KINDS`).
 pub type Kinds = &'static [&'static dyn ProbeKind];
@@ -99,4 +100,34 @@ pub trait Poller: Send {
     /// Called after a poll was cut short by the timeout: a connection may be mid-use and a child
     /// process still running, so drop or kill them and start afresh on the next poll.
     fn reset(&mut self) {}
+}
+
+/// One `[[probe]]`: what to poll, how often, and what counts as OK / WARN / CRIT.
+#[derive(Debug, Clone)]
+pub struct ProbeSpec {
+    pub name: String,
+    /// Optional display name for the panel (`api /health`).
+    pub title: Option<String>,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub ok: Option<ConditionText>,
+    pub warn: Option<ConditionText>,
+    pub crit: Option<ConditionText>,
+    /// How the primary value reads on screen (`ms`, `%`, `bytes`, `/s`); `None` for a plain number.
+    pub unit: Option<ValueUnit>,
+    pub kind: &'static dyn ProbeKind,
+    /// The kind's own keys, as it read them.
+    pub settings: Arc<dyn KindSettings>,
+    pub origin: Origin,
+}
+
+impl ProbeSpec {
+    pub fn kind(&self) -> &'static dyn ProbeKind {
+        self.kind
+    }
+
+    /// What the probe polls, redacted, for display.
+    pub fn target(&self) -> String {
+        self.settings.target()
+    }
 }

@@ -5,12 +5,14 @@ mod interp;
 mod kind;
 mod probe;
 mod reader;
+mod settings;
 mod source;
 mod types;
 
-pub use kind::{Headline, KindSettings, Kinds, Poller, ProbeKind};
+pub use kind::{Headline, KindSettings, Kinds, Poller, ProbeKind, ProbeSpec};
 pub use probe::{DEFAULT_INTERVAL, DEFAULT_TIMEOUT};
 pub use reader::TableReader;
+pub use settings::Config;
 pub use types::*;
 
 use crate::error::{SourceError, SourceErrors};

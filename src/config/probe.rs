@@ -1,7 +1,7 @@
 //! Reads one `[[probe]]` table into a `ProbeSpec`, reporting every problem with its place and a fix.
 
 use super::interp::Vars;
-use super::kind::{Kinds, ProbeKind};
+use super::kind::{Kinds, ProbeKind, ProbeSpec};
 use super::reader::TableReader;
 use super::source::{Entry, Sink, closest};
 use super::types::*;

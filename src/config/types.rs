@@ -1,37 +1,10 @@
 //! The typed config the rest of flightdeck reads; every type that may hold a secret prints it as `***`.
 
-use super::kind::{KindSettings, Kinds, ProbeKind};
 use crate::error::SourceError;
 pub use crate::model::ValueUnit;
-use crate::redact::{is_secret_name, redact_text};
-use std::collections::BTreeMap;
+use crate::redact::redact_text;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
-
-/// The whole config: store, UI, environments and probes.
-#[derive(Clone, Default)]
-pub struct Config {
-    /// The file it came from (`None`: no file was found, the config is empty).
-    pub file: Option<PathBuf>,
-    pub store: StoreConfig,
-    pub ui: UiConfig,
-    /// The environment chosen with `--env`.
-    pub env: Option<String>,
-    /// `[env.NAME]` variables, interpolated.
-    pub envs: BTreeMap<String, BTreeMap<String, String>>,
-    /// Probes from the config file, then from the checklist (`merge_checklist_probes`).
-    pub probes: Vec<ProbeSpec>,
-    /// The probe kinds the loader was given; checklist probes are read with the same ones.
-    pub kinds: Kinds,
-}
-
-impl Config {
-    pub fn probe(&self, name: &str) -> Option<&ProbeSpec> {
-        self.probes.iter().find(|p| p.name == name)
-    }
-}
 
 #[derive(Clone, Default)]
 pub struct StoreConfig {
@@ -183,68 +156,6 @@ pub struct Origin {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
-}
-
-/// One `[[probe]]`: what to poll, how often, and what counts as OK / WARN / CRIT.
-#[derive(Debug, Clone)]
-pub struct ProbeSpec {
-    pub name: String,
-    /// Optional display name for the panel (`api /health`).
-    pub title: Option<String>,
-    pub interval: Duration,
-    pub timeout: Duration,
-    pub ok: Option<ConditionText>,
-    pub warn: Option<ConditionText>,
-    pub crit: Option<ConditionText>,
-    /// How the primary value reads on screen (`ms`, `%`, `bytes`, `/s`); `None` for a plain number.
-    pub unit: Option<ValueUnit>,
-    pub kind: &'static dyn ProbeKind,
-    /// The kind's own keys, as it read them.
-    pub settings: Arc<dyn KindSettings>,
-    pub origin: Origin,
-}
-
-impl ProbeSpec {
-    pub fn kind(&self) -> &'static dyn ProbeKind {
-        self.kind
-    }
-
-    /// What the probe polls, redacted, for display.
-    pub fn target(&self) -> String {
-        self.settings.target()
-    }
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let envs: BTreeMap<&String, BTreeMap<&String, String>> = self
-            .envs
-            .iter()
-            .map(|(name, vars)| {
-                let vars = vars
-                    .iter()
-                    .map(|(k, v)| {
-                        let shown = if is_secret_name(k) {
-                            "***".to_string()
-                        } else {
-                            redact_text(v)
-                        };
-                        (k, shown)
-                    })
-                    .collect();
-                (name, vars)
-            })
-            .collect();
-        f.debug_struct("Config")
-            .field("file", &self.file)
-            .field("store", &self.store.url)
-            .field("ui", &self.ui)
-            .field("env", &self.env)
-            .field("envs", &envs)
-            .field("probes", &self.probes)
-            .field("kinds", &self.kinds)
-            .finish()
-    }
 }
 
 impl fmt::Debug for StoreConfig {
