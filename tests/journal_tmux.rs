@@ -40,7 +40,7 @@ fn tick_survives_kill_9() {
         screen.contains("✔ Staging Deployment Successful"),
         "{screen}"
     );
-    t.send(&["j", "n"]);
+    t.send(&["j", "i"]);
     t.type_text("metrics look clean");
     t.send(&["Enter"]);
     t.wait_for("metrics look clean", Duration::from_secs(10));

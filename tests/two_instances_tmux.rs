@@ -43,7 +43,7 @@ fn both_write_and_both_see() {
     alice.wait_for("✔ beta step", Duration::from_secs(5));
     // both at once
     alice.send(&["j", "j", "Space"]);
-    bob.send(&["k", "n"]);
+    bob.send(&["k", "i"]);
     bob.type_text("bob was here");
     bob.send(&["Enter"]);
     alice.wait_for("✔ gamma step", Duration::from_secs(5));
