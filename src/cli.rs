@@ -23,7 +23,9 @@ pub enum Command {
     Run(RunArgs),
     /// Start a built-in demo service on loopback and run the bundled demo checklist against it
     Demo(DemoArgs),
-    /// Poll every probe once, print the result; exit 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN
+    /// Poll every probe once, print the result; exit with the worst state: 2 CRIT, 1 WARN,
+    /// 3 UNKNOWN, 0 OK (a CRIT is never hidden by an UNKNOWN); 4 when the config cannot be loaded
+    /// or has no probes
     Check(CheckArgs),
     /// Convert a Markdown checklist to flightdeck's TOML format on stdout
     Import(ImportArgs),

@@ -181,8 +181,9 @@ fn note_and_fields_are_journaled() {
     keys.push(Key::Enter);
     let fx = press(&mut app, &keys);
     j.commit(&mut app, fx);
-    // e opens the first field (a choice): → picks No, Enter saves and moves to the next field
-    let mut keys = vec![Key::Char('e'), Key::Right, Key::Enter];
+    // e opens the first field (a choice) with nothing picked: → picks the first option (Yes),
+    // → again No; Enter saves and moves to the next field
+    let mut keys = vec![Key::Char('e'), Key::Right, Key::Right, Key::Enter];
     keys.extend(chars("12.5"));
     keys.push(Key::Enter);
     let fx = press(&mut app, &keys);

@@ -54,7 +54,10 @@ fn worst_state_wins() {
     assert_eq!(exit_code([Ok, Ok]), 0);
     assert_eq!(exit_code([Ok, Warn]), 1);
     assert_eq!(exit_code([Warn, Crit, Ok]), 2);
-    assert_eq!(exit_code([Crit, Unknown]), 3);
+    // the Nagios precedence: CRIT over WARN over UNKNOWN over OK
+    assert_eq!(exit_code([Crit, Unknown]), 2);
+    assert_eq!(exit_code([Unknown, Warn]), 1);
+    assert_eq!(exit_code([Ok, Unknown, Stale]), 3);
     assert_eq!(exit_code([]), 3);
 }
 
@@ -128,17 +131,19 @@ async fn table_json_and_exit_codes() {
         ),
     )
     .unwrap();
+    // one CRIT (HTTP 503) and one refused (no answer: CRIT too) exit 2, not 3
     let (code, stdout, _) = run_check(&refused, "table").await;
-    assert_eq!(code, 3, "{stdout}");
+    assert_eq!(code, 2, "{stdout}");
     assert!(
-        stdout.contains("UNKNOWN") && stdout.contains("refused"),
+        stdout.contains("CRIT") && stdout.contains("refused"),
         "{stdout}"
     );
 
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[[probe]]\nname = \"x\"\nkind = \"smtp\"\n").unwrap();
+    // a config that does not load has its own code, never mistaken for a probe state
     let (code, _, stderr) = run_check(&bad, "table").await;
-    assert_eq!(code, 3);
+    assert_eq!(code, 4);
     assert!(
         stderr.contains("bad.toml:3:8: error: unknown probe kind `smtp`"),
         "{stderr}"
@@ -223,7 +228,8 @@ query = "queue_depth"
 
     for format in ["table", "json"] {
         let (code, stdout, stderr) = run_check(&path, format).await;
-        assert_eq!(code, 3, "{stdout}{stderr}");
+        // a hung endpoint and a stopped Redis do not answer: CRIT
+        assert_eq!(code, 2, "{stdout}{stderr}");
         assert!(
             !stdout.contains(PW) && !stderr.contains(PW),
             "{format}:\n{stdout}\n{stderr}"
@@ -267,7 +273,7 @@ query = "queue_depth"
     )
     .unwrap();
     let (code, stdout, stderr) = run_check(&bad, "table").await;
-    assert_eq!(code, 3);
+    assert_eq!(code, 4, "a config error");
     assert!(stderr.contains("unsupported scheme"), "{stderr}");
     assert!(!stdout.contains(PW) && !stderr.contains(PW), "{stderr}");
 }

@@ -121,7 +121,8 @@ fn no_file_given_and_none_found_is_an_empty_config() {
         .env("HOME", dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    // nothing to check is a config problem, with its own exit code (not a probe state)
+    assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("nothing to check"), "{stderr}");
     assert!(stderr.contains("no config file found"), "{stderr}");

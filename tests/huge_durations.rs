@@ -121,7 +121,11 @@ fn a_probes_own_condition_in_check_and_validate() {
     );
     let config = config.to_str().unwrap();
     let out = flightdeck(dir.path(), &["check", "--config", config]);
-    assert_eq!(out.status.code(), Some(3), "nothing checked is UNKNOWN");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "a config error has its own code"
+    );
     assert_located(&out, &format!("{config}:5:"), "bad `ok` condition");
     let file = write(dir.path(), "c.toml", &checklist(""));
     let out = flightdeck(

@@ -103,7 +103,8 @@ fn an_auto_item_counts_down_on_screen_and_ticks_itself() {
         app.auto["health"],
         flightdeck::marking::AutoStatus::Pending {
             since: at(0),
-            remaining_ms: 30_000
+            remaining_ms: 30_000,
+            hold_ms: 30_000,
         }
     );
     assert!(render(&mut app).contains("auto 0:30"));
@@ -260,11 +261,15 @@ fn a_trigger_rings_once_stays_until_acknowledged_by_key_and_clears() {
     let screen = render(&mut app);
     assert!(screen.contains("CRITICAL rollback"), "{screen}");
     assert!(screen.contains("A acknowledge"));
+    // the banner says when it fired and what the condition reads now
+    assert!(screen.contains("— fired "), "{screen}");
+    assert!(screen.contains("now error_rate.value = 0.062"), "{screen}");
 
     // the rate drops before anyone looked: cleared, but the banner stays until acknowledged
     let (events, _) = probe(&mut app, &mut j, ok("error_rate", 35, "value", 0.01));
     assert_eq!(kinds(&events), vec![EventKind::TriggerCleared]);
-    assert!(render(&mut app).contains("(cleared)"));
+    let screen = render(&mut app);
+    assert!(screen.contains(", cleared "), "{screen}");
     let fx = press(&mut app, &[Key::Char('A')]);
     let (events, _) = j.commit(&mut app, fx, at(40));
     assert_eq!(kinds(&events), vec![EventKind::TriggerAcked]);

@@ -7,7 +7,7 @@
 mod marking;
 
 use flightdeck::journal::{EventBody, EventKind, Untick};
-use flightdeck::marking::AutoStatus;
+use flightdeck::marking::{AutoStatus, WaitWhy};
 use flightdeck::marking::{MarkSubject, Marker};
 use flightdeck::probes::ProbeState;
 use flightdeck::session::ItemState;
@@ -29,7 +29,7 @@ fn health_rig() -> Rig {
 fn remaining(rig: &Rig, secs: i64) -> Option<u64> {
     match rig.marker.auto_status(at(secs)).get("health") {
         Some(AutoStatus::Pending { remaining_ms, .. }) => Some(*remaining_ms),
-        Some(AutoStatus::Waiting) => None,
+        Some(AutoStatus::Waiting { .. }) => None,
         None => panic!("health has no auto status"),
     }
 }
@@ -141,7 +141,7 @@ fn time_alone_never_ticks_it_takes_a_second_sample() {
     ));
     assert_eq!(
         rig.marker.auto_status(at(8)).get("health"),
-        Some(&AutoStatus::Waiting)
+        Some(&AutoStatus::Waiting { why: WaitWhy::Gap })
     );
     assert_eq!(rig.session.item_state("health"), ItemState::Todo);
     // the second sample, 5 s on, completes it
@@ -249,10 +249,13 @@ fn auto_items_of_a_later_phase_wait_for_their_phase() {
     // the queue is empty before the window even starts: that proves nothing about the deploy
     let events = rig.feed_ok("write_queue", "value", 0.0, 0, 30);
     assert_eq!(kinds(&events), vec![EventKind::Baseline]);
-    assert_eq!(
+    // and the detail pane says why it waits
+    assert!(matches!(
         rig.marker.auto_status(at(30)).get("drained"),
-        Some(&AutoStatus::Waiting)
-    );
+        Some(AutoStatus::Waiting {
+            why: WaitWhy::Phase(_)
+        })
+    ));
     // someone starts the deploy phase (a note on one of its items): the item arms
     let events = rig.person("alice", Some("migrate"), EventBody::note("go"), 31);
     assert_eq!(

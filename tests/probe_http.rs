@@ -115,7 +115,8 @@ async fn hung_endpoint_times_out_within_the_timeout() {
     let started = Instant::now();
     let s = probe.poll().await;
     let took = started.elapsed();
-    assert_eq!(s.state, ProbeState::Unknown);
+    // no answer is CRIT, with its reason (the Nagios plugins' rule)
+    assert_eq!(s.state, ProbeState::Crit);
     assert_eq!(s.reason.as_deref(), Some("timeout after 500ms"));
     assert!(
         took >= Duration::from_millis(500) && took < Duration::from_millis(1500),
@@ -128,7 +129,7 @@ async fn connection_refused() {
     let port = closed_port();
     let mut probe = Probe::new(spec(&format!("url = \"http://127.0.0.1:{port}/health\"")));
     let s = probe.poll().await;
-    assert_eq!(s.state, ProbeState::Unknown);
+    assert_eq!(s.state, ProbeState::Crit);
     let reason = s.reason.unwrap();
     assert!(reason.starts_with("connection refused"), "{reason}");
 }
@@ -139,7 +140,7 @@ async fn dns_failure() {
         "url = \"http://flightdeck-no-such-host.invalid/health\"",
     ));
     let s = probe.poll().await;
-    assert_eq!(s.state, ProbeState::Unknown);
+    assert_eq!(s.state, ProbeState::Crit);
     let reason = s.reason.unwrap();
     eprintln!("dns reason: {reason}");
     assert!(

@@ -78,8 +78,9 @@ async fn private_ca_trusted_with_ca_file_rejected_without_accepted_when_insecure
         .await;
     assert_eq!(s.state, ProbeState::Ok, "with ca_file: {:?}", s.reason);
 
+    // an endpoint whose certificate is not trusted cannot be used: CRIT, saying why
     let s = Probe::new(spec("", port)).poll().await;
-    assert_eq!(s.state, ProbeState::Unknown);
+    assert_eq!(s.state, ProbeState::Crit);
     let reason = s.reason.unwrap();
     assert!(
         reason.to_ascii_lowercase().contains("certificate"),

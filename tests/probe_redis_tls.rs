@@ -73,7 +73,7 @@ async fn rediss_with_password() {
 
     // a self-signed certificate is not trusted without its CA file
     let s = Probe::new(spec(&url, "")).poll().await;
-    assert_eq!(s.state, ProbeState::Unknown);
+    assert_eq!(s.state, ProbeState::Crit);
     let reason = s.reason.unwrap();
     assert!(!reason.contains("Tls-Redis-Pw"), "{reason}");
 }

@@ -111,7 +111,7 @@ async fn one_poll_in_flight_and_poll_now_requests_merge() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_timeout_is_unknown_with_the_reason_and_resets_the_poller() {
+async fn a_timeout_is_crit_with_the_reason_and_resets_the_poller() {
     let (specs, log) = specs(&[("hung", "2s", "1s", "hang = true")]);
     let (tx, mut rx) = mpsc::channel(64);
     let cancel = CancellationToken::new();
@@ -123,7 +123,7 @@ async fn a_timeout_is_unknown_with_the_reason_and_resets_the_poller() {
         t0 + ms(1000),
         "the sample comes at the timeout"
     );
-    assert_eq!(sample.state, ProbeState::Unknown);
+    assert_eq!(sample.state, ProbeState::Crit);
     assert_eq!(sample.reason.as_deref(), Some("timeout after 1s"));
     assert_eq!(sample.latency_ms, None);
     assert_eq!(log.resets("hung"), 1);

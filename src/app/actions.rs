@@ -84,7 +84,10 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Skip => {
             if let Some(id) = item_for_write(app) {
                 app.mode = Mode::Input {
-                    prompt: Prompt::Skip { item: id },
+                    prompt: Prompt::Skip {
+                        required: app.selected_item().is_some_and(|f| f.item.required),
+                        item: id,
+                    },
                     buffer: String::new(),
                 };
             }
@@ -189,11 +192,26 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 .map(|(n, _)| n.clone())
                 .collect();
             names.sort();
-            if names.is_empty() {
+            // regressed items whose alarm nobody has acknowledged yet
+            let regressed: Vec<String> = app
+                .flat
+                .iter()
+                .filter(|f| {
+                    app.session
+                        .item(&f.item.id)
+                        .is_some_and(|s| s.regressed && s.regression_acked.is_none())
+                })
+                .map(|f| f.item.id.clone())
+                .collect();
+            if names.is_empty() && regressed.is_empty() {
                 flash(app, "no alarm to acknowledge", false);
             }
             for name in names {
                 let ev = NewEvent::new(&app.meta.actor, EventBody::trigger_acked(name));
+                append(app, fx, ev);
+            }
+            for id in regressed {
+                let ev = app.item_event(&id, EventBody::RegressionAcked(Default::default()));
                 append(app, fx, ev);
             }
         }
@@ -202,14 +220,24 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 return;
             }
             let phase = app.selected_phase();
-            if let Some(p) = app.checklist.phases.get(phase) {
-                app.mode = Mode::Input {
-                    prompt: Prompt::Decision {
-                        phase: p.id.clone(),
-                    },
-                    buffer: String::new(),
-                };
+            let Some(p) = app.checklist.phases.get(phase) else {
+                return;
+            };
+            if !p.gate {
+                let text = format!(
+                    "“{}” is not a go/no-go gate: D records a decision on a gate phase",
+                    p.name
+                );
+                flash(app, text, false);
+                return;
             }
+            app.mode = Mode::Input {
+                prompt: Prompt::Decision {
+                    phase: p.id.clone(),
+                    choice: None,
+                },
+                buffer: String::new(),
+            };
         }
         Action::Cosign => {
             let Some(id) = item_for_write(app) else {
@@ -236,6 +264,33 @@ fn item_for_write(app: &mut App) -> Option<String> {
     writable(app).then_some(id)
 }
 
+/// The item's state as the person sees it: the journal's, then this screen's own events still on
+/// their way (so a second space unticks what the first ticked, even before it came back).
+fn state_seen(app: &App, id: &str) -> ItemState {
+    let cosign = app
+        .flat
+        .iter()
+        .find(|f| f.item.id == id)
+        .is_some_and(|f| f.item.cosign);
+    let mut state = app.session.item_state(id);
+    for ev in app
+        .in_flight
+        .iter()
+        .filter(|e| e.item.as_deref() == Some(id))
+    {
+        state = match (&ev.body, state) {
+            (EventBody::Tick(_), ItemState::Todo | ItemState::Skipped) if cosign => {
+                ItemState::AwaitingCosign
+            }
+            (EventBody::Tick(_) | EventBody::Cosign(_), _) => ItemState::Done,
+            (EventBody::Untick(_), _) => ItemState::Todo,
+            (EventBody::Skip(_), _) => ItemState::Skipped,
+            (_, s) => s,
+        };
+    }
+    state
+}
+
 fn tick(app: &mut App, fx: &mut Vec<Effect>) {
     if let Some(Row::Phase(p)) = app.rows.get(app.cursor) {
         let p = *p;
@@ -247,8 +302,20 @@ fn tick(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     };
     let has_auto = app.selected_item().is_some_and(|f| f.item.auto.is_some());
+    let phase = app.selected_item().map_or(0, |f| f.phase);
     let status = app.session.item(&id).cloned().unwrap_or_default();
-    match status.state {
+    let gate = crate::marking::gate_before(&app.checklist, &app.session, phase);
+    match state_seen(app, &id) {
+        // a gate before this phase has not said GO: ticking past it needs a reason
+        ItemState::Todo if gate.is_some() => {
+            if let Some(gate) = gate {
+                flash(app, format!("{}: why tick past it?", gate.describe()), true);
+                app.mode = Mode::Input {
+                    prompt: Prompt::PastGate { item: id, gate },
+                    buffer: String::new(),
+                };
+            }
+        }
         ItemState::Todo if has_auto => {
             app.mode = Mode::Input {
                 prompt: Prompt::Override { item: id },

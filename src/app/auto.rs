@@ -62,7 +62,7 @@ fn shown(auto: &HashMap<String, AutoStatus>) -> HashMap<&str, Option<u64>> {
         .map(|(id, s)| {
             let secs = match s {
                 AutoStatus::Pending { remaining_ms, .. } => Some(remaining_ms / 1000),
-                AutoStatus::Waiting => None,
+                AutoStatus::Waiting { .. } => None,
             };
             (id.as_str(), secs)
         })

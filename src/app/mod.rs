@@ -14,7 +14,8 @@ mod tree;
 mod update;
 
 pub use msg::{Effect, Key, Msg, Viewport};
-pub use probe_list::severity_rank;
+pub use probe_list::{PanelLookup, severity_rank};
+pub use prompts::{choices as prompt_choices, picked as prompt_pick};
 pub use tree::{FlatItem, Row, visible_scroll};
 pub use update::update;
 
@@ -28,6 +29,7 @@ use std::collections::{HashMap, HashSet};
 /// Asks the journal to write `event`; it shows once the journal hands it back committed.
 pub(crate) fn append(app: &mut App, fx: &mut Vec<Effect>, event: crate::store::NewEvent) {
     app.pending_writes += 1;
+    app.in_flight.push_back(event.clone());
     fx.push(Effect::Append(event));
 }
 
@@ -69,13 +71,16 @@ pub enum NoteOn {
 /// What a text prompt is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prompt {
+    /// Skip `item` as not applicable; a required item needs a reason.
     Skip {
         item: String,
+        required: bool,
     },
     Note {
         on: NoteOn,
     },
-    /// Editing field `index` of `item`; choice fields cycle `choice` through their options.
+    /// Editing field `index` of `item`. For a choice field, `choice` is the option picked so far:
+    /// none until the person picks one (Enter never records an answer nobody chose).
     Field {
         item: String,
         index: usize,
@@ -84,11 +89,24 @@ pub enum Prompt {
     Untick {
         item: String,
     },
+    /// Ticking an auto item before its condition held: a reason (optional) is journaled.
     Override {
         item: String,
     },
+    /// Ticking an item past a gate that has not said GO: a reason is needed, and journaled.
+    PastGate {
+        item: String,
+        gate: crate::marking::GateBlock,
+    },
+    /// Go / no-go for a gate phase: first the decision (none picked until the person picks)…
     Decision {
         phase: String,
+        choice: Option<usize>,
+    },
+    /// …then a note; Enter records both.
+    DecisionNote {
+        phase: String,
+        decision: String,
     },
 }
 
@@ -162,6 +180,9 @@ pub struct App {
     pub last_search: Option<String>,
     /// Writes sent to the journal and not yet back.
     pub pending_writes: usize,
+    /// This screen's own appends not yet handed back, oldest first: a key acts on the state the
+    /// person saw plus their own keys still in flight (two fast spaces: tick, then untick).
+    pub in_flight: std::collections::VecDeque<crate::store::NewEvent>,
     /// Something shown changed since the last frame: draw at once.
     pub dirty: bool,
     /// Only values moved (a probe's new sample in the same state): draw at the next beat.
@@ -204,6 +225,7 @@ impl App {
             flash: None,
             last_search: None,
             pending_writes: 0,
+            in_flight: std::collections::VecDeque::new(),
             dirty: true,
             dirty_on_beat: false,
             ascii: false,

@@ -53,3 +53,43 @@ impl App {
         );
     }
 }
+
+/// The panels' latest samples as a condition sees them (STALE included), for what a banner or
+/// the detail pane says a condition reads now — on every screen, watching ones too.
+pub struct PanelLookup<'a> {
+    pub app: &'a App,
+}
+
+impl PanelLookup<'_> {
+    fn sample(&self, probe: &str) -> Option<&crate::probes::Sample> {
+        self.app
+            .probes
+            .iter()
+            .find(|p| p.spec.name == probe)
+            .and_then(|p| p.latest.as_ref())
+    }
+}
+
+impl crate::condition::Lookup for PanelLookup<'_> {
+    fn output(&self, probe: &str, path: &str) -> Option<crate::condition::Value> {
+        self.sample(probe)?.output(path)
+    }
+
+    fn state(&self, probe: &str) -> Option<ProbeState> {
+        let i = self.app.probes.iter().position(|p| p.spec.name == probe)?;
+        self.app.probe_state(i)
+    }
+
+    fn baseline(
+        &self,
+        _probe: &str,
+        _path: &str,
+        _scope: Option<&str>,
+    ) -> Option<crate::condition::Value> {
+        None
+    }
+
+    fn sampled_at(&self, probe: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.sample(probe).map(|s| s.at)
+    }
+}

@@ -1,10 +1,12 @@
-//! The text prompts: skip reasons, notes, overrides, decisions and field values, and what
-//! each writes to the journal when confirmed.
+//! The prompts: skip reasons, notes, overrides, gate passes, go/no-go decisions and field values
+//! — the keys typed into them, the checks on what was typed, and what each writes to the journal
+//! when confirmed.
 
 use super::msg::{Effect, Key};
 use super::{App, Mode, NoteOn, Prompt, append, flash};
 use crate::checklist::FieldKind;
 use crate::journal::{EventBody, GoNoGo, NewEvent, Note, Tick, Untick};
+use crate::marking::DECISIONS;
 
 pub(super) fn open_field(app: &mut App, item: String, index: usize) {
     let Some(f) = app.flat.iter().find(|f| f.item.id == item) else {
@@ -20,11 +22,11 @@ pub(super) fn open_field(app: &mut App, item: String, index: usize) {
         .and_then(|s| s.fields.get(&field.id))
         .map(|v| v.value.clone());
     let (choice, buffer) = if field.kind == FieldKind::Choice {
+        // the answer already recorded, if any; nothing preselected otherwise
         let pos = current
             .as_deref()
-            .and_then(|c| field.options.iter().position(|o| o == c))
-            .unwrap_or(0);
-        (Some(pos), String::new())
+            .and_then(|c| field.options.iter().position(|o| o == c));
+        (pos, String::new())
     } else {
         (None, current.unwrap_or_default())
     };
@@ -38,6 +40,41 @@ pub(super) fn open_field(app: &mut App, item: String, index: usize) {
     };
 }
 
+/// The answers a prompt offers when it is a choice (a choice field, a go/no-go decision).
+pub fn choices(app: &App, prompt: &Prompt) -> Option<Vec<String>> {
+    match prompt {
+        Prompt::Field { item, index, .. } => app
+            .field(item, *index)
+            .filter(|f| f.kind == FieldKind::Choice)
+            .map(|f| f.options.clone()),
+        Prompt::Decision { .. } => Some(DECISIONS.iter().map(|d| (*d).to_owned()).collect()),
+        _ => None,
+    }
+}
+
+/// The option picked so far in a choice prompt.
+pub fn picked(prompt: &Prompt) -> Option<usize> {
+    match prompt {
+        Prompt::Field { choice, .. } | Prompt::Decision { choice, .. } => *choice,
+        _ => None,
+    }
+}
+
+fn with_pick(prompt: Prompt, pick: usize) -> Prompt {
+    match prompt {
+        Prompt::Field { item, index, .. } => Prompt::Field {
+            item,
+            index,
+            choice: Some(pick),
+        },
+        Prompt::Decision { phase, .. } => Prompt::Decision {
+            phase,
+            choice: Some(pick),
+        },
+        other => other,
+    }
+}
+
 pub(super) fn on_input_key(
     app: &mut App,
     key: Key,
@@ -45,45 +82,24 @@ pub(super) fn on_input_key(
     mut buffer: String,
     fx: &mut Vec<Effect>,
 ) {
-    let options = |app: &App, item: &str, index: usize| -> Vec<String> {
-        app.field(item, index)
-            .map(|fd| fd.options.clone())
-            .unwrap_or_default()
-    };
+    if let Some(options) = choices(app, &prompt) {
+        return on_choice_key(app, key, prompt, buffer, &options, fx);
+    }
     match key {
-        Key::Esc => app.mode = Mode::Normal,
+        Key::Esc | Key::Ctrl('c') => app.mode = Mode::Normal,
         Key::Enter => {
             app.mode = Mode::Normal;
             commit_input(app, prompt, buffer.trim().to_owned(), fx);
         }
-        Key::Tab => {
-            if let Prompt::Field { item, index, .. } = prompt {
-                open_field(app, item, index + 1);
-            }
-        }
-        Key::Left | Key::Right => {
-            if let Prompt::Field {
-                item,
-                index,
-                choice: Some(c),
-            } = &prompt
-            {
-                let n = options(app, item, *index).len().max(1);
-                let next = if key == Key::Right {
-                    (c + 1) % n
-                } else {
-                    (c + n - 1) % n
-                };
+        Key::Tab => match prompt {
+            Prompt::Field { item, index, .. } => open_field(app, item, index + 1),
+            other => {
                 app.mode = Mode::Input {
-                    prompt: Prompt::Field {
-                        item: item.clone(),
-                        index: *index,
-                        choice: Some(next),
-                    },
+                    prompt: other,
                     buffer,
-                };
+                }
             }
-        }
+        },
         Key::Backspace => {
             buffer.pop();
             app.mode = Mode::Input { prompt, buffer };
@@ -94,38 +110,7 @@ pub(super) fn on_input_key(
                 buffer: String::new(),
             };
         }
-        Key::Ctrl('c') => app.mode = Mode::Normal,
         Key::Char(c) => {
-            if let Prompt::Field {
-                item,
-                index,
-                choice: Some(_),
-            } = &prompt
-            {
-                // a digit or the first letter picks an option directly
-                let opts = options(app, item, *index);
-                let pick = c
-                    .to_digit(10)
-                    .and_then(|d| (d as usize).checked_sub(1))
-                    .filter(|d| *d < opts.len())
-                    .or_else(|| {
-                        opts.iter().position(|o| {
-                            o.chars().next().map(|f| f.to_ascii_lowercase())
-                                == Some(c.to_ascii_lowercase())
-                        })
-                    });
-                if let Some(p) = pick {
-                    app.mode = Mode::Input {
-                        prompt: Prompt::Field {
-                            item: item.clone(),
-                            index: *index,
-                            choice: Some(p),
-                        },
-                        buffer,
-                    };
-                }
-                return;
-            }
             if buffer.chars().count() < 2000 {
                 buffer.push(c);
             }
@@ -135,10 +120,80 @@ pub(super) fn on_input_key(
     }
 }
 
+/// A choice: ←/→ move through the options, a digit or an option's first letter picks it, Enter
+/// records the pick — and refuses while nothing is picked.
+fn on_choice_key(
+    app: &mut App,
+    key: Key,
+    prompt: Prompt,
+    buffer: String,
+    options: &[String],
+    fx: &mut Vec<Effect>,
+) {
+    let n = options.len().max(1);
+    let pick = match key {
+        Key::Esc | Key::Ctrl('c') => {
+            app.mode = Mode::Normal;
+            return;
+        }
+        Key::Enter => {
+            let Some(c) = picked(&prompt).filter(|c| *c < options.len()) else {
+                flash(
+                    app,
+                    format!(
+                        "choose one first: ←/→ or its first letter ({})",
+                        options.join(" / ")
+                    ),
+                    true,
+                );
+                app.mode = Mode::Input { prompt, buffer };
+                return;
+            };
+            app.mode = Mode::Normal;
+            let answer = options[c].clone();
+            commit_input(app, prompt, answer, fx);
+            return;
+        }
+        Key::Tab => {
+            if let Prompt::Field { item, index, .. } = prompt {
+                open_field(app, item, index + 1);
+            } else {
+                app.mode = Mode::Input { prompt, buffer };
+            }
+            return;
+        }
+        Key::Right => Some(picked(&prompt).map_or(0, |c| (c + 1) % n)),
+        Key::Left => Some(picked(&prompt).map_or(n - 1, |c| (c + n - 1) % n)),
+        Key::Char(c) => c
+            .to_digit(10)
+            .and_then(|d| (d as usize).checked_sub(1))
+            .filter(|d| *d < options.len())
+            .or_else(|| {
+                options.iter().position(|o| {
+                    o.chars().next().map(|f| f.to_ascii_lowercase()) == Some(c.to_ascii_lowercase())
+                })
+            }),
+        _ => None,
+    };
+    let prompt = match pick {
+        Some(p) => with_pick(prompt, p),
+        None => prompt,
+    };
+    app.mode = Mode::Input { prompt, buffer };
+}
+
 fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect>) {
     let actor = app.meta.actor.clone();
     match prompt {
-        Prompt::Skip { item } => {
+        Prompt::Skip { item, required } => {
+            if text.is_empty() && required {
+                flash(app, "this item is required: say why it is skipped", true);
+                app.mode = Mode::Input {
+                    prompt: Prompt::Skip { item, required },
+                    buffer: String::new(),
+                };
+                return;
+            }
             let reason = if text.is_empty() {
                 "N/A".to_owned()
             } else {
@@ -182,49 +237,120 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
             let ev = app.item_event(&item, EventBody::Tick(tick));
             append(app, fx, ev);
         }
-        Prompt::Decision { phase } => {
+        Prompt::PastGate { item, gate } => {
             if text.is_empty() {
                 flash(
                     app,
-                    "no decision recorded (type GO or NO-GO, then a note)",
-                    false,
+                    format!("{}: a reason is needed to tick past it", gate.describe()),
+                    true,
                 );
+                app.mode = Mode::Input {
+                    prompt: Prompt::PastGate { item, gate },
+                    buffer: String::new(),
+                };
                 return;
             }
-            let (decision, note) = match text.split_once(char::is_whitespace) {
-                Some((d, n)) => (d.to_uppercase(), Some(n.trim().to_owned())),
-                None => (text.to_uppercase(), None),
+            let tick = Tick {
+                reason: Some(text),
+                past_gate: Some(gate.id),
+                ..Tick::default()
             };
-            let decision = GoNoGo {
-                phase,
-                decision,
-                note: note.filter(|n| !n.is_empty()),
-            };
-            let ev = NewEvent::new(&actor, EventBody::Decision(decision));
+            let ev = app.item_event(&item, EventBody::Tick(tick));
             append(app, fx, ev);
+        }
+        Prompt::Decision { phase, .. } => {
+            // the decision is picked: now its note
+            app.mode = Mode::Input {
+                prompt: Prompt::DecisionNote {
+                    phase,
+                    decision: text,
+                },
+                buffer: String::new(),
+            };
+        }
+        Prompt::DecisionNote { phase, decision } => {
+            record_decision(app, fx, phase, decision, text);
         }
         Prompt::Field {
             item,
             index,
-            choice,
-        } => {
-            let field = app.field(&item, index).cloned();
-            let Some(field) = field else { return };
-            let value = match choice {
-                Some(c) => field.options.get(c).cloned().unwrap_or_default(),
-                None => text,
-            };
-            let unchanged = app
-                .session
-                .item(&item)
-                .and_then(|s| s.fields.get(&field.id))
-                .is_some_and(|v| v.value == value);
-            if !value.is_empty() && !unchanged {
-                let ev = app.item_event(&item, EventBody::field(field.id.clone(), value));
-                append(app, fx, ev);
-            }
-            // carry on with the item's next field, as a form would
-            open_field(app, item, index + 1);
-        }
+            choice: _,
+        } => commit_field(app, fx, item, index, text),
     }
+}
+
+/// Journals a go/no-go decision, then ticks the phase's items that the decision stands for
+/// (`decision = true`: "Go / no-go decision recorded").
+fn record_decision(
+    app: &mut App,
+    fx: &mut Vec<Effect>,
+    phase: String,
+    decision: String,
+    note: String,
+) {
+    let body = EventBody::Decision(GoNoGo {
+        phase: phase.clone(),
+        decision: decision.clone(),
+        note: (!note.is_empty()).then_some(note),
+    });
+    let ev = NewEvent::new(&app.meta.actor, body);
+    append(app, fx, ev);
+    let bound: Vec<String> = app
+        .flat
+        .iter()
+        .filter(|f| f.item.decision)
+        .filter(|f| {
+            app.checklist
+                .phases
+                .get(f.phase)
+                .is_some_and(|p| p.id == phase)
+        })
+        .filter(|f| app.session.item_state(&f.item.id) == crate::session::ItemState::Todo)
+        .map(|f| f.item.id.clone())
+        .collect();
+    for id in bound {
+        let tick = Tick {
+            note: Some(format!("{decision} recorded")),
+            ..Tick::default()
+        };
+        let ev = app.item_event(&id, EventBody::Tick(tick));
+        append(app, fx, ev);
+    }
+}
+
+/// A field value: numbers are read (units converted to the field's) and refused when they are
+/// not numbers; the next field of the item opens, as a form would.
+fn commit_field(app: &mut App, fx: &mut Vec<Effect>, item: String, index: usize, text: String) {
+    let Some(field) = app.field(&item, index).cloned() else {
+        return;
+    };
+    let value = if field.kind == FieldKind::Number && !text.is_empty() {
+        match crate::condition::target::normalize(&text, field.unit.as_deref()) {
+            Ok(v) => v,
+            Err(why) => {
+                flash(app, format!("{}: {why}", field.label), true);
+                app.mode = Mode::Input {
+                    prompt: Prompt::Field {
+                        item,
+                        index,
+                        choice: None,
+                    },
+                    buffer: text,
+                };
+                return;
+            }
+        }
+    } else {
+        text
+    };
+    let unchanged = app
+        .session
+        .item(&item)
+        .and_then(|s| s.fields.get(&field.id))
+        .is_some_and(|v| v.value == value);
+    if !value.is_empty() && !unchanged {
+        let ev = app.item_event(&item, EventBody::field(field.id.clone(), value));
+        append(app, fx, ev);
+    }
+    open_field(app, item, index + 1);
 }

@@ -23,6 +23,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Journaled { events, acked } => {
             app.pending_writes = app.pending_writes.saturating_sub(acked);
+            // appends come back in the order they were sent
+            let done = acked.min(app.in_flight.len());
+            app.in_flight.drain(..done);
             for e in &events {
                 app.session.apply(e);
             }
@@ -31,6 +34,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::JournalError(text) => {
             app.pending_writes = 0;
+            app.in_flight.clear();
             flash(app, format!("journal: {text}"), true);
         }
         Msg::Probe(sample) => {

@@ -77,6 +77,9 @@ pub struct Item {
     /// Done only when a second, different person confirms it.
     #[serde(default, skip_serializing_if = "is_false")]
     pub cosign: bool,
+    /// Ticked by recording its phase's go/no-go decision (`D`): "Go / no-go decision recorded".
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub decision: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "item")]
     pub children: Vec<Item>,
 }

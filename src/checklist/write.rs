@@ -57,6 +57,7 @@ fn write_item(out: &mut String, item: &Item, header: &str) {
         ("required", item.required),
         ("checked", item.checked),
         ("cosign", item.cosign),
+        ("decision", item.decision),
     ] {
         if set {
             line(out, key, "true");

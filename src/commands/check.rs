@@ -1,9 +1,10 @@
 //! `flightdeck check`: polls every probe once, concurrently, prints a table or JSON, and exits with
-//! the Nagios code of the worst state (0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN).
+//! the Nagios code of the worst state: CRIT (2) over WARN (1) over UNKNOWN (3) over OK (0) — a
+//! CRIT probe is never hidden behind an UNKNOWN one.
 //!
-//! A config that does not load, or one without probes, exits 3: nothing was checked, so nothing
-//! is known to be OK. Probes whose value needs two scrapes (`metrics` rates and ratios) are
-//! polled twice, a second apart.
+//! A config that does not load, or one without probes, exits 4 (`CONFIG_ERROR`): nothing was
+//! checked, and that is not a probe state. Probes whose value needs two scrapes (`metrics` rates
+//! and ratios) are polled twice, a second apart.
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{self, ProbeSpec};
@@ -14,6 +15,9 @@ use std::time::Duration;
 
 const WARMUP_GAP: Duration = Duration::from_secs(1);
 
+/// The exit code when the config cannot be loaded or holds no probe.
+pub const CONFIG_ERROR: u8 = 4;
+
 pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let config = match config::load(
         args.config.config.as_deref(),
@@ -23,7 +27,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(errors) => {
             eprintln!("{errors}");
-            return Ok(ExitCode::from(3));
+            return Ok(ExitCode::from(CONFIG_ERROR));
         }
     };
     if config.probes.is_empty() {
@@ -42,7 +46,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             "flightdeck check: nothing to check: {place}.\n  hint: add [[probe]] tables (see \
              config.example.toml) or pass --config FILE"
         );
-        return Ok(ExitCode::from(3));
+        return Ok(ExitCode::from(CONFIG_ERROR));
     }
     let samples = poll_all(&config.probes).await;
     let text = match args.format {
@@ -92,16 +96,19 @@ pub async fn poll_all(specs: &[ProbeSpec]) -> Vec<Sample> {
 /// Nagios code of the worst state: OK 0, WARN 1, CRIT 2, UNKNOWN or STALE 3; CRIT outranks
 /// UNKNOWN only in the sense that both are bad — the worst by code wins.
 pub fn exit_code(states: impl IntoIterator<Item = ProbeState>) -> u8 {
-    states
-        .into_iter()
-        .map(|s| match s {
-            ProbeState::Ok => 0,
-            ProbeState::Warn => 1,
-            ProbeState::Crit => 2,
-            ProbeState::Unknown | ProbeState::Stale => 3,
-        })
-        .max()
-        .unwrap_or(3)
+    // worst first: CRIT, WARN, UNKNOWN, OK (the Nagios plugins' precedence)
+    let rank = |s: ProbeState| match s {
+        ProbeState::Crit => 3,
+        ProbeState::Warn => 2,
+        ProbeState::Unknown | ProbeState::Stale => 1,
+        ProbeState::Ok => 0,
+    };
+    match states.into_iter().max_by_key(|s| rank(*s)) {
+        Some(ProbeState::Crit) => 2,
+        Some(ProbeState::Warn) => 1,
+        Some(ProbeState::Unknown | ProbeState::Stale) | None => 3,
+        Some(ProbeState::Ok) => 0,
+    }
 }
 
 fn latency_text(sample: &Sample) -> String {

@@ -26,6 +26,12 @@ pub enum RefKind {
     Output,
     /// `api.ok`: whether the probe's state is OK.
     State,
+    /// `api.up`: whether the probe's target answers — any state but CRIT (a slow or WARN answer
+    /// is up; an answer that cannot be judged, UNKNOWN, is up too). Unknown when STALE.
+    Up,
+    /// `api.state`: the state's name (`"OK"`, `"WARN"`, `"CRIT"`, `"UNKNOWN"`, `"STALE"`), to
+    /// compare: `api.state != "CRIT"`.
+    StateName,
     /// `baseline(api.latency)`: the output as captured when the session started, or
     /// `baseline(api.latency, "deploy")` when that phase started.
     Baseline,

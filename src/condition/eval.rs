@@ -196,6 +196,20 @@ impl Condition {
             return operand(v, &shown);
         }
         let state = ctx.state(&r.probe);
+        match (r.kind, state) {
+            (RefKind::Up | RefKind::StateName, None) => {
+                return Err(format!("no sample from `{}` yet", r.probe));
+            }
+            // a stale sample says nothing about whether the target answers now
+            (RefKind::Up, Some(ProbeState::Stale)) => {
+                return Err(format!("`{shown}`: probe `{}` is STALE", r.probe));
+            }
+            (RefKind::Up, Some(s)) => return Ok(Operand::Bool(s != ProbeState::Crit)),
+            (RefKind::StateName, Some(s)) => {
+                return operand(Value::Text(s.as_str().to_owned()), &shown);
+            }
+            _ => {}
+        }
         if let Some(s @ (ProbeState::Unknown | ProbeState::Stale)) = state {
             // `api.ok` is a fact about the state itself: UNKNOWN and STALE are knowably not OK,
             // so a rollback trigger written `!api.ok for 2m` fires when the API stops answering.

@@ -47,6 +47,16 @@ pub fn evidence(cond: &Condition, ctx: &dyn Lookup) -> Vec<Evidence> {
                 state.map(|s| Value::Bool(s == ProbeState::Ok)),
                 ctx.sampled_at(&r.probe),
             ),
+            RefKind::Up => (
+                state
+                    .filter(|s| *s != ProbeState::Stale)
+                    .map(|s| Value::Bool(s != ProbeState::Crit)),
+                ctx.sampled_at(&r.probe),
+            ),
+            RefKind::StateName => (
+                state.map(|s| Value::Text(s.as_str().to_owned())),
+                ctx.sampled_at(&r.probe),
+            ),
             RefKind::Baseline => {
                 let scope = r.scope.as_deref();
                 (

@@ -81,6 +81,49 @@ pub fn check<'a>(target: &'a str, value: &'a str, unit: Option<&'a str>) -> Targ
     }
 }
 
+/// A number a person typed into a field whose unit is `field_unit`, as it is recorded: `800ms`
+/// in a field in ms is `800`, `0.8s` is `800` too, `12` stays `12`; in a field without a unit a
+/// unit typed is kept (`12 GB`). Text that is not a number, a unit that is not one, or a unit of
+/// another kind (`5 GB` in a field in ms) is refused with a one-line reason.
+pub fn normalize(value: &str, field_unit: Option<&str>) -> Result<String, String> {
+    let typed = value.trim();
+    let Some((n, unit)) = number(typed) else {
+        return Err(format!("`{typed}` is not a number"));
+    };
+    let field_unit = field_unit.map(str::trim).filter(|u| !u.is_empty());
+    let Some(unit) = unit else {
+        return Ok(plain(n));
+    };
+    let Some((dim, factor)) = dimension(Some(unit)) else {
+        return Err(format!("`{typed}` is not a number with a unit"));
+    };
+    let Some(field_unit) = field_unit else {
+        return Ok(format!("{} {unit}", plain(n)));
+    };
+    if unit == field_unit {
+        return Ok(plain(n));
+    }
+    match dimension(Some(field_unit)) {
+        // `12k` in a count field: a magnitude, not a unit
+        _ if dim == Dim::Plain => Ok(plain(n * factor)),
+        Some((field_dim, field_factor)) if field_dim == dim && !matches!(dim, Dim::Other(_)) => {
+            Ok(plain(n * factor / field_factor))
+        }
+        _ => Err(format!("`{typed}` is not in {field_unit}")),
+    }
+}
+
+/// A number as a field records it: no trailing zeros, at most six decimals.
+fn plain(n: f64) -> String {
+    let text = format!("{n:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
 /// The target as shown in a message: trimmed, without a leading `target:`.
 fn target_label(target: &str) -> &str {
     strip_prefix_ci(target.trim(), "target")

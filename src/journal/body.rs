@@ -3,8 +3,8 @@
 
 use super::EventKind;
 use super::payload::{
-    AutoCheck, Baseline, Cosign, FieldEntry, GoNoGo, Joined, Note, PhaseRef, SessionStarted, Skip,
-    Tick, TriggerCleared, TriggerFired, TriggerRef, Untick,
+    AutoCheck, Baseline, Cosign, FieldEntry, GoNoGo, Joined, Note, PhaseRef, RegressionAcked,
+    SessionStarted, Skip, Tick, TriggerCleared, TriggerFired, TriggerRef, Untick,
 };
 use crate::condition::Evidence;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -39,6 +39,7 @@ pub enum EventBody {
     TriggerAcked(TriggerRef),
     TriggerCleared(TriggerCleared),
     Baseline(Baseline),
+    RegressionAcked(RegressionAcked),
     /// A kind this binary does not know (a newer one wrote it), or a payload it cannot read.
     #[serde(skip)]
     Raw(RawBody),
@@ -82,6 +83,7 @@ macro_rules! about_item {
                 item_text: $text, ..
             })
             | EventBody::Cosign(Cosign { item_text: $text })
+            | EventBody::RegressionAcked(RegressionAcked { item_text: $text })
             | EventBody::Pending(AutoCheck {
                 item_text: $text, ..
             })
@@ -186,6 +188,7 @@ impl EventBody {
             EventBody::TriggerAcked(_) => EventKind::TriggerAcked,
             EventBody::TriggerCleared(_) => EventKind::TriggerCleared,
             EventBody::Baseline(_) => EventKind::Baseline,
+            EventBody::RegressionAcked(_) => EventKind::RegressionAcked,
             EventBody::Raw(_) => EventKind::Unknown,
         }
     }

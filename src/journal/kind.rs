@@ -25,6 +25,7 @@ pub enum EventKind {
     TriggerAcked,
     TriggerCleared,
     Baseline,
+    RegressionAcked,
     /// A kind this binary does not know, or a payload it cannot read (`EventBody::Raw`).
     #[serde(other)]
     Unknown,
@@ -52,6 +53,7 @@ impl EventKind {
             EventKind::TriggerAcked => "trigger_acked",
             EventKind::TriggerCleared => "trigger_cleared",
             EventKind::Baseline => "baseline",
+            EventKind::RegressionAcked => "regression_acked",
             EventKind::Unknown => "unknown",
         }
     }

@@ -16,7 +16,8 @@ pub use body::{EventBody, RawBody};
 pub use kind::EventKind;
 pub use payload::{
     AutoCheck, Baseline, BaselineValue, Cosign, FieldEntry, GoNoGo, JoinMode, Joined, Note,
-    PhaseRef, SessionStarted, Skip, Tick, TriggerCleared, TriggerFired, TriggerRef, Untick,
+    PhaseRef, RegressionAcked, SessionStarted, Skip, Tick, TriggerCleared, TriggerFired,
+    TriggerRef, Untick,
 };
 
 use chrono::{DateTime, Utc};

@@ -63,6 +63,9 @@ pub struct Tick {
     /// The condition the engine ticked it by (its source text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto: Option<String>,
+    /// Ticked past this gate phase (its id) while it had no GO: `reason` says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past_gate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
 }
@@ -108,6 +111,14 @@ pub struct FieldEntry {
 /// `cosign`: a second, different person confirms a `cosign` item. `{}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cosign {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_text: Option<String>,
+}
+
+/// `regression_acked`: someone saw a regressed item's alarm (the banner quiets down; the item
+/// stays REGRESSED until it recovers or is unticked). `{}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegressionAcked {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
 }

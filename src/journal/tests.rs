@@ -75,6 +75,7 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
                 note: text("n"),
                 evidence: Some(vec![evidence()]),
                 auto: text("api.status == 200"),
+                past_gate: text("t-1h"),
                 item_text: text("API healthy"),
             }),
             &[
@@ -83,6 +84,7 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
                 "note",
                 "evidence",
                 "auto",
+                "past_gate",
                 "item_text",
             ],
         ),
@@ -128,6 +130,12 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
             &["item_text"],
         ),
         (EventBody::cosign(), &[]),
+        (
+            EventBody::RegressionAcked(RegressionAcked {
+                item_text: text("i"),
+            }),
+            &["item_text"],
+        ),
         (
             EventBody::Pending(check(None)),
             &["evidence", "auto", "item_text"],
@@ -189,7 +197,7 @@ fn each_kind_stores_exactly_its_documented_keys_and_reads_back_the_same() {
         assert_eq!(payload, body.payload_json());
         assert_eq!(EventBody::from_stored(kind, payload), body, "{kind}");
     }
-    assert_eq!(kinds.len(), 18, "every kind is covered: {kinds:?}");
+    assert_eq!(kinds.len(), 19, "every kind is covered: {kinds:?}");
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! One auto-bound item: pending, then ticked once its condition has held; afterwards watched for a
 //! regression and its recovery. The engine never unticks: a person does.
 
-use super::ACTOR;
 use super::in_flight::{InFlight, Mark};
 use super::watch::Watch;
+use super::{ACTOR, WaitWhy};
 use crate::condition::{HoldStatus, Lookup, Truth};
 use crate::journal::{AutoCheck, EventBody, NewEvent, Tick};
 use crate::session::{ItemState, SessionState};
@@ -23,7 +23,11 @@ pub(super) struct AutoItem {
     /// The item's text, journaled with every event about it.
     pub text: String,
     pub phase: usize,
+    /// The phase's name, for "waits for phase … to start".
+    phase_name: String,
     pub watch: Watch,
+    /// Why it is not counting down, as of the last sample.
+    pub waiting: WaitWhy,
     /// The state as last seen in the session; any change starts the watch over.
     pub state: ItemState,
     /// The run already journaled as pending (its `since`), and when that was.
@@ -46,12 +50,14 @@ pub(super) struct Step<'a> {
 }
 
 impl AutoItem {
-    pub fn new(id: String, text: String, phase: usize, watch: Watch) -> AutoItem {
+    pub fn new(id: String, text: String, phase: (usize, String), watch: Watch) -> AutoItem {
         AutoItem {
             id,
             text,
-            phase,
+            phase: phase.0,
+            phase_name: phase.1,
             watch,
+            waiting: WaitWhy::NoSample,
             state: ItemState::Todo,
             announced: None,
             announced_at: None,
@@ -85,9 +91,16 @@ impl AutoItem {
         if !step.armed {
             self.watch.window.reset();
             self.announced = None;
+            self.waiting = WaitWhy::Phase(self.phase_name.clone());
             return None;
         }
         let seen = self.watch.observe(step.lookup, step.at);
+        // shown only once the window is idle: false, undecidable, or true but gone stale
+        self.waiting = match &seen.truth {
+            Truth::Unknown(why) => WaitWhy::Unknown(crate::redact::redact_text(why)),
+            Truth::False => WaitWhy::NotHolding(self.readings(step.lookup)),
+            Truth::True => WaitWhy::Gap,
+        };
         match seen.status {
             HoldStatus::Held { .. } => {
                 let mark = Mark::Tick(self.id.clone());
@@ -161,6 +174,19 @@ impl AutoItem {
             return Some(self.event(EventBody::Recovered(self.check(step.lookup, None))));
         }
         None
+    }
+
+    /// What the condition reads now, for a person: `queue.value = 57, api.ok = true`.
+    fn readings(&self, lookup: &dyn Lookup) -> String {
+        self.watch
+            .evidence(lookup)
+            .iter()
+            .map(|e| {
+                let value = e.value.as_ref().map_or("—".to_owned(), ToString::to_string);
+                format!("{}.{} = {value}", e.probe, e.path)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn event(&self, body: EventBody) -> NewEvent {

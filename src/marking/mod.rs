@@ -6,6 +6,7 @@
 //! asked for and has not yet seen come back is in flight and never asked twice.
 
 mod baselines;
+mod gates;
 mod in_flight;
 mod items;
 mod phases;
@@ -13,6 +14,7 @@ mod triggers;
 mod watch;
 
 pub use crate::condition::SESSION_SCOPE;
+pub use gates::{DECISIONS, GateBlock, decision_of, gate_before};
 pub use phases::{BudgetLevel, BudgetStatus, budget_status};
 
 use crate::checklist::{Checklist, Field, FieldKind};
@@ -64,12 +66,43 @@ impl std::error::Error for MarkError {}
 /// Live state of one auto-bound item, computed from probes for the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoStatus {
-    /// The condition holds; it must keep holding this much longer.
+    /// The condition holds; it must keep holding this much longer (of `hold_ms` in all).
     Pending {
         since: DateTime<Utc>,
         remaining_ms: u64,
+        hold_ms: u64,
     },
-    Waiting,
+    /// Not holding, and why.
+    Waiting { why: WaitWhy },
+}
+
+/// Why an auto item is not counting down, as the detail pane says it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitWhy {
+    /// Its phase has not started (and the phases before it are not done).
+    Phase(String),
+    /// No sample of its probes yet.
+    NoSample,
+    /// The condition is false; what it read (`queue.value = 57`).
+    NotHolding(String),
+    /// It held at the last sample, but that sample is too old to count (a gap of more than 1.5
+    /// intervals starts the `for` over).
+    Gap,
+    /// The condition cannot be decided (a probe UNKNOWN or STALE, an output missing).
+    Unknown(String),
+}
+
+impl std::fmt::Display for WaitWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitWhy::Phase(name) => write!(f, "waits for phase {name} to start"),
+            WaitWhy::NoSample => f.write_str("waits for a first sample"),
+            WaitWhy::NotHolding(read) if read.is_empty() => f.write_str("not holding"),
+            WaitWhy::NotHolding(read) => write!(f, "not holding: {read}"),
+            WaitWhy::Unknown(why) => write!(f, "cannot tell: {why}"),
+            WaitWhy::Gap => f.write_str("waits for a fresh sample (the last one is too old)"),
+        }
+    }
 }
 
 /// The auto-marking engine for one session of one checklist.
@@ -99,7 +132,13 @@ impl Marker {
                 Ok(cond) => items.push(AutoItem::new(
                     r.item.id.clone(),
                     r.item.text.clone(),
-                    r.phase,
+                    (
+                        r.phase,
+                        checklist
+                            .phases
+                            .get(r.phase)
+                            .map_or_else(String::new, |p| p.name.clone()),
+                    ),
                     Watch::new(cond, intervals),
                 )),
                 Err(error) => errors.push(MarkError {
@@ -202,17 +241,22 @@ impl Marker {
             .iter()
             .filter(|i| i.state == ItemState::Todo)
             .map(|i| {
+                let hold_ms = millis(i.watch.window.hold());
                 let status = match i.watch.window.status(now) {
                     HoldStatus::Pending { since, remaining } => AutoStatus::Pending {
                         since,
-                        remaining_ms: u64::try_from(remaining.as_millis()).unwrap_or(u64::MAX),
+                        remaining_ms: millis(remaining),
+                        hold_ms,
                     },
                     // held, and its tick on its way to the journal
                     HoldStatus::Held { since } => AutoStatus::Pending {
                         since,
                         remaining_ms: 0,
+                        hold_ms,
                     },
-                    HoldStatus::Idle => AutoStatus::Waiting,
+                    HoldStatus::Idle => AutoStatus::Waiting {
+                        why: i.waiting.clone(),
+                    },
                 };
                 (i.id.clone(), status)
             })
@@ -225,6 +269,40 @@ impl Marker {
             item.sync(session);
         }
     }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Answers that say a check failed, when a choice offers them: a smoke test `FAIL`, `NO-GO`.
+const NEGATIVE_ANSWERS: &[&str] = &[
+    "fail",
+    "failed",
+    "failure",
+    "no",
+    "no-go",
+    "nogo",
+    "declined",
+    "rejected",
+    "invalid",
+    "error",
+    "down",
+    "rolled back",
+    "broken",
+];
+
+/// Whether a recorded value says the step did not come out as it should: it misses the field's
+/// target, or it is the failing answer of a pass/fail-like choice (`FAIL` of `PASS / FAIL`).
+pub fn value_missed(field: &Field, value: &str) -> bool {
+    if matches!(field_check(field, value), TargetCheck::Missed { .. }) {
+        return true;
+    }
+    field.kind == FieldKind::Choice
+        && field.options.len() >= 2
+        && NEGATIVE_ANSWERS
+            .iter()
+            .any(|n| value.trim().eq_ignore_ascii_case(n))
 }
 
 /// A typed field value against the field's target (`< 500ms`, `> 99%`, or one of a choice's

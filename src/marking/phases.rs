@@ -15,6 +15,8 @@ use std::time::Duration;
 struct PhaseItems {
     id: String,
     items: Vec<String>,
+    /// A go/no-go gate: the phases after it wait for its GO.
+    gate: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,7 @@ impl PhaseWatch {
                 .map(|p| PhaseItems {
                     id: p.id.clone(),
                     items: item_ids(p),
+                    gate: p.gate,
                 })
                 .collect(),
             finished: HashSet::new(),
@@ -94,15 +97,20 @@ impl PhaseWatch {
         })
     }
 
-    /// A phase whose auto items may tick: started by someone, or reached.
+    /// A phase whose auto items may tick: started by someone, or reached with every gate before
+    /// it at GO (an automatic tick never goes past an undecided or NO-GO gate).
     pub fn open(&self, phase: usize, current: usize, session: &SessionState) -> bool {
-        phase <= current
-            || self.phases.get(phase).is_some_and(|p| {
-                session
-                    .phases
-                    .get(&p.id)
-                    .is_some_and(|s| s.started_at.is_some())
-            })
+        let started = self.phases.get(phase).is_some_and(|p| {
+            session
+                .phases
+                .get(&p.id)
+                .is_some_and(|s| s.started_at.is_some())
+        });
+        let gates_go = self.phases.iter().take(phase).filter(|p| p.gate).all(|p| {
+            super::gates::decision_of(session, &p.id)
+                .is_some_and(|d| d.decision.eq_ignore_ascii_case("GO"))
+        });
+        started || (phase <= current && gates_go)
     }
 }
 

@@ -32,18 +32,34 @@ impl Outputs {
     }
 }
 
-/// Why a poll gave no answer, plus any outputs known anyway (`connected = false`).
+/// Why a poll gave no usable answer, plus any outputs known anyway (`connected = false`).
+///
+/// Two kinds, as the Nagios plugins have it: a target that does not answer (refused, timed out,
+/// not found in DNS, connection lost) is CRIT — it is down as far as anyone can tell; an answer
+/// that cannot be judged (no data, a query error, an unreadable page, a bad setup) is UNKNOWN.
 #[derive(Debug)]
 pub struct Failure {
     pub reason: String,
     pub values: BTreeMap<String, Value>,
+    /// The target answered; what it said could not be judged.
+    pub answered: bool,
 }
 
 impl Failure {
-    pub fn new(reason: impl Into<String>) -> Failure {
+    /// The target did not answer: CRIT.
+    pub fn no_answer(reason: impl Into<String>) -> Failure {
         Failure {
             reason: reason.into(),
             values: BTreeMap::new(),
+            answered: false,
+        }
+    }
+
+    /// The target answered (or the probe could not ask), but there is nothing to judge: UNKNOWN.
+    pub fn cannot_judge(reason: impl Into<String>) -> Failure {
+        Failure {
+            answered: true,
+            ..Failure::no_answer(reason)
         }
     }
 }

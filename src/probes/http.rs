@@ -202,7 +202,7 @@ impl HttpProbe {
     }
 
     async fn poll_once(&mut self) -> PollResult {
-        let client = self.client.as_ref().map_err(Failure::new)?;
+        let client = self.client.as_ref().map_err(Failure::cannot_judge)?;
         let mut request = client.request(self.method.clone(), self.url.expose());
         for (name, value) in &self.headers {
             request = request.header(name.as_str(), value.expose());
@@ -214,7 +214,7 @@ impl HttpProbe {
         let response = request
             .send()
             .await
-            .map_err(|e| Failure::new(describe_reqwest(&e)))?;
+            .map_err(|e| Failure::no_answer(describe_reqwest(&e)))?;
         let mut out = Outputs::default();
         out.number("status", f64::from(response.status().as_u16()));
         for (name, value) in response.headers() {
@@ -226,9 +226,9 @@ impl HttpProbe {
             };
             out.set(&format!("header.{name}"), Value::Text(shown));
         }
-        let body = read_bounded(response, self.max_body)
-            .await
-            .map_err(|e| Failure::new(format!("reading the body: {}", describe_reqwest(&e))))?;
+        let body = read_bounded(response, self.max_body).await.map_err(|e| {
+            Failure::no_answer(format!("reading the body: {}", describe_reqwest(&e)))
+        })?;
         let latency = started.elapsed().as_secs_f64() * 1000.0;
         out.latency_ms = Some(latency);
         out.number("latency", latency);

@@ -1,5 +1,6 @@
 //! One configured probe with its kind's live poller: the whole poll runs under the probe's
-//! timeout, every failure becomes UNKNOWN with a redacted reason, and a successful poll is
+//! timeout; a target that does not answer is CRIT and an answer that cannot be judged UNKNOWN,
+//! each with a redacted reason; and a successful poll is
 //! classified OK / WARN / CRIT by its conditions.
 
 use super::state::Conditions;
@@ -64,9 +65,16 @@ impl Probe {
             Err(_) => {
                 // a poll cut short may leave a connection half-used: start afresh next time
                 self.poller.reset();
+                // no answer in time: down as far as anyone can tell (Nagios: CRITICAL)
+                sample.state = ProbeState::Crit;
                 sample.reason = Some(format!("timeout after {}", format_duration(timeout)));
             }
             Ok(Err(failure)) => {
+                sample.state = if failure.answered {
+                    ProbeState::Unknown
+                } else {
+                    ProbeState::Crit
+                };
                 sample.outputs = failure.values;
                 sample.reason = Some(self.scrub(&failure.reason));
             }

@@ -120,10 +120,10 @@ impl PrometheusProbe {
     }
 
     async fn poll_once(&mut self) -> PollResult {
-        let client = self.client.as_ref().map_err(Failure::new)?;
+        let client = self.client.as_ref().map_err(Failure::cannot_judge)?;
         let base = self.url.expose().trim_end_matches('/');
         let mut url = url::Url::parse(&format!("{base}/api/v1/query")).map_err(|e| {
-            Failure::new(format!("bad Prometheus URL {}: {e}", self.url.redacted()))
+            Failure::cannot_judge(format!("bad Prometheus URL {}: {e}", self.url.redacted()))
         })?;
         url.query_pairs_mut().append_pair("query", &self.query);
         let started = Instant::now();
@@ -131,18 +131,18 @@ impl PrometheusProbe {
             .get(url)
             .send()
             .await
-            .map_err(|e| Failure::new(describe_reqwest(&e)))?;
+            .map_err(|e| Failure::no_answer(describe_reqwest(&e)))?;
         let status = response.status();
-        let body = read_bounded(response, MAX_ANSWER)
-            .await
-            .map_err(|e| Failure::new(format!("reading the answer: {}", describe_reqwest(&e))))?;
+        let body = read_bounded(response, MAX_ANSWER).await.map_err(|e| {
+            Failure::no_answer(format!("reading the answer: {}", describe_reqwest(&e)))
+        })?;
         let latency = started.elapsed().as_secs_f64() * 1000.0;
         let json: Json = match serde_json::from_slice(&body.bytes) {
             Ok(j) => j,
             Err(_) => {
                 let text = String::from_utf8_lossy(&body.bytes);
                 let head: String = text.trim().chars().take(200).collect();
-                return Err(Failure::new(if status.is_success() {
+                return Err(Failure::cannot_judge(if status.is_success() {
                     format!("the answer is not Prometheus JSON: {head}")
                 } else {
                     format!("HTTP {status}: {head}")
@@ -152,13 +152,13 @@ impl PrometheusProbe {
         if json["status"] != "success" {
             let kind = json["errorType"].as_str().unwrap_or("error");
             let message = json["error"].as_str().unwrap_or("no error text");
-            return Err(Failure::new(format!(
+            return Err(Failure::cannot_judge(format!(
                 "Prometheus {kind} (HTTP {}): {message}",
                 status.as_u16()
             )));
         }
         let mut out = Outputs::answered_in(latency);
-        read_result(&json["data"], &mut out).map_err(Failure::new)?;
+        read_result(&json["data"], &mut out).map_err(Failure::cannot_judge)?;
         Ok(out)
     }
 }

@@ -167,25 +167,28 @@ impl RedisProbe {
         if result.is_err() {
             self.conn = None;
         }
-        result.map_err(|reason| {
-            let mut f = Failure::new(reason);
+        // every failure drops the connection
+        result.map_err(|mut f| {
             f.values.insert("connected".into(), Value::Bool(false));
             f
         })
     }
 
-    async fn poll_inner(&mut self) -> Result<Outputs, String> {
+    async fn poll_inner(&mut self) -> PollResult {
         let mut conn = match &self.conn {
             Some(c) => c.clone(),
             None => {
-                let client = self.client.as_ref().map_err(Clone::clone)?;
+                let client = self
+                    .client
+                    .as_ref()
+                    .map_err(|e| Failure::cannot_judge(e.clone()))?;
                 let config = AsyncConnectionConfig::new()
                     .set_connection_timeout(Some(self.timeout))
                     .set_response_timeout(Some(self.timeout));
                 let c = client
                     .get_multiplexed_async_connection_with_config(&config)
                     .await
-                    .map_err(|e| format!("cannot connect: {}", describe(&e)))?;
+                    .map_err(|e| failed("cannot connect", &e))?;
                 self.conn = Some(c.clone());
                 c
             }
@@ -194,7 +197,7 @@ impl RedisProbe {
         let pong: String = redis::cmd("PING")
             .query_async(&mut conn)
             .await
-            .map_err(|e| format!("PING failed: {}", describe(&e)))?;
+            .map_err(|e| failed("PING failed", &e))?;
         let latency = started.elapsed().as_secs_f64() * 1000.0;
         let mut out = Outputs::answered_in(latency);
         out.set("connected", Value::Bool(true));
@@ -207,7 +210,7 @@ impl RedisProbe {
             .arg("clients")
             .query_async(&mut conn)
             .await
-            .map_err(|e| format!("INFO failed: {}", describe(&e)))?;
+            .map_err(|e| failed("INFO failed", &e))?;
         let info = parse_info(&memory);
         let used = info.get("used_memory").and_then(|v| v.parse::<f64>().ok());
         if let Some(used) = used {
@@ -240,7 +243,7 @@ impl RedisProbe {
                 .arg(key)
                 .query_async(&mut conn)
                 .await
-                .map_err(|e| format!("TYPE {key} failed: {}", describe(&e)))?;
+                .map_err(|e| failed(&format!("TYPE {key} failed"), &e))?;
             let command = match kind.as_str() {
                 "list" => Some("LLEN"),
                 "stream" => Some("XLEN"),
@@ -249,9 +252,9 @@ impl RedisProbe {
                 "hash" => Some("HLEN"),
                 "none" => None,
                 other => {
-                    return Err(format!(
+                    return Err(Failure::cannot_judge(format!(
                         "key `{key}` is a {other}, which has no length (expected a list or stream)"
-                    ));
+                    )));
                 }
             };
             let len: i64 = match command {
@@ -259,12 +262,23 @@ impl RedisProbe {
                     .arg(key)
                     .query_async(&mut conn)
                     .await
-                    .map_err(|e| format!("{c} {key} failed: {}", describe(&e)))?,
+                    .map_err(|e| failed(&format!("{c} {key} failed"), &e))?,
                 None => 0,
             };
             out.number("len", len as f64);
         }
         Ok(out)
+    }
+}
+
+/// A command that failed: a lost or refused connection is no answer (CRIT); an error reply
+/// (`NOAUTH`, `WRONGTYPE`) is an answer that cannot be judged (UNKNOWN).
+fn failed(what: &str, e: &redis::RedisError) -> Failure {
+    let reason = format!("{what}: {}", describe(e));
+    if e.is_io_error() || e.is_timeout() || e.is_connection_dropped() || e.is_connection_refusal() {
+        Failure::no_answer(reason)
+    } else {
+        Failure::cannot_judge(reason)
     }
 }
 

@@ -138,7 +138,7 @@ impl SqlProbe {
             self.conn = Some(self.connect().await?);
         }
         let Some(conn) = self.conn.as_mut() else {
-            return Err(Failure::new("no connection"));
+            return Err(Failure::no_answer("no connection"));
         };
         let started = Instant::now();
         let sql = AssertSqlSafe(self.query.clone());
@@ -151,30 +151,46 @@ impl SqlProbe {
             Ok(r) => r,
             Err(QueryError::Sql(e)) => {
                 let reason = format!("query failed: {}", describe_sqlx(&e));
+                // the connection broke under the query: no answer; the server refused the
+                // query (syntax, permissions, a statement timeout): an answer to judge as UNKNOWN
                 if matches!(
                     e,
                     sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_)
                 ) {
                     self.conn = None;
+                    return Err(Failure::no_answer(reason));
                 }
-                return Err(Failure::new(reason));
+                return Err(Failure::cannot_judge(reason));
             }
-            Err(QueryError::Value(reason)) => return Err(Failure::new(reason)),
+            Err(QueryError::Value(reason)) => return Err(Failure::cannot_judge(reason)),
         };
         let latency = started.elapsed().as_secs_f64() * 1000.0;
         let mut out = Outputs::answered_in(latency);
         out.number("rows", rows as f64);
         match value {
             Some(v) => out.set("value", v),
-            None if rows > 0 => return Err(Failure::new("no data: the value is NULL")),
+            None if rows > 0 => return Err(Failure::cannot_judge("no data: the value is NULL")),
             None => {}
         }
         Ok(out)
     }
 
     async fn connect(&self) -> Result<Conn, Failure> {
-        let target = self.target.as_ref().map_err(|e| Failure::new(e.clone()))?;
-        let fail = |e: sqlx::Error| Failure::new(format!("cannot connect: {}", describe_sqlx(&e)));
+        let target = self
+            .target
+            .as_ref()
+            .map_err(|e| Failure::cannot_judge(e.clone()))?;
+        // a server that refuses us (a wrong password, no such database) answered; one that cannot
+        // be reached did not
+        let fail = |e: sqlx::Error| {
+            let reason = format!("cannot connect: {}", describe_sqlx(&e));
+            match e {
+                sqlx::Error::Database(_) | sqlx::Error::Configuration(_) => {
+                    Failure::cannot_judge(reason)
+                }
+                _ => Failure::no_answer(reason),
+            }
+        };
         Ok(match target {
             Target::Pg(o) => Conn::Pg(o.connect().await.map_err(fail)?),
             Target::My(o) => {

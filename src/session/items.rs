@@ -21,6 +21,7 @@ pub(super) fn apply(status: &mut ItemStatus, cosign: bool, e: &Event) {
             status.by = None;
             status.at = None;
             status.regressed = false;
+            status.regression_acked = None;
             status.overridden = false;
             status.override_reason = None;
             status.evidence = None;
@@ -52,8 +53,16 @@ pub(super) fn apply(status: &mut ItemStatus, cosign: bool, e: &Event) {
         EventBody::Regressed(_) if status.state == ItemState::Done && !status.regressed => {
             status.regressed = true;
             status.regressions += 1;
+            status.regressed_at = Some(e.at);
+            status.regression_acked = None;
         }
-        EventBody::Recovered(_) => status.regressed = false,
+        EventBody::RegressionAcked(_) if status.regressed => {
+            status.regression_acked = Some((e.actor.clone(), e.at));
+        }
+        EventBody::Recovered(_) => {
+            status.regressed = false;
+            status.regression_acked = None;
+        }
         _ => {}
     }
 }

@@ -55,6 +55,10 @@ pub struct ItemStatus {
     /// Ticked, then its bound probe went bad (still ticked, shown loudly).
     pub regressed: bool,
     pub regressions: u32,
+    /// When the current regression was journaled.
+    pub regressed_at: Option<DateTime<Utc>>,
+    /// Who acknowledged the current regression's alarm, and when.
+    pub regression_acked: Option<(String, DateTime<Utc>)>,
     /// Ticked by hand while its `auto` condition had not held yet.
     pub overridden: bool,
     pub override_reason: Option<String>,
@@ -77,6 +81,8 @@ impl Default for ItemStatus {
             history: Vec::new(),
             regressed: false,
             regressions: 0,
+            regressed_at: None,
+            regression_acked: None,
             overridden: false,
             override_reason: None,
             evidence: None,

@@ -60,9 +60,33 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
             } else {
                 format!(" {done}/{total} ")
             };
-            let name_width = width.saturating_sub(right.width() + glyph.width() + 2);
+            // a gate shows its decision (or that it waits for one) on its row
+            let (gate, gate_style) = if phase.gate {
+                match crate::marking::decision_of(&app.session, &phase.id) {
+                    Some(d) => {
+                        let go = d.decision.eq_ignore_ascii_case("GO");
+                        let who = d.by.split('@').next().unwrap_or(&d.by);
+                        let at = super::clock(app, d.at);
+                        let text = format!(" {} {who} {}", d.decision, at.get(..5).unwrap_or(&at));
+                        (
+                            text,
+                            if go { theme.ok() } else { theme.crit() }.add_modifier(Modifier::BOLD),
+                        )
+                    }
+                    None => (" gate: D".to_owned(), theme.warn()),
+                }
+            } else {
+                (String::new(), theme.dim())
+            };
+            let gate = if (gate.width() + right.width()) * 2 > width {
+                String::new()
+            } else {
+                gate
+            };
+            let name_width = width.saturating_sub(right.width() + gate.width() + glyph.width() + 2);
             let name = fit(&phase.name, name_width);
-            let pad = width.saturating_sub(glyph.width() + 2 + name.width() + right.width());
+            let pad = width
+                .saturating_sub(glyph.width() + 2 + name.width() + gate.width() + right.width());
             let style = if complete {
                 theme.ok().add_modifier(Modifier::BOLD)
             } else {
@@ -72,6 +96,7 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
                 Span::styled(format!("{glyph} "), style),
                 Span::styled(name, style),
                 Span::raw(" ".repeat(pad + 1)),
+                Span::styled(gate, gate_style),
                 Span::styled(right, theme.dim()),
             ])
         }
@@ -88,7 +113,15 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
             let regressed = status.is_some_and(|s| s.regressed);
             let auto = app.auto.get(&f.item.id);
             let pending = matches!(auto, Some(AutoStatus::Pending { .. }));
-            let (glyph, glyph_style) = theme.item_glyph(state, regressed, pending);
+            let missed = state == ItemState::Done
+                && status.is_some_and(|s| {
+                    f.item.fields.iter().any(|field| {
+                        s.fields
+                            .get(&field.id)
+                            .is_some_and(|v| crate::marking::value_missed(field, &v.value))
+                    })
+                });
+            let (glyph, glyph_style) = theme.item_glyph(state, regressed, pending, missed);
             let indent = "  ".repeat(f.depth + 1);
             let right = match (state, auto) {
                 (ItemState::Todo, Some(AutoStatus::Pending { remaining_ms, .. })) => {
@@ -97,10 +130,15 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
                         format_clock(std::time::Duration::from_millis(*remaining_ms))
                     )
                 }
-                (ItemState::Todo, Some(AutoStatus::Waiting)) => " auto ".to_owned(),
+                (ItemState::Todo, Some(AutoStatus::Waiting { .. })) => " auto ".to_owned(),
                 (ItemState::Done | ItemState::AwaitingCosign, _) => {
                     let by = status.and_then(|s| s.by.as_deref()).unwrap_or("");
-                    let short = by.split('@').next().unwrap_or(by);
+                    // the engine's ticks say `auto`: short enough to keep at any width
+                    let short = if by == crate::marking::ACTOR {
+                        "auto"
+                    } else {
+                        by.split('@').next().unwrap_or(by)
+                    };
                     let at = status
                         .and_then(|s| s.at)
                         .map(|t| super::clock(app, t))
@@ -115,7 +153,7 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
                 (ItemState::Skipped, _) => " skipped ".to_owned(),
                 _ => String::new(),
             };
-            let right = if right.width() * 3 > width {
+            let right = if right.width() * 5 > width * 2 {
                 String::new()
             } else {
                 right

@@ -52,6 +52,15 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
                     lines.push(Line::styled(l.to_owned(), theme.dim()));
                 }
             }
+            let written = app.session.phases.get(&p.id).map(|s| s.notes.as_slice());
+            for n in written.unwrap_or_default() {
+                lines.push(Line::raw(format!(
+                    "note {} {}: {}",
+                    super::clock(app, n.at),
+                    n.actor,
+                    n.text
+                )));
+            }
         }
         let block = Block::default().borders(Borders::ALL).title(title);
         frame.render_widget(
@@ -110,11 +119,19 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     lines.push(Line::styled(state_line, theme.bold()));
     if let Some(auto) = &item.auto {
         let live = match app.auto.get(&item.id) {
-            Some(AutoStatus::Pending { remaining_ms, .. }) => format!(
-                " — holding, ticks in {}",
+            Some(AutoStatus::Pending {
+                remaining_ms,
+                hold_ms,
+                ..
+            }) => format!(
+                " — holding {} of {}, ticks in {}",
+                format_clock(std::time::Duration::from_millis(
+                    hold_ms.saturating_sub(*remaining_ms)
+                )),
+                format_clock(std::time::Duration::from_millis(*hold_ms)),
                 format_clock(std::time::Duration::from_millis(*remaining_ms))
             ),
-            Some(AutoStatus::Waiting) => " — not holding".to_owned(),
+            Some(AutoStatus::Waiting { why }) => format!(" — {why}"),
             None => String::new(),
         };
         lines.push(Line::from(vec![
@@ -196,7 +213,14 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
             theme.dim(),
         ));
     }
-    let title = format!(" {} ", fit(&item.text, width.saturating_sub(2)));
+    // the whole text first, wrapped: the list and the title may have cut it
+    let mut all = vec![Line::styled(item.text.clone(), theme.bold())];
+    all.extend(lines);
+    let lines = all;
+    let title = match app.checklist.phases.get(f.phase) {
+        Some(p) => format!(" {} ", fit(&p.name, width.saturating_sub(2))),
+        None => " Item ".to_owned(),
+    };
     let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(
         Paragraph::new(super::redact_lines(lines))

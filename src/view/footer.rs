@@ -3,7 +3,7 @@
 use super::theme::Theme;
 use super::{ViewModel, fit};
 use crate::app::keymap::{self, Action};
-use crate::app::{App, Mode, NoteOn, Prompt};
+use crate::app::{App, Mode, NoteOn, Prompt, prompt_choices, prompt_pick};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -80,7 +80,38 @@ fn prompt_line(
     buffer: &str,
     width: usize,
 ) -> Line<'static> {
+    if let Some(options) = prompt_choices(app, prompt) {
+        let label = match prompt {
+            Prompt::Field { item, index, .. } => app
+                .field(item, *index)
+                .map_or("Field".to_owned(), |f| f.label.clone()),
+            _ => "Go / no-go".to_owned(),
+        };
+        let pick = prompt_pick(prompt);
+        let shown: Vec<String> = options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                if Some(i) == pick {
+                    format!("[{o}]")
+                } else {
+                    o.clone()
+                }
+            })
+            .collect();
+        let hint = if pick.is_none() {
+            "  ←/→ or a first letter: choose  Esc cancel"
+        } else {
+            "  Enter save  Tab next  Esc cancel"
+        };
+        return Line::from(vec![
+            Span::styled(format!(" {label}: "), theme.bold()),
+            Span::raw(fit(&shown.join(" "), width.saturating_sub(label.len() + 4))),
+            Span::styled(hint, theme.dim()),
+        ]);
+    }
     let label = match prompt {
+        Prompt::Skip { required: true, .. } => "Skip a required item — why?".to_owned(),
         Prompt::Skip { .. } => "Skip — reason (Enter for N/A)".to_owned(),
         Prompt::Note { on } => match on {
             NoteOn::Item(_) => "Note on the item".to_owned(),
@@ -89,40 +120,22 @@ fn prompt_line(
         },
         Prompt::Untick { .. } => "Untick — reason (optional)".to_owned(),
         Prompt::Override { .. } => "Tick before its condition held — reason (optional)".to_owned(),
-        Prompt::Decision { .. } => "Decision: GO or NO-GO, then a note".to_owned(),
-        Prompt::Field {
-            item,
-            index,
-            choice,
-        } => {
-            let field = app.field(item, *index);
-            match (field, choice) {
-                (Some(f), Some(c)) => {
-                    let options: Vec<String> = f
-                        .options
-                        .iter()
-                        .enumerate()
-                        .map(|(i, o)| if i == *c { format!("[{o}]") } else { o.clone() })
-                        .collect();
-                    return Line::from(vec![
-                        Span::styled(format!(" {}: ", f.label), theme.bold()),
-                        Span::raw(options.join(" ")),
-                        Span::styled("  ←/→ choose  Enter save  Tab next  Esc done", theme.dim()),
-                    ]);
+        Prompt::PastGate { gate, .. } => format!("Tick past {} — why?", gate.describe()),
+        Prompt::DecisionNote { decision, .. } => format!("{decision} — a note (Enter records)"),
+        Prompt::Decision { .. } => "Go / no-go".to_owned(),
+        Prompt::Field { item, index, .. } => match app.field(item, *index) {
+            Some(f) => {
+                let mut l = f.label.clone();
+                if let Some(u) = &f.unit {
+                    l.push_str(&format!(" ({u})"));
                 }
-                (Some(f), None) => {
-                    let mut l = f.label.clone();
-                    if let Some(u) = &f.unit {
-                        l.push_str(&format!(" ({u})"));
-                    }
-                    if let Some(t) = &f.target {
-                        l.push_str(&format!(" target {t}"));
-                    }
-                    l
+                if let Some(t) = &f.target {
+                    l.push_str(&format!(" target {t}"));
                 }
-                _ => "Field".to_owned(),
+                l
             }
-        }
+            None => "Field".to_owned(),
+        },
     };
     let tail = "  Enter save  Esc cancel";
     let buffer = crate::redact::redact_text(buffer);

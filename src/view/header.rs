@@ -1,54 +1,15 @@
 //! The header: title, env, session, clock and elapsed; the current phase's progress and budget;
-//! who is here; and the alarm banners that stay until acknowledged.
+//! who is here; and the alarm banners (`banners.rs`) under it.
 
 use super::ViewModel;
 use super::{clock, fit};
-use crate::app::App;
 use crate::marking::BudgetLevel;
 use crate::units::{format_clock, format_duration};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-pub struct Banner {
-    pub text: String,
-    pub ack_hint: bool,
-}
-
-/// Unacknowledged alarms first, then regressed items: loud, one line each.
-pub fn banners(app: &App) -> Vec<Banner> {
-    let mut out = Vec::new();
-    let mut fired: Vec<_> = app
-        .session
-        .triggers
-        .iter()
-        .filter(|(_, t)| t.unacknowledged || t.active)
-        .collect();
-    fired.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, t) in fired {
-        let severity = t.severity.as_deref().unwrap_or("warning").to_uppercase();
-        let state = if t.active { "" } else { " (cleared)" };
-        let message = t.message.clone().unwrap_or_else(|| name.clone());
-        out.push(Banner {
-            text: format!("! {severity} {name}: {message}{state}"),
-            ack_hint: t.unacknowledged,
-        });
-    }
-    let regressed: Vec<_> = app
-        .flat
-        .iter()
-        .filter(|f| app.session.item(&f.item.id).is_some_and(|s| s.regressed))
-        .collect();
-    if !regressed.is_empty() {
-        let names: Vec<_> = regressed.iter().map(|f| f.item.text.as_str()).collect();
-        out.push(Banner {
-            text: format!("! REGRESSED: {}", names.join(", ")),
-            ack_hint: false,
-        });
-    }
-    out
-}
 
 pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
     let (app, theme) = (vm.app, &vm.theme);
@@ -115,6 +76,13 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
             full.repeat(filled),
             empty.repeat(bar_width - filled)
         )));
+        if let Some((text, go)) = decision_shown(app, phase) {
+            let style = if go { theme.ok() } else { theme.crit() };
+            second.push(Span::styled(
+                format!("  {text}"),
+                style.add_modifier(Modifier::BOLD),
+            ));
+        }
         if let Some(budget) = p.budget {
             let status = crate::marking::budget_status(p, &app.session, app.now);
             let text = match status {
@@ -160,15 +128,20 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         .take(banner_area.height as usize)
         .enumerate()
     {
-        let hint = if b.ack_hint { "A acknowledge " } else { "" };
+        // loud until acknowledged; then dimmed, saying who acknowledged it
+        let (hint, style) = if b.unacked {
+            ("A acknowledge ", theme.alarm())
+        } else {
+            ("", theme.dim())
+        };
         let text = fit(
             &crate::redact::redact_text(&b.text),
             width.saturating_sub(hint.len() + 2),
         );
         let pad = width.saturating_sub(text.chars().count() + hint.len() + 1);
         let line = Line::from(vec![
-            Span::styled(format!(" {text}{}", " ".repeat(pad)), theme.alarm()),
-            Span::styled(hint.to_string(), theme.alarm()),
+            Span::styled(format!(" {text}{}", " ".repeat(pad)), style),
+            Span::styled(hint.to_string(), style),
         ]);
         frame.render_widget(
             Paragraph::new(line),
@@ -179,6 +152,34 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
             },
         );
     }
+}
+
+/// The go/no-go decision the header shows: the current phase's, or — until the current phase
+/// starts — the one of the gate just before it.
+fn decision_shown(app: &crate::app::App, current: usize) -> Option<(String, bool)> {
+    let started = |i: usize| {
+        app.checklist.phases.get(i).is_some_and(|p| {
+            app.session
+                .phases
+                .get(&p.id)
+                .is_some_and(|s| s.started_at.is_some())
+        })
+    };
+    let mut candidates = vec![current];
+    if current > 0 && !started(current) {
+        candidates.push(current - 1);
+    }
+    candidates.into_iter().find_map(|i| {
+        let p = app.checklist.phases.get(i).filter(|p| p.gate)?;
+        let d = crate::marking::decision_of(&app.session, &p.id)?;
+        let who = d.by.split('@').next().unwrap_or(&d.by);
+        let at = clock(app, d.at);
+        let go = d.decision.eq_ignore_ascii_case("GO");
+        Some((
+            format!("{} by {who} {}", d.decision, at.get(..5).unwrap_or(&at)),
+            go,
+        ))
+    })
 }
 
 /// Left spans, then `right` flush against the right edge (dropped when there is no room).

@@ -19,6 +19,7 @@
 //! sits under it.
 
 mod ascii;
+mod banners;
 mod checklist;
 mod detail;
 mod footer;

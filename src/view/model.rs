@@ -2,7 +2,7 @@
 //! per-phase progress, the current phase, search matches, where each pane goes), derived once per
 //! frame from the app state and handed to every draw function.
 
-use super::header::{self, Banner};
+use super::banners::{self, Banner};
 use super::theme::Theme;
 use super::{Areas, layout};
 use crate::app::{App, Focus, Mode, visible_scroll};
@@ -73,7 +73,7 @@ impl<'a> ViewModel<'a> {
             }
             _ => (Vec::new(), 0),
         };
-        let banners = header::banners(app);
+        let banners = banners::banners(app);
         let areas = layout(app, banners.len(), area);
         let rows = areas
             .checklist

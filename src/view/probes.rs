@@ -201,7 +201,10 @@ fn probe_line<'a>(
         format_duration(std::time::Duration::from_secs(age.as_secs()))
     };
     let head = format!("{glyph} {name:<name_width$} {state_word:<5} ");
-    let mid = if matches!(state, Some(ProbeState::Unknown)) {
+    // a poll that got no usable answer (CRIT for no answer, UNKNOWN for one that cannot be
+    // judged) shows why, instead of a value it does not have
+    let failed = sample.latency_ms.is_none() || matches!(state, Some(ProbeState::Unknown));
+    let mid = if failed {
         crate::redact::redact_text(sample.reason.as_deref().unwrap_or(""))
     } else {
         format!("{value:<10} {latency:>7}")
@@ -209,7 +212,7 @@ fn probe_line<'a>(
     let used = head.width() + mid.width() + age.width() + 3;
     let spark_width = width.saturating_sub(used).min(24);
     let history = p.history.last_values(24);
-    let spark = if spark_width >= 4 && !matches!(state, Some(ProbeState::Unknown)) {
+    let spark = if spark_width >= 4 && !failed {
         theme.spark(&history, spark_width)
     } else {
         String::new()

@@ -88,14 +88,17 @@ impl Theme {
         }
     }
 
+    /// `missed`: done, but a value it recorded missed its target (or said FAIL).
     pub fn item_glyph(
         &self,
         state: ItemState,
         regressed: bool,
         pending: bool,
+        missed: bool,
     ) -> (&'static str, Style) {
         let (uni, ascii, style) = match (state, regressed, pending) {
             (ItemState::Done, true, _) => ("⚠", "[!]", self.crit()),
+            (ItemState::Done, false, _) if missed => ("✗", "[X]", self.warn()),
             (ItemState::Done, false, _) => ("✔", "[x]", self.ok()),
             (ItemState::Skipped, ..) => ("⊘", "[-]", self.dim()),
             (ItemState::AwaitingCosign, ..) => ("✎", "[/]", self.warn()),

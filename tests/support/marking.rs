@@ -288,6 +288,24 @@ pub fn driving_app(checklist: Checklist, actor: &str) -> App {
     let marker = Marker::new(&checklist, &intervals()).expect("conditions parse");
     let mut app = App::new(checklist, meta(actor), t0());
     app.marker = Some(marker);
+    // the panels know the probes too (banners read what a condition reads now from them)
+    let config: String = intervals()
+        .keys()
+        .map(|name| {
+            format!(
+                "[[probe]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"sqlite:x.db\"\nquery = \"select 1\"\ninterval = \"5s\"\n"
+            )
+        })
+        .collect();
+    let config = flightdeck::config::parse_str(
+        std::path::Path::new("flightdeck.toml"),
+        &config,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .expect("test probes load");
+    app.set_probes(&config.probes);
     update(&mut app, Msg::Resize(120, 40));
     app
 }

@@ -11,7 +11,7 @@ use toml::de::DeTable;
 
 const ITEM_KEYS: &[&str] = &[
     "id", "text", "group", "required", "checked", "commands", "command", "field", "notes", "auto",
-    "cosign", "item",
+    "cosign", "decision", "item",
 ];
 const FIELD_KEYS: &[&str] = &["id", "label", "kind", "options", "unit", "target"];
 const FIELD_KINDS: &[&str] = &["choice", "text", "number"];
@@ -125,6 +125,7 @@ fn read_item(
             .collect(),
         auto,
         cosign: ctx.boolean(table, "cosign"),
+        decision: ctx.boolean(table, "decision"),
         children: read_items(ctx, table, &child_header, depth + 1, ids, source),
         id,
         text,

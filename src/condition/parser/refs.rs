@@ -57,7 +57,7 @@ impl Parser<'_> {
         };
         self.advance();
         let (probe, path, kind) = self.split_ref(&inner, at)?;
-        if kind == RefKind::State {
+        if kind != RefKind::Output {
             return Err(self
                 .err(at, "`baseline` needs an output, not a state")
                 .hint("write it like `baseline(error_rate.value)`"));
@@ -136,14 +136,16 @@ impl Parser<'_> {
         }
         let Some((probe, path)) = w.split_once('.') else {
             return Err(self.err(at, format!("`{w}` needs an output")).hint(format!(
-                "write `{w}.status`, `{w}.value` or another output, or `{w}.ok` for its state; \
+                "write `{w}.status`, `{w}.value` or another output, or `{w}.ok` / `{w}.up` / \
+                 `{w}.state` for its state; \
                  if it is text, quote it: \"{w}\""
             )));
         };
-        let kind = if path == "ok" {
-            RefKind::State
-        } else {
-            RefKind::Output
+        let kind = match path {
+            "ok" => RefKind::State,
+            "up" => RefKind::Up,
+            "state" => RefKind::StateName,
+            _ => RefKind::Output,
         };
         Ok((probe.to_string(), path.to_string(), kind))
     }

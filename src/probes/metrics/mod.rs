@@ -153,25 +153,27 @@ impl MetricsProbe {
     }
 
     async fn poll_once(&mut self) -> PollResult {
-        let client = self.client.as_ref().map_err(Failure::new)?;
+        let client = self.client.as_ref().map_err(Failure::cannot_judge)?;
         let started = Instant::now();
         let response = client
             .get(self.url.expose())
             .send()
             .await
-            .map_err(|e| Failure::new(describe_reqwest(&e)))?;
+            .map_err(|e| Failure::no_answer(describe_reqwest(&e)))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(Failure::new(format!("HTTP {status} from the metrics page")));
+            return Err(Failure::cannot_judge(format!(
+                "HTTP {status} from the metrics page"
+            )));
         }
-        let body = read_bounded(response, MAX_PAGE)
-            .await
-            .map_err(|e| Failure::new(format!("reading the page: {}", describe_reqwest(&e))))?;
+        let body = read_bounded(response, MAX_PAGE).await.map_err(|e| {
+            Failure::no_answer(format!("reading the page: {}", describe_reqwest(&e)))
+        })?;
         let at = Instant::now();
         let latency = started.elapsed().as_secs_f64() * 1000.0;
         let page = parse_page(&String::from_utf8_lossy(&body.bytes));
         if page.samples.is_empty() {
-            return Err(Failure::new(match page.first_error {
+            return Err(Failure::cannot_judge(match page.first_error {
                 Some((line, why)) => format!("not a Prometheus text page (line {line}: {why})"),
                 None => "no data: the metrics page is empty".into(),
             }));
@@ -191,7 +193,9 @@ impl MetricsProbe {
                     .map(|s| s.value)
                     .collect();
                 if matching.is_empty() {
-                    return Err(Failure::new(format!("no data: no series matches `{sel}`")));
+                    return Err(Failure::cannot_judge(format!(
+                        "no data: no series matches `{sel}`"
+                    )));
                 }
                 return Ok(matching.iter().sum());
             }
@@ -204,19 +208,19 @@ impl MetricsProbe {
             b: b_sel.map(|b| counters(samples, b)).unwrap_or_default(),
         };
         let Some(previous) = self.previous.replace(scrape) else {
-            return Err(Failure::new("warming up (need two scrapes)"));
+            return Err(Failure::cannot_judge("warming up (need two scrapes)"));
         };
         let Some(current) = &self.previous else {
-            return Err(Failure::new("warming up (need two scrapes)"));
+            return Err(Failure::cannot_judge("warming up (need two scrapes)"));
         };
         let seconds = current.at.duration_since(previous.at).as_secs_f64();
         if seconds <= 0.0 {
-            return Err(Failure::new("warming up (need two scrapes)"));
+            return Err(Failure::cannot_judge("warming up (need two scrapes)"));
         }
         match b_sel {
             None => {
                 if current.a.is_empty() && previous.a.is_empty() {
-                    return Err(Failure::new(format!(
+                    return Err(Failure::cannot_judge(format!(
                         "no data: no series matches `{a_sel}`"
                     )));
                 }
@@ -224,11 +228,13 @@ impl MetricsProbe {
             }
             Some(b) => {
                 if current.b.is_empty() && previous.b.is_empty() {
-                    return Err(Failure::new(format!("no data: no series matches `{b}`")));
+                    return Err(Failure::cannot_judge(format!(
+                        "no data: no series matches `{b}`"
+                    )));
                 }
                 let denominator = increase(&previous.b, &current.b);
                 if denominator <= 0.0 {
-                    return Err(Failure::new(format!(
+                    return Err(Failure::cannot_judge(format!(
                         "no data: `{b}` did not increase between scrapes (no traffic)"
                     )));
                 }

@@ -129,6 +129,7 @@ fn event_name(body: &EventBody) -> &'static str {
         EventBody::TriggerAcked(_) => "trigger acknowledged",
         EventBody::TriggerCleared(_) => "trigger cleared",
         EventBody::Baseline(_) => "baseline",
+        EventBody::RegressionAcked(_) => "regression acknowledged",
         EventBody::Raw(_) => "other",
     }
 }
@@ -139,7 +140,7 @@ fn detail(checklist: &Checklist, e: &Event) -> String {
     match &e.body {
         EventBody::SessionStarted(s) => one_line(&s.checklist_title),
         EventBody::Joined(j) => j.mode.as_str().to_owned(),
-        EventBody::Cosign(_) => String::new(),
+        EventBody::Cosign(_) | EventBody::RegressionAcked(_) => String::new(),
         EventBody::Tick(tick) => tick_detail(tick),
         EventBody::Untick(u) => text(u.reason.as_ref()),
         EventBody::Skip(s) => text(s.reason.as_ref()),
