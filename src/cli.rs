@@ -125,6 +125,10 @@ pub struct ReportArgs {
     pub session: Option<String>,
     #[command(flatten)]
     pub store: StoreArg,
+    /// Config file whose [store] is read when --store is not given, as `run` does [default:
+    /// ./flightdeck.toml, then the XDG config dir]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
@@ -134,4 +138,8 @@ pub struct ReportArgs {
 pub struct SessionsArgs {
     #[command(flatten)]
     pub store: StoreArg,
+    /// Config file whose [store] is read when --store is not given, as `run` does [default:
+    /// ./flightdeck.toml, then the XDG config dir]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }

@@ -42,6 +42,38 @@ pub fn default_actor() -> String {
     format!("{user}@{host}")
 }
 
+/// Refuses names the journal cannot use: an empty actor or session, control characters, and the
+/// automatic actor (`flightdeck`), which a person must not sign as.
+pub fn check_names(actor: &str, session: &str) -> anyhow::Result<()> {
+    let bad_chars = |s: &str| s.chars().any(char::is_control);
+    if actor.trim().is_empty() {
+        anyhow::bail!(
+            "--as is empty: the journal records who did what\n  hint: pass your name, or leave \
+             --as out for $USER@hostname"
+        );
+    }
+    if actor.trim().eq_ignore_ascii_case(crate::marking::ACTOR) {
+        anyhow::bail!(
+            "--as {actor}: `{}` is the name of flightdeck's own automatic actions\n  hint: pass \
+             your own name",
+            crate::marking::ACTOR
+        );
+    }
+    if bad_chars(actor) || actor.chars().count() > 200 {
+        anyhow::bail!("--as: a name of at most 200 printable characters, please");
+    }
+    if session.trim().is_empty() {
+        anyhow::bail!(
+            "--session is empty\n  hint: pass a name, or leave --session out for the checklist's \
+             name and the date"
+        );
+    }
+    if bad_chars(session) || session.chars().count() > 200 {
+        anyhow::bail!("--session: a name of at most 200 printable characters, please");
+    }
+    Ok(())
+}
+
 /// Colour unless `NO_COLOR` is set to something (https://no-color.org).
 pub fn color_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -120,6 +152,8 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
             .await?;
         let joined = Joined {
             mode: JoinMode::Drive,
+            checklist_path: checklist_path.clone(),
+            fingerprint: Some(checklist.fingerprint()),
         };
         store
             .append(&session, NewEvent::new(&actor, EventBody::Joined(joined)))

@@ -13,6 +13,7 @@ pub mod condition;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod hash;
 pub mod journal;
 pub mod logging;
 pub mod marking;

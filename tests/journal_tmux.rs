@@ -35,7 +35,7 @@ fn tick_survives_kill_9() {
     t.wait_for("Staging Deployment Successful", Duration::from_secs(20));
     // tick the first item, fill a field on the second
     t.send(&["Space"]);
-    let screen = t.wait_for("alice 0", Duration::from_secs(10));
+    let screen = t.wait_for("✔ Staging", Duration::from_secs(10));
     assert!(
         screen.contains("✔ Staging Deployment Successful"),
         "{screen}"

@@ -147,6 +147,13 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Checklist {
+    /// A short fingerprint of the checklist's content (FNV-1a over its JSON form): the same
+    /// checklist gives the same fingerprint on every host and build.
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        format!("{:016x}", crate::hash::fnv1a(json.as_bytes()))
+    }
+
     /// Every item in document order, depth-first, with its phase index and nesting depth (0 = top).
     pub fn walk(&self) -> Vec<ItemRef<'_>> {
         let mut out = Vec::new();

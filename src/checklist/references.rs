@@ -124,6 +124,46 @@ pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
     once_per_name(errors)
 }
 
+/// Warnings, not errors: a trigger or `auto` that writes `!NAME.ok` for a probe that has a `warn`
+/// condition fires on a merely slow answer (WARN is not OK) — an outage reads `!NAME.up`.
+pub fn ok_warnings(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
+    let source = &loaded.source;
+    let (parsed, _) = conditions(loaded);
+    let mut out = Vec::new();
+    for (offset, cond) in parsed {
+        for r in cond.references() {
+            if r.kind != condition::RefKind::State {
+                continue;
+            }
+            let negated = cond
+                .source()
+                .get(..r.offset)
+                .is_some_and(|before| before.trim_end().ends_with('!'));
+            let has_warn = config
+                .probes
+                .iter()
+                .any(|p| p.name == r.probe && p.warn.is_some());
+            if negated && has_warn {
+                let e = ConditionError {
+                    offset: r.offset,
+                    column: r.column,
+                    message: format!(
+                        "`!{0}.ok` is also true while `{0}` is merely WARN (its `warn` condition)",
+                        r.probe
+                    ),
+                    hint: Some(format!(
+                        "for \"{0} is down\" write `!{0}.up` (no answer, or CRIT); keep `!{0}.ok` \
+                         only if WARN should count too",
+                        r.probe
+                    )),
+                };
+                out.push(e.locate(&source.file, &source.text, offset));
+            }
+        }
+    }
+    out
+}
+
 /// The first few ids, enough to recognise the one meant.
 fn listed(ids: &[&str]) -> String {
     const SHOWN: usize = 12;

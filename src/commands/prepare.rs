@@ -20,16 +20,35 @@ pub async fn prepare(
     store_url: Option<String>,
 ) -> anyhow::Result<Prepared> {
     let (checklist, config) = load(checklist_path, config_args)?;
-    let url = match store_url.or_else(|| config.store.url.as_ref().map(|u| u.expose().to_owned())) {
-        Some(u) => u,
-        None => crate::store::default_url()?,
-    };
-    let store = Store::open(&url).await?;
+    let store = open_store(store_url, &config).await?;
     Ok(Prepared {
         checklist,
         config,
         store,
     })
+}
+
+/// The store a reading command uses: `--store`, else the config's `[store] url` (the config given,
+/// or found where `run` looks), else the default SQLite file — the journal `run` wrote.
+pub fn store_url(store: Option<String>, config: Option<&Path>) -> anyhow::Result<String> {
+    if let Some(url) = store {
+        return Ok(url);
+    }
+    let config = crate::config::load(config, None, crate::probes::KINDS)?;
+    match config.store.url {
+        Some(url) => Ok(url.expose().to_owned()),
+        None => crate::store::default_url(),
+    }
+}
+
+/// Opens (creating it if needed) the store given on the command line, else the config's, else
+/// the default SQLite file.
+pub async fn open_store(store_url: Option<String>, config: &Config) -> anyhow::Result<Store> {
+    let url = match store_url.or_else(|| config.store.url.as_ref().map(|u| u.expose().to_owned())) {
+        Some(u) => u,
+        None => crate::store::default_url()?,
+    };
+    Ok(Store::open(&url).await?)
 }
 
 /// Loads and cross-checks the checklist and config (no store).

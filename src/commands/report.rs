@@ -7,10 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let url = match args.store.store {
-        Some(url) => url,
-        None => crate::store::default_url()?,
-    };
+    let url = super::prepare::store_url(args.store.store, args.config.as_deref())?;
     let store = Store::open_existing(&url).await?;
     let session = match args.session {
         Some(name) => name,

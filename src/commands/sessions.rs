@@ -6,10 +6,7 @@ use crate::store::{SessionInfo, Store};
 use std::process::ExitCode;
 
 pub async fn run(args: SessionsArgs) -> anyhow::Result<ExitCode> {
-    let url = match args.store.store {
-        Some(url) => url,
-        None => crate::store::default_url()?,
-    };
+    let url = super::prepare::store_url(args.store.store, args.config.as_deref())?;
     let store = match Store::open_existing(&url).await {
         Err(crate::store::StoreError::Missing { path }) => {
             println!(

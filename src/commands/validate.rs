@@ -18,11 +18,17 @@ pub async fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut errors = check_conditions(&loaded);
     // probe names resolve against the config (given, or found in the default places) plus the
     // checklist's own probes, exactly as `run` would see them
-    errors.extend(check_against_config(
+    let (config_errors, config) = check_against_config(
         &loaded,
         args.config.config.as_deref(),
         args.config.env.as_deref(),
-    ));
+    );
+    errors.extend(config_errors);
+    if let Some(config) = &config {
+        for w in checklist::references::ok_warnings(&loaded, config) {
+            eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
+        }
+    }
     if !errors.is_empty() {
         errors.sort_by_key(|e| (e.file.clone(), e.line, e.column));
         eprintln!("{}", SourceErrors(errors));
@@ -48,20 +54,22 @@ fn check_conditions(loaded: &Loaded) -> Vec<SourceError> {
 }
 
 /// Checks the checklist against a config file: every probe named in `uses` and in conditions
-/// must resolve, after the checklist's own `[[probe]]` tables are added.
+/// must resolve, after the checklist's own `[[probe]]` tables are added. The config comes back
+/// when it loaded, for the warnings.
 fn check_against_config(
     loaded: &Loaded,
     config: Option<&Path>,
     env: Option<&str>,
-) -> Vec<SourceError> {
+) -> (Vec<SourceError>, Option<crate::config::Config>) {
     let mut config = match crate::config::load(config, env, crate::probes::KINDS) {
         Ok(c) => c,
-        Err(errors) => return errors.0,
+        Err(errors) => return (errors.0, None),
     };
     if let Err(errors) =
         config.merge_checklist_probes(&loaded.checklist.probes, &loaded.source.file)
     {
-        return errors.0;
+        return (errors.0, None);
     }
-    checklist::references::probe_errors(loaded, &config)
+    let errors = checklist::references::probe_errors(loaded, &config);
+    (errors, Some(config))
 }

@@ -115,6 +115,8 @@ pub struct ProbeSpec {
     pub crit: Option<ConditionText>,
     /// How the primary value reads on screen (`ms`, `%`, `bytes`, `/s`); `None` for a plain number.
     pub unit: Option<ValueUnit>,
+    /// The output the panel shows as the headline (`body.queue.size`), instead of the kind's own.
+    pub show: Option<String>,
     pub kind: &'static dyn ProbeKind,
     /// The kind's own keys, as it read them.
     pub settings: Arc<dyn KindSettings>,

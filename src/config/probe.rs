@@ -14,7 +14,7 @@ pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
 
 const COMMON_KEYS: &[&str] = &[
-    "name", "kind", "title", "interval", "timeout", "ok", "warn", "crit", "unit",
+    "name", "kind", "title", "interval", "timeout", "ok", "warn", "crit", "unit", "show",
 ];
 
 /// Reads a probe table; `None` when it has errors (already pushed to `sink`).
@@ -139,6 +139,22 @@ pub(crate) fn read_probe(
         unit
     });
 
+    // the panel's headline: any output of the kind, a JSON path into a body included
+    let show = r.optional_str("show").filter(|path| {
+        let known = kind.is_none_or(|k| k.knows_output(path));
+        if !known {
+            let outputs: Vec<&str> = kind
+                .map(|k| k.outputs().iter().map(|o| o.name).collect())
+                .unwrap_or_default();
+            r.fail(
+                "show",
+                format!("a {} probe has no output `{path}`", r.kind),
+                format!("show one of: {}", outputs.join(", ")),
+            );
+        }
+        known
+    });
+
     let settings = kind.and_then(|kind| kind.read(r));
     let origin_at = name
         .as_ref()
@@ -157,6 +173,7 @@ pub(crate) fn read_probe(
         warn,
         crit,
         unit,
+        show,
         kind: kind?,
         settings: settings?,
         origin: Origin {

@@ -3,8 +3,8 @@
 
 use super::EventKind;
 use super::payload::{
-    AutoCheck, Baseline, Cosign, FieldEntry, GoNoGo, Joined, Note, PhaseRef, RegressionAcked,
-    SessionStarted, Skip, Tick, TriggerCleared, TriggerFired, TriggerRef, Untick,
+    AutoCheck, Baseline, Cosign, FieldEntry, GoNoGo, Joined, Note, PhaseRef, ProbeChanged,
+    RegressionAcked, SessionStarted, Skip, Tick, TriggerCleared, TriggerFired, TriggerRef, Untick,
 };
 use crate::condition::Evidence;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -40,6 +40,7 @@ pub enum EventBody {
     TriggerCleared(TriggerCleared),
     Baseline(Baseline),
     RegressionAcked(RegressionAcked),
+    ProbeChanged(ProbeChanged),
     /// A kind this binary does not know (a newer one wrote it), or a payload it cannot read.
     #[serde(skip)]
     Raw(RawBody),
@@ -189,6 +190,7 @@ impl EventBody {
             EventBody::TriggerCleared(_) => EventKind::TriggerCleared,
             EventBody::Baseline(_) => EventKind::Baseline,
             EventBody::RegressionAcked(_) => EventKind::RegressionAcked,
+            EventBody::ProbeChanged(_) => EventKind::ProbeChanged,
             EventBody::Raw(_) => EventKind::Unknown,
         }
     }

@@ -26,6 +26,7 @@ pub enum EventKind {
     TriggerCleared,
     Baseline,
     RegressionAcked,
+    ProbeChanged,
     /// A kind this binary does not know, or a payload it cannot read (`EventBody::Raw`).
     #[serde(other)]
     Unknown,
@@ -54,6 +55,7 @@ impl EventKind {
             EventKind::TriggerCleared => "trigger_cleared",
             EventKind::Baseline => "baseline",
             EventKind::RegressionAcked => "regression_acked",
+            EventKind::ProbeChanged => "probe_changed",
             EventKind::Unknown => "unknown",
         }
     }

@@ -16,8 +16,8 @@ pub use body::{EventBody, RawBody};
 pub use kind::EventKind;
 pub use payload::{
     AutoCheck, Baseline, BaselineValue, Cosign, FieldEntry, GoNoGo, JoinMode, Joined, Note,
-    PhaseRef, RegressionAcked, SessionStarted, Skip, Tick, TriggerCleared, TriggerFired,
-    TriggerRef, Untick,
+    PhaseRef, ProbeChanged, RegressionAcked, SessionStarted, Skip, Tick, TriggerCleared,
+    TriggerFired, TriggerRef, Untick,
 };
 
 use chrono::{DateTime, Utc};

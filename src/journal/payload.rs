@@ -4,6 +4,7 @@
 
 use crate::checklist::Severity;
 use crate::condition::Evidence;
+use crate::model::ProbeState;
 use crate::probes::Sample;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,6 +25,12 @@ pub struct SessionStarted {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Joined {
     pub mode: JoinMode,
+    /// The checklist file this screen opened the session with, and a fingerprint of its content
+    /// (so the record says which checklist, in which version, each screen ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 /// How a cockpit joined: `flightdeck run` writes `drive`; a read-only screen writes nothing, and
@@ -121,6 +128,21 @@ pub struct Cosign {
 pub struct RegressionAcked {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
+}
+
+/// `probe_changed`: a probe's state changed during the window (a probe that starts OK says
+/// nothing; one that starts bad, and every change after, is journaled). `{probe, from?, to,
+/// reason?, value?}` — `value` is the panel's headline as it read (`503`, `6.2 %`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeChanged {
+    pub probe: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<ProbeState>,
+    pub to: ProbeState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// `pending` (the `auto` condition started holding), `regressed` (a ticked item's condition went

@@ -131,6 +131,16 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
         ),
         (EventBody::cosign(), &[]),
         (
+            EventBody::ProbeChanged(ProbeChanged {
+                probe: "api".into(),
+                from: Some(ProbeState::Ok),
+                to: ProbeState::Crit,
+                reason: text("connection refused"),
+                value: text("503"),
+            }),
+            &["probe", "from", "to", "reason", "value"],
+        ),
+        (
             EventBody::RegressionAcked(RegressionAcked {
                 item_text: text("i"),
             }),
@@ -197,7 +207,7 @@ fn each_kind_stores_exactly_its_documented_keys_and_reads_back_the_same() {
         assert_eq!(payload, body.payload_json());
         assert_eq!(EventBody::from_stored(kind, payload), body, "{kind}");
     }
-    assert_eq!(kinds.len(), 19, "every kind is covered: {kinds:?}");
+    assert_eq!(kinds.len(), 20, "every kind is covered: {kinds:?}");
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub(super) enum Mark {
     /// A baseline by scope (`session` or a phase id) and probe.
     Baseline(String, String),
     PhaseStarted(String),
+    /// A probe's change of state, by probe and the state it changed to.
+    ProbeChanged(String, crate::model::ProbeState),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,5 +63,6 @@ fn landed(mark: &Mark, session: &SessionState) -> bool {
             .phases
             .get(phase)
             .is_some_and(|p| p.started_at.is_some()),
+        Mark::ProbeChanged(probe, to) => session.probe_states.get(probe) == Some(to),
     }
 }

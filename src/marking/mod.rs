@@ -19,7 +19,7 @@ pub use phases::{BudgetLevel, BudgetStatus, budget_status};
 
 use crate::checklist::{Checklist, Field, FieldKind};
 use crate::condition::{self, ConditionError, HoldStatus, SampleLookup, TargetCheck};
-use crate::probes::Sample;
+use crate::probes::{ProbeState, Sample};
 use crate::session::{ItemState, SessionState};
 use crate::store::NewEvent;
 use baselines::BaselineWatch;
@@ -185,6 +185,7 @@ impl Marker {
         let at = sample.at;
         self.sync(session, at);
         let mut out = Vec::new();
+        out.extend(probe_change(sample, session, &mut self.in_flight));
         self.latest.insert(sample.probe.clone(), sample.clone());
         out.extend(
             self.baselines
@@ -269,6 +270,42 @@ impl Marker {
             item.sync(session);
         }
     }
+}
+
+/// A probe whose state differs from the one last journaled: the change, journaled once. A probe
+/// that starts OK says nothing (the baseline has its first values); one that starts bad does.
+fn probe_change(
+    sample: &Sample,
+    session: &SessionState,
+    in_flight: &mut InFlight,
+) -> Option<NewEvent> {
+    let from = session.probe_states.get(&sample.probe).copied();
+    if from == Some(sample.state) || (from.is_none() && sample.state == ProbeState::Ok) {
+        return None;
+    }
+    let mark = in_flight::Mark::ProbeChanged(sample.probe.clone(), sample.state);
+    if in_flight.contains(&mark) {
+        return None;
+    }
+    in_flight.insert(mark, sample.at);
+    let value = ["value", "status", "len", "used_memory_ratio"]
+        .iter()
+        .find_map(|name| sample.outputs.get(*name))
+        .map(|v| match v {
+            crate::model::Value::Number(n) => crate::model::human(*n),
+            other => other.to_string(),
+        });
+    let change = crate::journal::ProbeChanged {
+        probe: sample.probe.clone(),
+        from,
+        to: sample.state,
+        reason: sample.reason.clone(),
+        value,
+    };
+    Some(NewEvent::new(
+        ACTOR,
+        crate::journal::EventBody::ProbeChanged(change),
+    ))
 }
 
 fn millis(d: Duration) -> u64 {

@@ -5,6 +5,6 @@ mod output;
 mod sample;
 mod value;
 
-pub use output::{Failure, OutputSpec, OutputType, Outputs, PollResult, ValueUnit};
+pub use output::{Failure, OutputSpec, OutputType, Outputs, PollResult, ValueUnit, human};
 pub use sample::{ProbeState, Sample, output_at};
 pub use value::Value;

@@ -111,15 +111,39 @@ impl ValueUnit {
 
 /// Rounds for display: 3 significant decimals under 10, fewer above.
 fn round(n: f64) -> String {
+    human(n)
+}
+
+/// A number for people: whole numbers as they are, three significant digits otherwise (`802`,
+/// `61.7`, `0.124`, `0.00124`) — for screens and reports; the journal keeps full precision.
+pub fn human(n: f64) -> String {
+    if !n.is_finite() {
+        return n.to_string();
+    }
     let a = n.abs();
     if a >= 100.0 || n.fract() == 0.0 {
-        format!("{n:.0}")
-    } else if a >= 10.0 {
-        format!("{n:.1}")
-    } else {
-        let s = format!("{n:.3}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
+        return format!("{n:.0}");
+    }
+    // digits after the point that keep three significant ones
+    let decimals = (2 - a.log10().floor() as i32).clamp(0, 12) as usize;
+    let s = format!("{n:.decimals$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod human_tests {
+    use super::human;
+
+    #[test]
+    fn three_significant_digits() {
+        assert_eq!(human(801.6646079999999), "802");
+        assert_eq!(human(0.12363327674023768), "0.124");
+        assert_eq!(human(61.74), "61.7");
+        assert_eq!(human(5.0), "5");
+        assert_eq!(human(0.0012363), "0.00124");
+        assert_eq!(human(-2.5), "-2.5");
+        assert_eq!(human(1234567.0), "1234567");
     }
 }
 

@@ -140,6 +140,16 @@ pub fn state_at(sample: &Sample, interval: Duration, now: DateTime<Utc>) -> Prob
 
 /// The number a sparkline plots (the kind's choice: http latency, redis `len`, most a `value`).
 pub fn primary_value(spec: &ProbeSpec, sample: &Sample) -> Option<f64> {
+    // a numeric `show` output is what the sparkline follows, as the headline does
+    if let Some(v) = spec
+        .show
+        .as_deref()
+        .and_then(|path| sample.output(path))
+        .and_then(|v| v.as_f64())
+        .filter(|v| v.is_finite())
+    {
+        return Some(v);
+    }
     sample
         .outputs
         .get(spec.settings.sparkline())
@@ -151,8 +161,12 @@ pub fn primary_value(spec: &ProbeSpec, sample: &Sample) -> Option<f64> {
 /// http status, redis `len` or memory ratio, most a `value` in the probe's `unit`).
 pub fn headline(spec: &ProbeSpec, sample: &Sample) -> Option<(Value, String)> {
     let shown = spec.settings.headline(spec.unit);
-    let value = sample.outputs.get(shown.output)?.clone();
-    let text = match (value.as_f64(), &value, shown.unit) {
+    // `show = "body.queue.size"` picks any output (with `unit` for how it reads)
+    let (value, unit) = match &spec.show {
+        Some(path) => (sample.output(path)?, spec.unit),
+        None => (sample.outputs.get(shown.output)?.clone(), shown.unit),
+    };
+    let text = match (value.as_f64(), &value, unit) {
         (Some(n), Value::Number(_), Some(unit)) => unit.format(n),
         _ => short(&value.to_string()),
     };

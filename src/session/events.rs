@@ -28,6 +28,9 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
                 None => state.notes.push(entry),
             }
         }
+        EventBody::ProbeChanged(p) => {
+            state.probe_states.insert(p.probe.clone(), p.to);
+        }
         EventBody::PhaseStarted(p) => {
             state
                 .phases

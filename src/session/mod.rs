@@ -38,6 +38,8 @@ pub struct SessionState {
     pub baselines: HashMap<String, BTreeMap<String, BaselineValue>>,
     /// Everyone who has joined, in order of first appearance.
     pub actors: Vec<String>,
+    /// Each probe's state as last journaled (`probe_changed`).
+    pub probe_states: HashMap<String, crate::model::ProbeState>,
     pub events: Vec<Event>,
     cosign_items: HashSet<String>,
 }

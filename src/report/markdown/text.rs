@@ -5,7 +5,6 @@ use crate::checklist::{Checklist, Field, FieldKind};
 use crate::condition::Evidence;
 use crate::journal::BaselineValue;
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -38,15 +37,13 @@ pub(super) fn phase_name(checklist: &Checklist, id: &str) -> String {
         .map_or(id.to_owned(), |p| p.name.clone())
 }
 
-/// Evidence in one line: `api.status = 200 (01:41:55); db.rows = 0 (01:41:50)`.
+/// Evidence in one line, numbers rounded for people (the JSON report keeps full precision):
+/// `api.status = 200 (01:41:55); errors.value = 0.124 (01:41:50)`.
 pub(super) fn evidence_text(evidence: &[Evidence]) -> String {
     evidence
         .iter()
         .map(|e| {
-            let value = e
-                .value
-                .as_ref()
-                .map_or("null".to_owned(), |v| scalar(&json(v)));
+            let value = e.value.as_ref().map_or("—".to_owned(), human_value);
             let at = e.at.map(|t| format!(" ({})", hms(t))).unwrap_or_default();
             format!("{}.{} = {value}{at}", e.probe, e.path)
         })
@@ -54,31 +51,46 @@ pub(super) fn evidence_text(evidence: &[Evidence]) -> String {
         .join("; ")
 }
 
-/// A baseline's values in one line: `probe={…the sample as JSON…}, …`.
+/// A value as a person reads it: numbers to three significant digits, text in one line.
+pub(super) fn human_value(v: &crate::model::Value) -> String {
+    match v {
+        crate::model::Value::Number(n) => crate::model::human(*n),
+        other => short(&other.to_string(), 60),
+    }
+}
+
+/// A baseline's values in one readable line: `api 200 in 21 ms, queue 0`.
 pub(super) fn baseline_text(values: &BTreeMap<String, BaselineValue>) -> String {
     values
         .iter()
-        .map(|(probe, v)| format!("{probe}={}", scalar(&json(v))))
+        .map(|(probe, v)| match v {
+            BaselineValue::Sample(sample) => sample_text(probe, sample),
+            // written by a newer flightdeck or a tool: shown as it is, a number rounded
+            BaselineValue::Other(json) => match json.as_f64() {
+                Some(n) => format!("{probe} {}", crate::model::human(n)),
+                None => format!("{probe} {}", short(&json.to_string(), 60)),
+            },
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// As the journal stores it (a number that is not finite is `null` there too).
-fn json(v: &impl serde::Serialize) -> Value {
-    serde_json::to_value(v).unwrap_or_default()
-}
-
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "null".to_owned(),
-        // whole numbers without a `.0`; fractions at full precision (evidence must not round)
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-            _ => n.to_string(),
-        },
-        other => other.to_string(),
+/// One sample as a person says it: its main value, how long it took, its state if not OK.
+fn sample_text(probe: &str, sample: &crate::model::Sample) -> String {
+    let main = ["value", "status", "len", "used_memory_ratio", "connected"]
+        .iter()
+        .find_map(|name| sample.outputs.get(*name).map(human_value));
+    let mut text = probe.to_owned();
+    if let Some(main) = main {
+        text.push_str(&format!(" {main}"));
     }
+    if let Some(ms) = sample.latency_ms {
+        text.push_str(&format!(" in {} ms", crate::model::human(ms)));
+    }
+    if sample.state != crate::model::ProbeState::Ok {
+        text.push_str(&format!(" ({})", sample.state.as_str()));
+    }
+    text
 }
 
 /// A fenced block that survives backticks inside the command.

@@ -130,6 +130,7 @@ fn event_name(body: &EventBody) -> &'static str {
         EventBody::TriggerCleared(_) => "trigger cleared",
         EventBody::Baseline(_) => "baseline",
         EventBody::RegressionAcked(_) => "regression acknowledged",
+        EventBody::ProbeChanged(_) => "probe changed",
         EventBody::Raw(_) => "other",
     }
 }
@@ -141,6 +142,17 @@ fn detail(checklist: &Checklist, e: &Event) -> String {
         EventBody::SessionStarted(s) => one_line(&s.checklist_title),
         EventBody::Joined(j) => j.mode.as_str().to_owned(),
         EventBody::Cosign(_) | EventBody::RegressionAcked(_) => String::new(),
+        EventBody::ProbeChanged(p) => {
+            let from = p.from.map_or("—", |s| s.as_str());
+            let mut text = format!("{} {from} → {}", one_line(&p.probe), p.to.as_str());
+            if let Some(v) = &p.value {
+                text.push_str(&format!(" ({})", one_line(v)));
+            }
+            if let Some(r) = &p.reason {
+                text.push_str(&format!(": {}", short(r, 80)));
+            }
+            text
+        }
         EventBody::Tick(tick) => tick_detail(tick),
         EventBody::Untick(u) => text(u.reason.as_ref()),
         EventBody::Skip(s) => text(s.reason.as_ref()),
