@@ -23,6 +23,7 @@ pub mod report;
 pub mod runtime;
 pub mod session;
 pub mod store;
+pub mod suggest;
 pub mod terminal;
 pub mod units;
 pub mod view;

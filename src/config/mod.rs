@@ -16,8 +16,9 @@ pub use settings::Config;
 pub use types::*;
 
 use crate::error::{SourceError, SourceErrors};
+use crate::suggest::closest;
 use interp::{Vars, interpolate};
-use source::{Entry, Node, NodeValue, Sink, closest, find_in_literal};
+use source::{Entry, Node, NodeValue, Sink, find_in_literal};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

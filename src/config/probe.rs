@@ -3,9 +3,10 @@
 use super::interp::Vars;
 use super::kind::{Kinds, ProbeKind, ProbeSpec};
 use super::reader::TableReader;
-use super::source::{Entry, Sink, closest};
+use super::source::{Entry, Sink};
 use super::types::*;
 use crate::error::SourceError;
+use crate::suggest::closest;
 use crate::units::format_duration_exact;
 use std::ops::Range;
 use std::time::Duration;

@@ -245,30 +245,6 @@ pub(crate) fn literal_content_start(text: &str, span: &Range<usize>) -> usize {
     }
 }
 
-/// The closest known word to `word`, for "did you mean" hints.
-pub(crate) fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,15 +257,6 @@ mod tests {
         let at = find_key_value(text, headers[0].clone(), "url");
         assert_eq!(at.map(|a| &text[a..a + 3]), Some("'u'"));
         assert_eq!(find_key_value(text, headers[1].clone(), "url"), None);
-    }
-
-    #[test]
-    fn closest_word() {
-        assert_eq!(
-            closest("intervl", &["interval", "timeout"]),
-            Some("interval")
-        );
-        assert_eq!(closest("zzz", &["interval", "timeout"]), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::checklist::source_map::LineIndex;
 use crate::error::SourceError;
 use crate::redact::redact_text;
+use crate::suggest::closest;
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
@@ -179,57 +180,5 @@ fn article(type_name: &str) -> String {
     match type_name.chars().next() {
         Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_name}"),
         _ => format!("a {type_name}"),
-    }
-}
-
-/// The known key nearest to `name`, if it is near enough to be a plausible typo.
-pub(crate) fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
-    let lower = name.to_ascii_lowercase();
-    let (best, distance) = known
-        .iter()
-        .map(|k| (*k, edit_distance(&lower, k)))
-        .min_by_key(|(_, d)| *d)?;
-    let allowed = if lower.chars().count() <= 3 { 1 } else { 2 };
-    (distance <= allowed || best.starts_with(&lower) || lower.starts_with(best)).then_some(best)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps cost 1.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_near_keys_only() {
-        let known = ["id", "text", "required", "commands", "item"];
-        assert_eq!(closest("txt", &known), Some("text"));
-        assert_eq!(closest("requried", &known), Some("required"));
-        assert_eq!(closest("items", &known), Some("item"));
-        assert_eq!(closest("Text", &known), Some("text"));
-        assert_eq!(closest("colour", &known), None);
     }
 }

@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
-pub(crate) use access::closest;
+pub(crate) use crate::suggest::closest;
 
 /// A phase's `id` as written (with its span), if it was written.
 type ExplicitId = Option<(String, Range<usize>)>;
@@ -41,7 +41,7 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
     let mut ctx = Ctx::new(text, file);
     if !syntax_errors.is_empty() {
         // A recovered tree after a syntax error yields confusing follow-on errors: show syntax only.
-        let markdown = looks_like_markdown(text);
+        let markdown = super::looks_like_markdown(text);
         for e in syntax_errors.iter().take(MAX_SHOWN_ERRORS + 1) {
             let at = e.span().map_or(0, |s| s.start);
             let hint = syntax_hint(e.message(), markdown);
@@ -62,11 +62,6 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
 
 fn finish(ctx: Ctx<'_>) -> SourceErrors {
     sorted_capped(ctx.errors, ctx.file)
-}
-
-fn looks_like_markdown(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.trim_start().starts_with("- [") || l.starts_with("# "))
 }
 
 fn syntax_hint(message: &str, markdown: bool) -> String {
