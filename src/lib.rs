@@ -25,6 +25,7 @@ pub mod session;
 pub mod store;
 pub mod suggest;
 pub mod terminal;
+pub mod toml_span;
 pub mod units;
 pub mod view;
 

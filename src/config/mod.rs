@@ -6,7 +6,6 @@ mod kind;
 mod probe;
 mod reader;
 mod settings;
-mod source;
 mod types;
 
 pub use kind::{Headline, KindSettings, Kinds, Poller, ProbeKind, ProbeSpec};
@@ -16,9 +15,8 @@ pub use settings::Config;
 pub use types::*;
 
 use crate::error::{SourceError, SourceErrors};
-use crate::suggest::closest;
+use crate::toml_span::{self, Entry, Node, NodeValue, Table, TomlFile};
 use interp::{Vars, interpolate};
-use source::{Entry, Node, NodeValue, Sink, find_in_literal};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -95,18 +93,16 @@ pub fn parse_str(
     vars: &dyn Fn(&str) -> Option<String>,
     kinds: Kinds,
 ) -> Result<Config, SourceErrors> {
-    let mut sink = Sink::new(file, text.to_string());
-    let doc = match toml::de::DeTable::parse(text) {
-        Ok(doc) => doc,
+    let mut sink = TomlFile::new(file, text);
+    let entries = match toml_span::parse(text) {
+        Ok(root) => root,
         Err(err) => {
-            let at = err.span().map_or(0, |s| s.start);
             let e = sink
-                .error(at, format!("not valid TOML: {}", err.message().trim()))
+                .error(err.at, format!("not valid TOML: {}", err.message.trim()))
                 .with_hint("fix the TOML syntax at this place");
             return Err(e.into());
         }
     };
-    let entries = Node::entries_from_de(doc.get_ref());
     let mut config = Config {
         file: Some(file.to_path_buf()),
         env: env.map(str::to_owned),
@@ -114,17 +110,14 @@ pub fn parse_str(
         ..Config::default()
     };
 
-    for entry in &entries {
+    for entry in entries.iter() {
         if !TOP_KEYS.contains(&entry.key.as_str()) {
-            let at = sink.offset(&entry.key_span, None);
-            let hint = match closest(&entry.key, TOP_KEYS) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => "the config has [store], [ui], [env.NAME] and [[probe]]".into(),
-            };
-            let e = sink
-                .error(at, format!("unknown key `{}`", entry.key))
-                .with_hint(hint);
-            sink.push(e);
+            sink.unknown_key(
+                entry,
+                TOP_KEYS,
+                format!("unknown key `{}`", entry.key),
+                || "the config has [store], [ui], [env.NAME] and [[probe]]".into(),
+            );
         }
     }
 
@@ -138,7 +131,7 @@ pub fn parse_str(
         let at = entries
             .iter()
             .find(|e| e.key == "env")
-            .map_or(0, |e| sink.offset(&e.key_span, None));
+            .map_or(0, |e| e.key_span.start);
         let known: Vec<&str> = config.envs.keys().map(String::as_str).collect();
         let e = sink
             .error(at, format!("--env {name}: there is no [env.{name}] table"))
@@ -156,7 +149,7 @@ pub fn parse_str(
         process: &process,
         allow_env_tables: true,
     };
-    for entry in &entries {
+    for entry in entries.iter() {
         match entry.key.as_str() {
             "store" => config.store = read_store(&mut sink, entry, &interp_vars),
             "ui" => config.ui = read_ui(&mut sink, entry),
@@ -166,17 +159,20 @@ pub fn parse_str(
     if let Some(entry) = entries.iter().find(|e| e.key == "probe") {
         let tables = probe_tables(&mut sink, entry);
         for (span, table) in tables {
-            if let Some(spec) = probe::read_probe(&mut sink, &span, &table, &interp_vars, kinds) {
-                push_unique(&mut sink, &mut config.probes, spec, &span, &table);
+            if let Some(spec) =
+                probe::read_probe(&mut sink, span.start, &table, &interp_vars, kinds)
+            {
+                push_unique(&mut sink, &mut config.probes, spec, span.start, &table);
             }
         }
     }
-    finish(sink, config)
+    let errors = sink.errors;
+    finish(errors, config)
 }
 
 impl Config {
-    /// Adds a checklist's own `[[probe]]` tables (raw, without places: each is located again by
-    /// its `[[probe]]` header in `file`, best effort). Names must not clash with the config's.
+    /// Adds a checklist's own `[[probe]]` tables (raw, without places: the `i`th is placed by the
+    /// `i`th `[[probe]]` of `file`, read again with places). Names must not clash with the config's.
     pub fn merge_checklist_probes(
         &mut self,
         tables: &[toml::Table],
@@ -193,8 +189,8 @@ impl Config {
         vars: &dyn Fn(&str) -> Option<String>,
     ) -> Result<(), SourceErrors> {
         let text = std::fs::read_to_string(file).unwrap_or_default();
-        let headers = source::probe_headers(&text);
-        let mut sink = Sink::new(file, text);
+        let found = probes_in(&text);
+        let mut sink = TomlFile::new(file, &text);
         let envs = self.envs.clone();
         let interp_vars = Vars {
             selected: self.env.as_deref(),
@@ -204,13 +200,14 @@ impl Config {
         };
         let mut added = Vec::new();
         for (i, table) in tables.iter().enumerate() {
-            sink.fallback = headers.get(i).cloned();
-            let entries = Node::entries_from_plain(table);
+            let here = found.get(i);
+            let at = here.map_or(0..0, |n| n.span.clone());
+            let entries = Table::located(table, here.and_then(Node::as_table), &at);
             if let Some(spec) =
-                probe::read_probe(&mut sink, &None, &entries, &interp_vars, self.kinds)
+                probe::read_probe(&mut sink, at.start, &entries, &interp_vars, self.kinds)
             {
                 if let Some(existing) = self.probe(&spec.name) {
-                    let at = sink.offset(&None, Some("name"));
+                    let at = entries.get("name").map_or(at.start, |n| n.span.start);
                     let e = sink
                         .error(at, format!("probe `{}` is already defined", spec.name))
                         .with_hint(format!(
@@ -222,10 +219,9 @@ impl Config {
                     sink.push(e);
                     continue;
                 }
-                push_unique(&mut sink, &mut added, spec, &None, &entries);
+                push_unique(&mut sink, &mut added, spec, at.start, &entries);
             }
         }
-        sink.fallback = None;
         if !sink.errors.is_empty() {
             return Err(SourceErrors(sink.errors));
         }
@@ -234,31 +230,31 @@ impl Config {
     }
 }
 
-fn finish(sink: Sink, config: Config) -> Result<Config, SourceErrors> {
-    if sink.errors.is_empty() {
+/// The `[[probe]]` tables of a checklist's text, with their places (none when it does not parse).
+fn probes_in(text: &str) -> Vec<Node> {
+    match toml_span::parse(text).map(|root| root.get("probe").map(|p| p.value.clone())) {
+        Ok(Some(NodeValue::Array(items))) => items,
+        _ => Vec::new(),
+    }
+}
+
+fn finish(mut errors: Vec<SourceError>, config: Config) -> Result<Config, SourceErrors> {
+    if errors.is_empty() {
         return Ok(config);
     }
-    let mut errors = sink.errors;
     errors.sort_by_key(|e| (e.line, e.column));
     Err(SourceErrors(errors))
 }
 
 fn push_unique(
-    sink: &mut Sink,
+    sink: &mut TomlFile<'_>,
     probes: &mut Vec<ProbeSpec>,
     spec: ProbeSpec,
-    table_span: &Option<std::ops::Range<usize>>,
-    entries: &[Entry],
+    table_at: usize,
+    table: &Table,
 ) {
     if let Some(first) = probes.iter().find(|p| p.name == spec.name) {
-        let name_span = entries
-            .iter()
-            .find(|e| e.key == "name")
-            .and_then(|e| e.node.span.clone());
-        let at = match &name_span {
-            Some(span) => span.start,
-            None => sink.offset(table_span, Some("name")),
-        };
+        let at = table.get("name").map_or(table_at, |n| n.span.start);
         let e = sink
             .error(at, format!("duplicate probe name `{}`", spec.name))
             .with_hint(format!(
@@ -272,15 +268,12 @@ fn push_unique(
 }
 
 /// The `[[probe]]` array's tables with their header spans.
-fn probe_tables(
-    sink: &mut Sink,
-    entry: &Entry,
-) -> Vec<(Option<std::ops::Range<usize>>, Vec<Entry>)> {
+fn probe_tables(sink: &mut TomlFile<'_>, entry: &Entry) -> Vec<(std::ops::Range<usize>, Table)> {
     let items = match &entry.node.value {
         NodeValue::Array(items) => items.clone(),
         NodeValue::Table(_) => vec![entry.node.clone()],
         other => {
-            let at = sink.offset(&entry.node.span, None);
+            let at = entry.node.span.start;
             let e = sink
                 .error(
                     at,
@@ -299,7 +292,7 @@ fn probe_tables(
         match item.value {
             NodeValue::Table(entries) => out.push((item.span, entries)),
             other => {
-                let at = sink.offset(&item.span, None);
+                let at = item.span.start;
                 let e = sink
                     .error(
                         at,
@@ -313,11 +306,11 @@ fn probe_tables(
     out
 }
 
-fn table_of<'a>(sink: &mut Sink, entry: &'a Entry, what: &str) -> Option<&'a [Entry]> {
+fn table_of<'a>(sink: &mut TomlFile<'_>, entry: &'a Entry, what: &str) -> Option<&'a Table> {
     match &entry.node.value {
-        NodeValue::Table(entries) => Some(entries),
+        NodeValue::Table(table) => Some(table),
         other => {
-            let at = sink.offset(&entry.node.span, None);
+            let at = entry.node.span.start;
             let e = sink
                 .error(
                     at,
@@ -330,20 +323,15 @@ fn table_of<'a>(sink: &mut Sink, entry: &'a Entry, what: &str) -> Option<&'a [En
     }
 }
 
-fn unknown_key(sink: &mut Sink, entry: &Entry, section: &str, known: &[&str]) {
-    let at = sink.offset(&entry.key_span, None);
-    let hint = match closest(&entry.key, known) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("[{section}] takes: {}", known.join(", ")),
-    };
-    let e = sink
-        .error(at, format!("unknown key `{}` in [{section}]", entry.key))
-        .with_hint(hint);
-    sink.push(e);
+fn unknown_key(sink: &mut TomlFile<'_>, entry: &Entry, section: &str, known: &[&str]) {
+    let message = format!("unknown key `{}` in [{section}]", entry.key);
+    sink.unknown_key(entry, known, message, || {
+        format!("[{section}] takes: {}", known.join(", "))
+    });
 }
 
 fn read_envs(
-    sink: &mut Sink,
+    sink: &mut TomlFile<'_>,
     entry: &Entry,
     process: &dyn Fn(&str) -> Option<String>,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
@@ -358,19 +346,19 @@ fn read_envs(
         process,
         allow_env_tables: false,
     };
-    for env in tables {
+    for env in tables.iter() {
         let Some(items) = table_of(sink, env, &format!("env.{}", env.key)) else {
             continue;
         };
         let mut values = BTreeMap::new();
-        for item in items {
+        for item in items.iter() {
             let raw = match &item.node.value {
                 NodeValue::Str(s) => s.clone(),
                 NodeValue::Int(i) => i.to_string(),
                 NodeValue::Float(f) => f.to_string(),
                 NodeValue::Bool(b) => b.to_string(),
                 other => {
-                    let at = sink.offset(&item.node.span, None);
+                    let at = item.node.span.start;
                     let e = sink
                         .error(
                             at,
@@ -398,31 +386,27 @@ fn read_envs(
     envs
 }
 
-fn report_refs(sink: &mut Sink, node: &Node, errors: Vec<interp::RefError>) {
+fn report_refs(sink: &mut TomlFile<'_>, node: &Node, errors: Vec<interp::RefError>) {
     for err in errors {
-        let at = node
-            .span
-            .as_ref()
-            .map(|span| find_in_literal(&sink.text, span, &err.reference).unwrap_or(span.start))
-            .unwrap_or(0);
+        let at = sink.find_in_value(&node.span, &err.reference);
         let e = sink.error(at, err.message).with_hint(err.hint);
         sink.push(e);
     }
 }
 
-fn read_store(sink: &mut Sink, entry: &Entry, vars: &Vars<'_>) -> StoreConfig {
+fn read_store(sink: &mut TomlFile<'_>, entry: &Entry, vars: &Vars<'_>) -> StoreConfig {
     let mut store = StoreConfig::default();
     let Some(items) = table_of(sink, entry, "store") else {
         return store;
     };
-    for item in items {
+    for item in items.iter() {
         match (item.key.as_str(), &item.node.value) {
             ("url", NodeValue::Str(raw)) => match interpolate(raw, vars) {
                 Ok(url) => store.url = Some(SecretText::new(url)),
                 Err(errors) => report_refs(sink, &item.node, errors),
             },
             ("url", other) => {
-                let at = sink.offset(&item.node.span, None);
+                let at = item.node.span.start;
                 let e = sink
                     .error(
                         at,
@@ -439,12 +423,12 @@ fn read_store(sink: &mut Sink, entry: &Entry, vars: &Vars<'_>) -> StoreConfig {
     store
 }
 
-fn read_ui(sink: &mut Sink, entry: &Entry) -> UiConfig {
+fn read_ui(sink: &mut TomlFile<'_>, entry: &Entry) -> UiConfig {
     let mut ui = UiConfig::default();
     let Some(items) = table_of(sink, entry, "ui") else {
         return ui;
     };
-    for item in items {
+    for item in items.iter() {
         match (item.key.as_str(), &item.node.value) {
             ("theme", NodeValue::Str(t)) => {
                 ui.theme = match t.as_str() {
@@ -453,7 +437,7 @@ fn read_ui(sink: &mut Sink, entry: &Entry) -> UiConfig {
                     "light" => Theme::Light,
                     "mono" => Theme::Mono,
                     other => {
-                        let at = sink.offset(&item.node.span, None);
+                        let at = item.node.span.start;
                         let e = sink
                             .error(at, format!("unknown theme `{other}`"))
                             .with_hint("theme is one of: auto, dark, light, mono");
@@ -465,7 +449,7 @@ fn read_ui(sink: &mut Sink, entry: &Entry) -> UiConfig {
             ("ascii", NodeValue::Bool(b)) => ui.ascii = *b,
             ("bell", NodeValue::Bool(b)) => ui.bell = *b,
             ("theme" | "ascii" | "bell", other) => {
-                let at = sink.offset(&item.node.span, None);
+                let at = item.node.span.start;
                 let want = if item.key == "theme" {
                     "a string (auto, dark, light, mono)"
                 } else {
