@@ -196,7 +196,7 @@ impl Rig {
     /// A probe sample reaches the engine; what it asks for is committed (at the sample's time).
     pub fn feed(&mut self, s: Sample) -> Vec<Event> {
         let at = s.at;
-        let new = self.marker.on_sample(&s, &self.session);
+        let new = self.marker.on_sample(&s.into(), &self.session);
         self.commit(new, at)
     }
 
