@@ -285,6 +285,17 @@ fn all_problems_of_a_file_are_reported_at_once() {
     assert_eq!((errors.0[0].line, errors.0[1].line), (3, 9));
 }
 
+/// A checklist's `[[probe]]` tables as the checklist loader hands them over: plain, no places.
+fn probe_tables(checklist: &Path) -> Vec<toml::Table> {
+    let doc: toml::Table = std::fs::read_to_string(checklist).unwrap().parse().unwrap();
+    doc["probe"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_table().unwrap().clone())
+        .collect()
+}
+
 #[test]
 fn checklist_probes_merge_with_places_found_in_the_checklist() {
     let mut config = config::load_with(
@@ -295,14 +306,7 @@ fn checklist_probes_merge_with_places_found_in_the_checklist() {
     )
     .unwrap();
     let path = fixture("checklist_with_probes.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let doc: toml::Table = text.parse().unwrap();
-    let tables: Vec<toml::Table> = doc["probe"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_table().unwrap().clone())
-        .collect();
+    let tables = probe_tables(&path);
     let errors = config
         .merge_checklist_probes_with(&tables, &path, &vars)
         .unwrap_err();
@@ -356,16 +360,7 @@ fn checklist_probes_are_placed_like_config_probes() {
     let config_file = dir.path().join("f.toml");
     std::fs::write(&config_file, format!("[[probe]]\n{probe}")).unwrap();
 
-    let doc: toml::Table = std::fs::read_to_string(&checklist)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let tables: Vec<toml::Table> = doc["probe"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_table().unwrap().clone())
-        .collect();
+    let tables = probe_tables(&checklist);
     let mut config = config::Config {
         kinds: flightdeck::probes::KINDS,
         ..config::Config::default()

@@ -123,14 +123,15 @@ pub fn parse_str(
             .find(|e| e.key == "env")
             .map_or(0, |e| e.key_span.start);
         let known: Vec<&str> = config.envs.keys().map(String::as_str).collect();
-        let e = sink
-            .error(at, format!("--env {name}: there is no [env.{name}] table"))
-            .with_hint(if known.is_empty() {
+        sink.fail(
+            at,
+            format!("--env {name}: there is no [env.{name}] table"),
+            if known.is_empty() {
                 format!("add an [env.{name}] table with its variables")
             } else {
                 format!("choose one of: {}, or add [env.{name}]", known.join(", "))
-            });
-        sink.push(e);
+            },
+        );
     }
 
     let interp_vars = Vars {
@@ -177,13 +178,11 @@ pub(super) fn push_unique(
 ) {
     if let Some(first) = probes.iter().find(|p| p.name == spec.name) {
         let at = table.get("name").map_or(table_at, |n| n.span.start);
-        let e = sink
-            .error(at, format!("duplicate probe name `{}`", spec.name))
-            .with_hint(format!(
-                "the first `{}` is at line {}; probe names must be unique because checklists refer to them",
-                spec.name, first.origin.line
-            ));
-        sink.push(e);
+        let hint = format!(
+            "the first `{}` is at line {}; probe names must be unique because checklists refer to them",
+            spec.name, first.origin.line
+        );
+        sink.fail(at, format!("duplicate probe name `{}`", spec.name), hint);
         return;
     }
     probes.push(spec);
@@ -196,16 +195,14 @@ fn probe_tables(sink: &mut TomlFile<'_>, entry: &Entry) -> Vec<(std::ops::Range<
         NodeValue::Table(_) => vec![entry.node.clone()],
         other => {
             let at = entry.node.span.start;
-            let e = sink
-                .error(
-                    at,
-                    format!(
-                        "`probe` must be a list of tables, not {}",
-                        other.type_name()
-                    ),
-                )
-                .with_hint("write each probe as a [[probe]] table");
-            sink.push(e);
+            sink.fail(
+                at,
+                format!(
+                    "`probe` must be a list of tables, not {}",
+                    other.type_name()
+                ),
+                "write each probe as a [[probe]] table",
+            );
             return Vec::new();
         }
     };
@@ -215,13 +212,11 @@ fn probe_tables(sink: &mut TomlFile<'_>, entry: &Entry) -> Vec<(std::ops::Range<
             NodeValue::Table(entries) => out.push((item.span, entries)),
             other => {
                 let at = item.span.start;
-                let e = sink
-                    .error(
-                        at,
-                        format!("a probe must be a table, not {}", other.type_name()),
-                    )
-                    .with_hint("write each probe as a [[probe]] table");
-                sink.push(e);
+                sink.fail(
+                    at,
+                    format!("a probe must be a table, not {}", other.type_name()),
+                    "write each probe as a [[probe]] table",
+                );
             }
         }
     }

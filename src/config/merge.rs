@@ -46,15 +46,16 @@ impl Config {
             {
                 if let Some(existing) = self.probe(&spec.name) {
                     let at = entries.get("name").map_or(at.start, |n| n.span.start);
-                    let e = sink
-                        .error(at, format!("probe `{}` is already defined", spec.name))
-                        .with_hint(format!(
+                    sink.fail(
+                        at,
+                        format!("probe `{}` is already defined", spec.name),
+                        format!(
                             "the config defines it at {}:{}:{}; rename one of them",
                             existing.origin.file.display(),
                             existing.origin.line,
                             existing.origin.column
-                        ));
-                    sink.push(e);
+                        ),
+                    );
                     continue;
                 }
                 push_unique(&mut sink, &mut added, spec, at.start, &entries);

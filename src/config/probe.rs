@@ -46,11 +46,8 @@ pub(crate) fn read_probe<'b>(
             if let Some(near) = closest(text, &names) {
                 hint = format!("did you mean `{near}`? ({hint})");
             }
-            let e = r
-                .sink
-                .error(at, format!("unknown probe kind `{text}`"))
-                .with_hint(hint);
-            r.sink.push(e);
+            r.sink
+                .fail(at, format!("unknown probe kind `{text}`"), hint);
         }
         kind
     });
@@ -74,39 +71,31 @@ pub(crate) fn read_probe<'b>(
     let timeout = timeout_given.unwrap_or(DEFAULT_TIMEOUT.min(interval));
     if interval < Duration::from_millis(100) {
         let at = r.offset_of("interval");
-        let e = r
-            .sink
-            .error(
-                at,
-                format!("interval {} is too short", format_duration_exact(interval)),
-            )
-            .with_hint("poll at most ten times a second: interval = \"100ms\" or more");
-        r.sink.push(e);
+        r.sink.fail(
+            at,
+            format!("interval {} is too short", format_duration_exact(interval)),
+            "poll at most ten times a second: interval = \"100ms\" or more",
+        );
     }
     if timeout.is_zero() {
         let at = r.offset_of("timeout");
-        let e = r
-            .sink
-            .error(at, "timeout must be more than zero")
-            .with_hint("write it like timeout = \"2s\"");
-        r.sink.push(e);
+        r.sink.fail(
+            at,
+            "timeout must be more than zero",
+            "write it like timeout = \"2s\"",
+        );
     } else if timeout > interval {
         let at = r.offset_of("timeout");
-        let e = r
-            .sink
-            .error(
-                at,
-                format!(
-                    "timeout {} is longer than interval {}",
-                    format_duration_exact(timeout),
-                    format_duration_exact(interval)
-                ),
-            )
-            .with_hint(
-                "a probe has one poll in flight at a time, so a poll that outlives the interval \
+        r.sink.fail(
+            at,
+            format!(
+                "timeout {} is longer than interval {}",
+                format_duration_exact(timeout),
+                format_duration_exact(interval)
+            ),
+            "a probe has one poll in flight at a time, so a poll that outlives the interval \
                  delays the next one and the panel shows stale data; make timeout <= interval",
-            );
-        r.sink.push(e);
+        );
     }
 
     let title = r.optional_str("title");

@@ -38,8 +38,7 @@ impl TableReader<'_, '_> {
     /// Reports a problem with `key`'s value (or with the table, when the key is absent).
     pub fn fail(&mut self, key: &str, message: impl Into<String>, hint: impl Into<String>) {
         let at = self.offset_of(key);
-        let e = self.sink.error(at, message).with_hint(hint);
-        self.sink.push(e);
+        self.sink.fail(at, message, hint);
     }
 
     /// Reports a problem with one value of the table.
@@ -105,11 +104,11 @@ impl TableReader<'_, '_> {
         example: &str,
     ) -> Option<(String, Range<usize>)> {
         if self.get(key).is_none() {
-            let e = self
-                .sink
-                .error(self.table_offset, format!("this probe has no `{key}`"))
-                .with_hint(format!("add {example}"));
-            self.sink.push(e);
+            self.sink.fail(
+                self.table_offset,
+                format!("this probe has no `{key}`"),
+                format!("add {example}"),
+            );
             return None;
         }
         self.string(key)
@@ -118,14 +117,11 @@ impl TableReader<'_, '_> {
     /// A string this kind needs: missing is "a sql probe needs `query`", with `example` as the fix.
     pub fn required(&mut self, key: &str, example: &str) -> Option<String> {
         if self.get(key).is_none() {
-            let e = self
-                .sink
-                .error(
-                    self.table_offset,
-                    format!("a {} probe needs `{key}`", self.kind),
-                )
-                .with_hint(format!("add {example}"));
-            self.sink.push(e);
+            self.sink.fail(
+                self.table_offset,
+                format!("a {} probe needs `{key}`", self.kind),
+                format!("add {example}"),
+            );
             return None;
         }
         self.optional_str(key)

@@ -10,13 +10,11 @@ fn table_of<'a>(sink: &mut TomlFile<'_>, entry: &'a Entry, what: &str) -> Option
         NodeValue::Table(table) => Some(table),
         other => {
             let at = entry.node.span.start;
-            let e = sink
-                .error(
-                    at,
-                    format!("`{}` must be a table, not {}", entry.key, other.type_name()),
-                )
-                .with_hint(format!("write it as a [{what}] section"));
-            sink.push(e);
+            sink.fail(
+                at,
+                format!("`{}` must be a table, not {}", entry.key, other.type_name()),
+                format!("write it as a [{what}] section"),
+            );
             None
         }
     }
@@ -58,18 +56,16 @@ pub(super) fn read_envs(
                 NodeValue::Bool(b) => b.to_string(),
                 other => {
                     let at = item.node.span.start;
-                    let e = sink
-                        .error(
-                            at,
-                            format!(
-                                "`{}` in [env.{}] must be a string, not {}",
-                                item.key,
-                                env.key,
-                                other.type_name()
-                            ),
-                        )
-                        .with_hint("environment variables are strings or numbers");
-                    sink.push(e);
+                    sink.fail(
+                        at,
+                        format!(
+                            "`{}` in [env.{}] must be a string, not {}",
+                            item.key,
+                            env.key,
+                            other.type_name()
+                        ),
+                        "environment variables are strings or numbers",
+                    );
                     continue;
                 }
             };
@@ -88,8 +84,7 @@ pub(super) fn read_envs(
 fn report_refs(sink: &mut TomlFile<'_>, node: &Node, errors: Vec<interp::RefError>) {
     for err in errors {
         let at = sink.find_in_value(&node.span, &err.reference);
-        let e = sink.error(at, err.message).with_hint(err.hint);
-        sink.push(e);
+        sink.fail(at, err.message, err.hint);
     }
 }
 
@@ -106,15 +101,11 @@ pub(super) fn read_store(sink: &mut TomlFile<'_>, entry: &Entry, vars: &Vars<'_>
             },
             ("url", other) => {
                 let at = item.node.span.start;
-                let e = sink
-                    .error(
-                        at,
-                        format!("`url` must be a string, not {}", other.type_name()),
-                    )
-                    .with_hint(
-                        "write url = \"sqlite:///var/lib/flightdeck/journal.db\" or postgres://…",
-                    );
-                sink.push(e);
+                sink.fail(
+                    at,
+                    format!("`url` must be a string, not {}", other.type_name()),
+                    "write url = \"sqlite:///var/lib/flightdeck/journal.db\" or postgres://…",
+                );
             }
             _ => unknown_key(sink, item, "store", &["url"]),
         }
@@ -137,10 +128,11 @@ pub(super) fn read_ui(sink: &mut TomlFile<'_>, entry: &Entry) -> UiConfig {
                     "mono" => Theme::Mono,
                     other => {
                         let at = item.node.span.start;
-                        let e = sink
-                            .error(at, format!("unknown theme `{other}`"))
-                            .with_hint("theme is one of: auto, dark, light, mono");
-                        sink.push(e);
+                        sink.fail(
+                            at,
+                            format!("unknown theme `{other}`"),
+                            "theme is one of: auto, dark, light, mono",
+                        );
                         Theme::Auto
                     }
                 }
@@ -154,12 +146,10 @@ pub(super) fn read_ui(sink: &mut TomlFile<'_>, entry: &Entry) -> UiConfig {
                 } else {
                     "true or false"
                 };
-                let e = sink
-                    .error(
-                        at,
-                        format!("`{}` must be {want}, not {}", item.key, other.type_name()),
-                    )
-                    .with_hint(format!(
+                sink.fail(
+                    at,
+                    format!("`{}` must be {want}, not {}", item.key, other.type_name()),
+                    format!(
                         "for example: {} = {}",
                         item.key,
                         if item.key == "theme" {
@@ -167,8 +157,8 @@ pub(super) fn read_ui(sink: &mut TomlFile<'_>, entry: &Entry) -> UiConfig {
                         } else {
                             "true"
                         }
-                    ));
-                sink.push(e);
+                    ),
+                );
             }
             _ => unknown_key(sink, item, "ui", &["theme", "ascii", "bell"]),
         }
