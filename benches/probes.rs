@@ -2,7 +2,10 @@
 //!   1. 200 http probes at 1 s against an in-process server for ~20 s: CPU of the probe side as %
 //!      of one core, and scheduling delay p50 / p99 (scheduled vs actual poll start);
 //!   2. 10 http probes at 5 s for ~20 s: idle CPU;
-//!   3. 50 probes with a full hour of history: resident memory.
+//!   3. 50 probes with a full hour of history: resident memory;
+//!   4. 50 probes' latest samples with large JSON bodies kept by the app (Live panel and marker):
+//!      resident memory of the one shared copy, and what a second copy per probe (the marker's
+//!      own, before samples were shared through `Arc`) adds on top.
 //!
 //! CPU comes from /proc (utime + stime); the test server runs on its own named threads, whose CPU
 //! is reported apart and not counted as the probes'. `cargo bench --bench probes [-- SECONDS]`.
@@ -11,6 +14,8 @@
 #[path = "../tests/support/http.rs"]
 mod http;
 
+use flightdeck::app::{App, Msg, SessionMeta, update};
+use flightdeck::condition::Value;
 use flightdeck::config::{self, ProbeSpec};
 use flightdeck::probes::{History, ProbeMsg, Sample, scheduler};
 use http::{Resp, TestServer};
@@ -51,6 +56,7 @@ fn main() {
     rt.block_on(load(&url, 10, "5s", seconds, ticks));
     rt.block_on(memory(&url, 50));
     drop(server);
+    shared_samples(50, 1000);
 }
 
 fn specs(url: &str, count: usize, interval: &str) -> Vec<ProbeSpec> {
@@ -173,7 +179,7 @@ async fn memory(url: &str, count: usize) {
         let Some(sample) = last.get(&spec.name) else {
             continue;
         };
-        let mut s = sample.clone();
+        let mut s = Sample::clone(sample);
         for i in 0..3600 {
             s.at = sample.at - chrono::Duration::seconds(3600 - i);
             record(&mut histories, spec, &s);
@@ -190,6 +196,72 @@ async fn memory(url: &str, count: usize) {
     );
     cancel.cancel();
     handle.join().await;
+}
+
+/// `count` probes' latest samples, each with a JSON body of `rows` objects (as the http kind
+/// parses it), fed through the app's `update` with a marker judging them.
+fn shared_samples(count: usize, rows: usize) {
+    let specs = specs("http://127.0.0.1:1/", count, "1s");
+    let checklist = flightdeck::checklist::toml_format::parse(
+        "title = \"t\"\n[[phase]]\nname = \"p\"\n[[phase.item]]\nid = \"a\"\ntext = \"a\"\nauto = \"p0.status == 200 for 5s\"\n",
+        Path::new("bench.toml"),
+    )
+    .unwrap();
+    let intervals = specs.iter().map(|s| (s.name.clone(), s.interval)).collect();
+    let marker = flightdeck::marking::Marker::new(&checklist, &intervals).unwrap();
+    let meta = SessionMeta {
+        session: "bench".into(),
+        actor: "bench".into(),
+        env: None,
+        read_only: true,
+    };
+    let now = chrono::Utc::now();
+    let mut app = App::new(checklist, meta, now);
+    app.set_probes(&specs);
+    app.marker = Some(marker);
+
+    let body_text = format!(
+        "[{}]",
+        (0..rows)
+            .map(|i| format!(r#"{{"id":{i},"name":"item-{i}","status":"UP"}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let rss0 = rss_kib();
+    for spec in &specs {
+        let body: serde_json::Value = serde_json::from_str(&body_text).unwrap();
+        let sample = Sample {
+            probe: spec.name.clone(),
+            at: now,
+            latency_ms: Some(1.0),
+            outputs: [
+                ("status".to_string(), Value::Number(200.0)),
+                ("body".to_string(), Value::Json(body)),
+            ]
+            .into_iter()
+            .collect(),
+            state: flightdeck::probes::ProbeState::Ok,
+            reason: None,
+        };
+        update(&mut app, Msg::Probe(sample.into()));
+    }
+    let rss1 = rss_kib();
+    // what the marker used to keep besides the panel's: a deep copy of every latest sample
+    let copies: Vec<Sample> = app
+        .probes
+        .iter()
+        .filter_map(|p| p.latest.as_deref().cloned())
+        .collect();
+    let rss2 = rss_kib();
+    println!(
+        "{count} probes' latest samples with {} KiB JSON bodies kept by the app (panel and \
+         marker share each): RSS +{:.1} MiB; a second copy per probe (the marker's own, as before \
+         samples were shared) would add +{:.1} MiB",
+        body_text.len() / 1024,
+        (rss1 - rss0) / 1024.0,
+        (rss2 - rss1) / 1024.0,
+    );
+    drop(copies);
 }
 
 /// (all threads' utime + stime, the test server's threads') in clock ticks.

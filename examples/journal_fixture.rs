@@ -72,7 +72,7 @@ impl Rig {
 
     async fn feed(&self, app: &mut App, s: Sample) {
         update(app, Msg::Clock(s.at));
-        let fx = update(app, Msg::Probe(s));
+        let fx = update(app, Msg::Probe(s.into()));
         self.commit(app, fx).await;
     }
 

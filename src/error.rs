@@ -91,17 +91,49 @@ impl From<SourceError> for SourceErrors {
     }
 }
 
-/// 1-based line and character column of a byte offset (clamped to the text, and to a char boundary).
+/// 1-based line and character column of a byte offset (clamped to the text, and to a char
+/// boundary). For many offsets into one text, build a [`LineIndex`] once.
 pub fn line_col(text: &str, byte_offset: usize) -> (usize, usize) {
-    let mut offset = byte_offset.min(text.len());
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
+    LineIndex::new(text).line_col(text, byte_offset)
+}
+
+/// Line starts of a text: the one place offsets become line:column, and linear overall when many
+/// offsets of one text are turned.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+
+    /// 1-based line and character column of a byte offset of `text` (the text this index was
+    /// built from), clamped to the text and moved back to a char boundary.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line.saturating_sub(1)];
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// An error at `offset` of `text` in `file`.
+    pub fn error(&self, file: &Path, text: &str, offset: usize, message: String) -> SourceError {
+        let (line, column) = self.line_col(text, offset);
+        SourceError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message,
+            hint: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -116,5 +148,22 @@ mod tests {
         // the byte after `é` is column 3
         assert_eq!(line_col(text, 9), (2, 3));
         assert_eq!(line_col(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn one_index_answers_every_offset() {
+        let text = "a = 1\nbé = 2\n\nlast";
+        let index = LineIndex::new(text);
+        let expected = [
+            (0, (1, 1)),
+            (6, (2, 1)),
+            (8, (2, 2)),
+            (9, (2, 3)),
+            (14, (3, 1)),
+        ];
+        for (offset, at) in expected {
+            assert_eq!(index.line_col(text, offset), at, "{offset}");
+        }
+        assert_eq!(index.line_col(text, text.len() + 2), (4, 5));
     }
 }

@@ -24,7 +24,9 @@ pub mod report;
 pub mod runtime;
 pub mod session;
 pub mod store;
+pub mod suggest;
 pub mod terminal;
+pub mod toml_span;
 pub mod units;
 pub mod view;
 

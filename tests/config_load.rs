@@ -286,6 +286,17 @@ fn all_problems_of_a_file_are_reported_at_once() {
     assert_eq!((errors.0[0].line, errors.0[1].line), (3, 9));
 }
 
+/// A checklist's `[[probe]]` tables as the checklist loader hands them over: plain, no places.
+fn probe_tables(checklist: &Path) -> Vec<toml::Table> {
+    let doc: toml::Table = std::fs::read_to_string(checklist).unwrap().parse().unwrap();
+    doc["probe"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_table().unwrap().clone())
+        .collect()
+}
+
 #[test]
 fn checklist_probes_merge_with_places_found_in_the_checklist() {
     let mut config = config::load_with(
@@ -296,14 +307,7 @@ fn checklist_probes_merge_with_places_found_in_the_checklist() {
     )
     .unwrap();
     let path = fixture("checklist_with_probes.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let doc: toml::Table = text.parse().unwrap();
-    let tables: Vec<toml::Table> = doc["probe"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_table().unwrap().clone())
-        .collect();
+    let tables = probe_tables(&path);
     let errors = config
         .merge_checklist_probes_with(&tables, &path, &vars)
         .unwrap_err();
@@ -343,4 +347,53 @@ fn checklist_probes_merge_with_places_found_in_the_checklist() {
             .contains("probe `health` is already defined"),
         "{errors}"
     );
+}
+
+/// A checklist's `[[probe]]` arrive as plain tables; they are placed by the same reader as a
+/// config file's, so every error points where a config file's would: at the key, inside a
+/// multi-line condition, at the inline table's bad value.
+#[test]
+fn checklist_probes_are_placed_like_config_probes() {
+    let dir = tempfile::tempdir().unwrap();
+    let probe = "name = \"api\"\nkind = \"http\"\n  urll = \"http://127.0.0.1:1/\"\nok = '''\nstatus == 2OO'''\nheaders = { A = 1 }\n";
+    let checklist = dir.path().join("c.toml");
+    std::fs::write(&checklist, format!("title = \"T\"\n\n  [[probe]]\n{probe}")).unwrap();
+    let config_file = dir.path().join("f.toml");
+    std::fs::write(&config_file, format!("[[probe]]\n{probe}")).unwrap();
+
+    let tables = probe_tables(&checklist);
+    let mut config = config::Config {
+        kinds: flightdeck::probes::KINDS,
+        ..config::Config::default()
+    };
+    let from_checklist = config
+        .merge_checklist_probes_with(&tables, &checklist, &vars)
+        .unwrap_err();
+    let from_config =
+        config::load_with(Some(&config_file), None, &vars, flightdeck::probes::KINDS).unwrap_err();
+    let places = |errors: &flightdeck::error::SourceErrors, header_line: usize| {
+        let mut places: Vec<(usize, usize, String)> = errors
+            .0
+            .iter()
+            .map(|e| (e.line - header_line, e.column, e.message.clone()))
+            .collect();
+        places.sort();
+        places
+    };
+    let expected = vec![
+        (0, 3, "a http probe needs `url`".to_string()),
+        (3, 3, "unknown key `urll` in a http probe".to_string()),
+        (5, 12, "bad `ok` condition: `OO` is not a unit".to_string()),
+        (
+            6,
+            17,
+            "header `A` must be a string, not an integer".to_string(),
+        ),
+    ];
+    assert_eq!(places(&from_checklist, 3), expected);
+    let shifted: Vec<_> = expected
+        .into_iter()
+        .map(|(l, c, m)| (l, if l == 0 { 1 } else { c }, m))
+        .collect();
+    assert_eq!(places(&from_config, 1), shifted);
 }

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The probe side of the module graph stays one way: `units` and `model` at the bottom,
-//! `condition` over them, `config` over `condition`, `probes` on top. A source file that names a
+//! `condition` over them, `config` over `condition` and the TOML reader (`toml_span`, `suggest`),
+//! `probes` on top. A source file that names a
 //! module above its own fails here, with the file and the line.
 
 use std::path::{Path, PathBuf};
@@ -10,9 +11,19 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("units", &[]),
     ("model", &["units"]),
     ("condition", &["model", "units", "error"]),
+    ("suggest", &[]),
+    ("toml_span", &["error", "suggest"]),
     (
         "config",
-        &["model", "units", "error", "condition", "redact"],
+        &[
+            "model",
+            "units",
+            "error",
+            "condition",
+            "redact",
+            "suggest",
+            "toml_span",
+        ],
     ),
 ];
 

@@ -72,7 +72,7 @@ fn probe(
 ) -> (Vec<flightdeck::store::Event>, Vec<Effect>) {
     let at = s.at;
     update(app, Msg::Clock(at));
-    let fx = update(app, Msg::Probe(s));
+    let fx = update(app, Msg::Probe(s.into()));
     j.commit(app, fx, at)
 }
 
@@ -296,7 +296,7 @@ fn a_watching_screen_never_marks() {
     let mut app = driving_app(window(), "bob@laptop");
     app.meta.read_only = true;
     for t in (0..=60).step_by(5) {
-        let fx = update(&mut app, Msg::Probe(ok("api", t, "status", 200.0)));
+        let fx = update(&mut app, Msg::Probe(ok("api", t, "status", 200.0).into()));
         assert!(fx.is_empty(), "{fx:?}");
     }
 }
@@ -363,4 +363,34 @@ fn an_item_without_auto_is_never_marked() {
     let (events, _) = probe(&mut app, &mut j, ok("api", 0, "status", 200.0));
     assert_eq!(kinds(&events), vec![EventKind::Baseline]);
     assert!(app.auto.is_empty());
+}
+
+/// One poll is one allocation: the Live panel and the marker hold the same `Arc<Sample>` (HTTP
+/// bodies included), and the next poll releases it from both.
+#[test]
+fn a_sample_is_shared_by_the_panel_and_the_marker() {
+    let mut app = driving_app(window(), "alice");
+    let config = flightdeck::config::parse_str(
+        std::path::Path::new("c.toml"),
+        "[[probe]]\nname = \"api\"\nkind = \"http\"\nurl = \"http://127.0.0.1:1/\"\ninterval = \"1s\"\ntimeout = \"1s\"\n",
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap();
+    app.set_probes(&config.probes);
+    let first = std::sync::Arc::new(ok("api", 1, "status", 200.0));
+    update(&mut app, Msg::Probe(first.clone()));
+    let panel = app.probes[0]
+        .latest
+        .as_ref()
+        .expect("the panel has the sample");
+    let judged = &app.marker.as_ref().unwrap().latest()["api"];
+    assert!(std::sync::Arc::ptr_eq(panel, &first));
+    assert!(std::sync::Arc::ptr_eq(judged, &first));
+    // ours, the panel's and the marker's: no copy anywhere
+    assert_eq!(std::sync::Arc::strong_count(&first), 3);
+
+    update(&mut app, Msg::Probe(ok("api", 2, "status", 200.0).into()));
+    assert_eq!(std::sync::Arc::strong_count(&first), 1);
 }

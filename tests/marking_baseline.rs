@@ -215,7 +215,7 @@ fn a_phase_capture_is_asked_once_while_in_flight_and_used_meanwhile() {
     // a sample meanwhile: compared with the capture in flight, and not captured again
     let asked = rig
         .marker
-        .on_sample(&ok("error_rate", 15, "value", 0.011), &rig.session);
+        .on_sample(&ok("error_rate", 15, "value", 0.011).into(), &rig.session);
     assert!(
         asked.iter().all(|e| e.kind() != EventKind::Baseline),
         "{asked:?}"

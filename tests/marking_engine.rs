@@ -202,7 +202,7 @@ fn nothing_is_asked_twice_while_in_flight() {
     for t in (0..=100).step_by(5) {
         let asked = rig
             .marker
-            .on_sample(&ok("api", t, "status", 200.0), &rig.session);
+            .on_sample(&ok("api", t, "status", 200.0).into(), &rig.session);
         if asked.iter().any(|e| e.kind() == EventKind::Tick) {
             ticks.push(t);
         }

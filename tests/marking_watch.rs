@@ -121,7 +121,7 @@ fn the_baseline_is_used_before_the_journal_hands_it_back() {
     // nothing committed: the engine still compares against its own capture
     let asked = rig
         .marker
-        .on_sample(&ok("error_rate", 0, "value", 0.010), &rig.session);
+        .on_sample(&ok("error_rate", 0, "value", 0.010).into(), &rig.session);
     assert_eq!(
         kinds_new(&asked),
         vec![EventKind::Baseline, EventKind::Tick]

@@ -37,7 +37,7 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-async fn next(rx: &mut mpsc::Receiver<ProbeMsg>) -> (Sample, Duration) {
+async fn next(rx: &mut mpsc::Receiver<ProbeMsg>) -> (Arc<Sample>, Duration) {
     let ProbeMsg::Sample { sample, lag } = rx.recv().await.expect("a sample");
     (sample, lag)
 }

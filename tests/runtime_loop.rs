@@ -192,7 +192,7 @@ async fn value_only_samples_are_drawn_on_the_beat_not_each() {
             let at = h.clock.now();
             let value = f64::from(tick * 10 + i as u32);
             h.msgs
-                .send(Msg::Probe(sample(p, at, value, ProbeState::Ok)))
+                .send(Msg::Probe(sample(p, at, value, ProbeState::Ok).into()))
                 .await
                 .unwrap();
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -217,7 +217,9 @@ async fn a_state_change_and_a_key_draw_at_once() {
     let h = start(app());
     for p in PROBES {
         h.msgs
-            .send(Msg::Probe(sample(p, h.clock.now(), 1.0, ProbeState::Ok)))
+            .send(Msg::Probe(
+                sample(p, h.clock.now(), 1.0, ProbeState::Ok).into(),
+            ))
             .await
             .unwrap();
     }
@@ -230,12 +232,9 @@ async fn a_state_change_and_a_key_draw_at_once() {
     let before = frame_count(&h);
     let sent_at = tokio::time::Instant::now();
     h.msgs
-        .send(Msg::Probe(sample(
-            "queue",
-            h.clock.now(),
-            900.0,
-            ProbeState::Crit,
-        )))
+        .send(Msg::Probe(
+            sample("queue", h.clock.now(), 900.0, ProbeState::Crit).into(),
+        ))
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(1)).await;

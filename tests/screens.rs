@@ -163,17 +163,20 @@ timeout = "1s"
     for i in 0..12 {
         update(
             app,
-            Msg::Probe(mk(
-                "api",
-                ProbeState::Ok,
-                &[
-                    ("status", Value::Number(200.0)),
-                    ("latency", Value::Number(30.0 + i as f64)),
-                ],
-                Some(30.0 + i as f64),
-                None,
-                2,
-            )),
+            Msg::Probe(
+                mk(
+                    "api",
+                    ProbeState::Ok,
+                    &[
+                        ("status", Value::Number(200.0)),
+                        ("latency", Value::Number(30.0 + i as f64)),
+                    ],
+                    Some(30.0 + i as f64),
+                    None,
+                    2,
+                )
+                .into(),
+            ),
         );
     }
     let samples = [
@@ -222,7 +225,7 @@ timeout = "1s"
         ),
     ];
     for s in samples {
-        update(app, Msg::Probe(s));
+        update(app, Msg::Probe(s.into()));
     }
 }
 
@@ -326,16 +329,20 @@ fn no_secret_reaches_the_screen() {
     let now = app.now;
     update(
         &mut app,
-        Msg::Probe(Sample {
-            probe: "write_queue".into(),
-            at: now,
-            latency_ms: None,
-            outputs: BTreeMap::new(),
-            state: ProbeState::Unknown,
-            reason: Some(
-                "error connecting to postgres://app:secret-pw@db.example.com/app: refused".into(),
-            ),
-        }),
+        Msg::Probe(
+            Sample {
+                probe: "write_queue".into(),
+                at: now,
+                latency_ms: None,
+                outputs: BTreeMap::new(),
+                state: ProbeState::Unknown,
+                reason: Some(
+                    "error connecting to postgres://app:secret-pw@db.example.com/app: refused"
+                        .into(),
+                ),
+            }
+            .into(),
+        ),
     );
     for (w, h) in [(80, 24), (160, 48), (300, 50)] {
         let screen = render(&mut app, w, h);

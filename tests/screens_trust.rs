@@ -65,7 +65,7 @@ fn app_with_31_probes() -> App {
             },
             reason: crit.then(|| "connection refused".to_string()),
         };
-        update(&mut app, Msg::Probe(sample));
+        update(&mut app, Msg::Probe(sample.into()));
     }
     update(&mut app, Msg::Clock(t0()));
     app

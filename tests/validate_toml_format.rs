@@ -183,3 +183,22 @@ fn ids_with_spaces_are_refused_with_a_slug_to_use() {
     );
     assert!(err.contains("`id = \"back-up\"`"), "{err}");
 }
+
+#[test]
+fn markdown_hint_only_for_checkboxes_not_toml_comments() {
+    let hint = |text: &str| {
+        let err = toml_format::parse(text, Path::new("c.toml")).unwrap_err();
+        err.0[0].hint.clone().unwrap_or_default()
+    };
+    // a `# comment` is TOML: a syntax error after one gets the TOML hint
+    let commented = "# Deployment\ntitle = \"x\"\n[[phase]]\nname = Prep\n";
+    assert!(
+        hint(commented).contains("put text values in quotes"),
+        "{}",
+        hint(commented)
+    );
+    // a checkbox list is Markdown, whichever marker it uses
+    for md in ["# T\n- [ ] x\n", "# T\n* [x] done\n", "1. [ ] first\n"] {
+        assert!(hint(md).contains("this looks like Markdown"), "{md:?}");
+    }
+}

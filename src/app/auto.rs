@@ -8,9 +8,10 @@ use crate::journal::EventBody;
 use crate::marking::AutoStatus;
 use crate::probes::Sample;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A probe sample: the marker's events are appended; one bell per trigger fired.
-pub(super) fn on_sample(app: &mut App, sample: &Sample, fx: &mut Vec<Effect>) {
+pub(super) fn on_sample(app: &mut App, sample: &Arc<Sample>, fx: &mut Vec<Effect>) {
     if app.meta.read_only {
         return;
     }

@@ -25,6 +25,7 @@ use crate::probes::Sample;
 use crate::session::SessionState;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Asks the journal to write `event`; it shows once the journal hands it back committed.
 pub(crate) fn append(app: &mut App, fx: &mut Vec<Effect>, event: crate::store::NewEvent) {
@@ -131,7 +132,8 @@ pub enum Mode {
 #[derive(Debug, Clone)]
 pub struct ProbeView {
     pub spec: crate::config::ProbeSpec,
-    pub latest: Option<Sample>,
+    /// Shared with the marker: one allocation per sample, HTTP bodies included.
+    pub latest: Option<Arc<Sample>>,
     /// An hour of the primary value, for the sparkline.
     pub history: crate::probes::history::History,
 }

@@ -3,6 +3,7 @@
 use crate::probes::Sample;
 use crate::store::{Event, NewEvent};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// A key as the app understands it; the runtime converts terminal key events into these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,8 +47,8 @@ pub enum Msg {
     },
     /// The journal could not be written or read; the text is already redacted.
     JournalError(String),
-    /// A probe finished a poll.
-    Probe(Sample),
+    /// A probe finished a poll; the panel and the marker keep this one allocation.
+    Probe(Arc<Sample>),
     Resize(u16, u16),
     /// What the last frame had room for (paging and scrolling use it).
     Viewport(Viewport),

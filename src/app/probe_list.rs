@@ -66,7 +66,7 @@ impl PanelLookup<'_> {
             .probes
             .iter()
             .find(|p| p.spec.name == probe)
-            .and_then(|p| p.latest.as_ref())
+            .and_then(|p| p.latest.as_deref())
     }
 }
 

@@ -5,6 +5,7 @@ use super::msg::{Effect, Key, Msg};
 use super::{App, Mode, flash};
 use super::{actions, auto, prompts, search};
 use crate::probes::Sample;
+use std::sync::Arc;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -57,7 +58,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     fx
 }
 
-fn on_sample(app: &mut App, sample: Sample) {
+fn on_sample(app: &mut App, sample: Arc<Sample>) {
     let Some(view) = app.probes.iter_mut().find(|p| p.spec.name == sample.probe) else {
         return;
     };

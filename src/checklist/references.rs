@@ -3,10 +3,10 @@
 //! at its file:line:column.
 
 use super::Loaded;
-use super::toml_format::access::closest;
 use crate::condition::{self, ConditionError};
 use crate::config::Config;
 use crate::error::{SourceError, SourceErrors};
+use crate::suggest::closest;
 
 /// Every condition of the checklist, parsed: `(where, source offset, parsed)`.
 fn conditions(loaded: &Loaded) -> (Vec<(usize, condition::Condition)>, Vec<SourceError>) {

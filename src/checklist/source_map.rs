@@ -1,6 +1,7 @@
 //! Where things came from: byte offsets of items, `auto` conditions, trigger `when`s and probe
 //! references in the loaded file, so later checks (conditions, probe names) can point at them.
 
+pub use crate::error::LineIndex;
 use crate::error::SourceError;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -47,44 +48,6 @@ impl SourceMap {
     }
 }
 
-/// Line starts of a text, so turning many offsets into line:column stays linear overall.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// 1-based line and character column of a byte offset (clamped, and moved back to a char
-    /// boundary), as `crate::error::line_col` computes it.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(text.len());
-        while offset > 0 && !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line.saturating_sub(1)];
-        (line, text[start..offset].chars().count() + 1)
-    }
-
-    /// An error at `offset` of `text` in `file`.
-    pub fn error(&self, file: &Path, text: &str, offset: usize, message: String) -> SourceError {
-        let (line, column) = self.line_col(text, offset);
-        SourceError {
-            file: file.to_path_buf(),
-            line,
-            column,
-            message,
-            hint: None,
-        }
-    }
-}
-
 /// More errors than this are summarised: past a screenful they only bury the first ones.
 pub const MAX_SHOWN_ERRORS: usize = 50;
 
@@ -101,22 +64,4 @@ pub fn sorted_capped(mut errors: Vec<SourceError>, file: &Path) -> crate::error:
         ));
     }
     crate::error::SourceErrors(errors)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_index_agrees_with_line_col() {
-        let text = "a = 1\nbé = 2\n\nlast";
-        let index = LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
-            assert_eq!(
-                index.line_col(text, offset),
-                crate::error::line_col(text, offset),
-                "{offset}"
-            );
-        }
-    }
 }

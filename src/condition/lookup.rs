@@ -5,7 +5,9 @@ use super::Value;
 use super::eval::Lookup;
 use crate::model::{ProbeState, Sample};
 use chrono::{DateTime, Utc};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The baseline scope captured from the first good sample of each probe in a session; a phase's
@@ -15,16 +17,38 @@ pub const SESSION_SCOPE: &str = "session";
 /// Captured baselines by scope ([`SESSION_SCOPE`] or a phase id), then by probe name.
 pub type Baselines = HashMap<String, HashMap<String, Sample>>;
 
-/// Reads the latest sample of each probe, keyed by probe name.
-#[derive(Debug, Clone, Copy)]
-pub struct SampleLookup<'a> {
-    samples: &'a HashMap<String, Sample>,
+/// Reads the latest sample of each probe, keyed by probe name: owned samples, or the shared
+/// `Arc<Sample>`s the app and the marker keep.
+#[derive(Debug)]
+pub struct SampleLookup<'a, S = Sample> {
+    samples: &'a HashMap<String, S>,
     baselines: Option<&'a Baselines>,
     staleness: Option<(DateTime<Utc>, &'a HashMap<String, Duration>)>,
 }
 
+impl<S> Clone for SampleLookup<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for SampleLookup<'_, S> {}
+
 impl<'a> SampleLookup<'a> {
     pub fn new(samples: &'a HashMap<String, Sample>) -> Self {
+        SampleLookup::over(samples)
+    }
+}
+
+impl<'a> SampleLookup<'a, Arc<Sample>> {
+    /// Over the samples the app shares between its panels and the marker.
+    pub fn shared(samples: &'a HashMap<String, Arc<Sample>>) -> Self {
+        SampleLookup::over(samples)
+    }
+}
+
+impl<'a, S: Borrow<Sample>> SampleLookup<'a, S> {
+    fn over(samples: &'a HashMap<String, S>) -> Self {
         SampleLookup {
             samples,
             baselines: None,
@@ -49,13 +73,13 @@ impl<'a> SampleLookup<'a> {
     }
 }
 
-impl Lookup for SampleLookup<'_> {
+impl<S: Borrow<Sample>> Lookup for SampleLookup<'_, S> {
     fn output(&self, probe: &str, path: &str) -> Option<Value> {
-        self.samples.get(probe)?.output(path)
+        self.sample(probe)?.output(path)
     }
 
     fn state(&self, probe: &str) -> Option<ProbeState> {
-        let sample = self.samples.get(probe)?;
+        let sample = self.sample(probe)?;
         if let Some((now, intervals)) = self.staleness
             && let Some(interval) = intervals.get(probe)
         {
@@ -80,7 +104,7 @@ impl Lookup for SampleLookup<'_> {
     }
 
     fn sampled_at(&self, probe: &str) -> Option<DateTime<Utc>> {
-        self.samples.get(probe).map(|s| s.at)
+        self.sample(probe).map(|s| s.at)
     }
 
     fn baseline_at(&self, probe: &str, scope: Option<&str>) -> Option<DateTime<Utc>> {
@@ -88,7 +112,11 @@ impl Lookup for SampleLookup<'_> {
     }
 }
 
-impl SampleLookup<'_> {
+impl<S: Borrow<Sample>> SampleLookup<'_, S> {
+    fn sample(&self, probe: &str) -> Option<&Sample> {
+        self.samples.get(probe).map(Borrow::borrow)
+    }
+
     fn baseline_sample(&self, probe: &str, scope: Option<&str>) -> Option<&Sample> {
         self.baselines?
             .get(scope.unwrap_or(SESSION_SCOPE))?

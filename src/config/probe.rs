@@ -3,11 +3,11 @@
 use super::interp::Vars;
 use super::kind::{Kinds, ProbeKind, ProbeSpec};
 use super::reader::TableReader;
-use super::source::{Entry, Sink, closest};
 use super::types::*;
 use crate::error::SourceError;
+use crate::suggest::closest;
+use crate::toml_span::{Table, TomlFile};
 use crate::units::format_duration_exact;
-use std::ops::Range;
 use std::time::Duration;
 
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
@@ -18,22 +18,21 @@ const COMMON_KEYS: &[&str] = &[
 ];
 
 /// Reads a probe table; `None` when it has errors (already pushed to `sink`).
-pub(crate) fn read_probe(
-    sink: &mut Sink,
-    table_span: &Option<Range<usize>>,
-    entries: &[Entry],
-    vars: &Vars<'_>,
+pub(crate) fn read_probe<'b>(
+    sink: &mut TomlFile<'b>,
+    table_offset: usize,
+    table: &Table,
+    vars: &Vars<'b>,
     kinds: Kinds,
 ) -> Option<ProbeSpec> {
     let before = sink.errors.len();
     let mut reader = TableReader {
         sink,
-        entries,
-        table_offset: 0,
+        table,
+        table_offset,
         vars,
         kind: "",
     };
-    reader.table_offset = reader.sink.offset(table_span, None);
     let r = &mut reader;
 
     let name = r.required_str("name", "name = \"api\"");
@@ -41,17 +40,14 @@ pub(crate) fn read_probe(
     let kind: Option<&'static dyn ProbeKind> = kind_text.as_ref().and_then(|(text, span)| {
         let kind = kinds.iter().copied().find(|k| k.name() == text);
         if kind.is_none() {
-            let at = r.sink.offset(span, Some("kind"));
+            let at = span.start;
             let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
             let mut hint = format!("kind is one of: {}", names.join(", "));
             if let Some(near) = closest(text, &names) {
                 hint = format!("did you mean `{near}`? ({hint})");
             }
-            let e = r
-                .sink
-                .error(at, format!("unknown probe kind `{text}`"))
-                .with_hint(hint);
-            r.sink.push(e);
+            r.sink
+                .fail(at, format!("unknown probe kind `{text}`"), hint);
         }
         kind
     });
@@ -60,21 +56,12 @@ pub(crate) fn read_probe(
     if let Some(kind) = kind {
         r.kind = kind.name();
         known.extend_from_slice(kind.keys());
-        for entry in entries {
+        for entry in table.iter() {
             if !known.contains(&entry.key.as_str()) {
-                let at = r.sink.offset(&entry.key_span, Some(&entry.key));
-                let hint = match closest(&entry.key, &known) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("a {} probe takes: {}", kind.name(), known.join(", ")),
-                };
-                let e = r
-                    .sink
-                    .error(
-                        at,
-                        format!("unknown key `{}` in a {} probe", entry.key, kind.name()),
-                    )
-                    .with_hint(hint);
-                r.sink.push(e);
+                let message = format!("unknown key `{}` in a {} probe", entry.key, kind.name());
+                r.sink.unknown_key(entry, &known, message, || {
+                    format!("a {} probe takes: {}", kind.name(), known.join(", "))
+                });
             }
         }
     }
@@ -84,39 +71,31 @@ pub(crate) fn read_probe(
     let timeout = timeout_given.unwrap_or(DEFAULT_TIMEOUT.min(interval));
     if interval < Duration::from_millis(100) {
         let at = r.offset_of("interval");
-        let e = r
-            .sink
-            .error(
-                at,
-                format!("interval {} is too short", format_duration_exact(interval)),
-            )
-            .with_hint("poll at most ten times a second: interval = \"100ms\" or more");
-        r.sink.push(e);
+        r.sink.fail(
+            at,
+            format!("interval {} is too short", format_duration_exact(interval)),
+            "poll at most ten times a second: interval = \"100ms\" or more",
+        );
     }
     if timeout.is_zero() {
         let at = r.offset_of("timeout");
-        let e = r
-            .sink
-            .error(at, "timeout must be more than zero")
-            .with_hint("write it like timeout = \"2s\"");
-        r.sink.push(e);
+        r.sink.fail(
+            at,
+            "timeout must be more than zero",
+            "write it like timeout = \"2s\"",
+        );
     } else if timeout > interval {
         let at = r.offset_of("timeout");
-        let e = r
-            .sink
-            .error(
-                at,
-                format!(
-                    "timeout {} is longer than interval {}",
-                    format_duration_exact(timeout),
-                    format_duration_exact(interval)
-                ),
-            )
-            .with_hint(
-                "a probe has one poll in flight at a time, so a poll that outlives the interval \
+        r.sink.fail(
+            at,
+            format!(
+                "timeout {} is longer than interval {}",
+                format_duration_exact(timeout),
+                format_duration_exact(interval)
+            ),
+            "a probe has one poll in flight at a time, so a poll that outlives the interval \
                  delays the next one and the panel shows stale data; make timeout <= interval",
-            );
-        r.sink.push(e);
+        );
     }
 
     let title = r.optional_str("title");
@@ -158,7 +137,7 @@ pub(crate) fn read_probe(
     let settings = kind.and_then(|kind| kind.read(r));
     let origin_at = name
         .as_ref()
-        .map(|(_, span)| r.sink.offset(span, Some("name")))
+        .map(|(_, span)| span.start)
         .unwrap_or(r.table_offset);
     let (line, column) = r.sink.line_col(origin_at);
     if r.sink.errors.len() > before {
@@ -177,7 +156,7 @@ pub(crate) fn read_probe(
         kind: kind?,
         settings: settings?,
         origin: Origin {
-            file: r.sink.file.clone(),
+            file: r.sink.file.to_path_buf(),
             line,
             column,
         },
@@ -186,7 +165,7 @@ pub(crate) fn read_probe(
 
 /// Reads and checks one of a probe's own conditions (`ok`, `warn`, `crit`).
 fn condition(r: &mut TableReader<'_, '_>, key: &str, probe: &str) -> Option<ConditionText> {
-    let (condition, spanned) = r.condition_text(key)?;
+    let condition = r.condition_text(key)?;
     if condition.text.trim().is_empty() {
         let e = r
             .locate(&condition, 0, &format!("`{key}` is empty"))
@@ -210,8 +189,8 @@ fn condition(r: &mut TableReader<'_, '_>, key: &str, probe: &str) -> Option<Cond
         }
         Ok(_) => Some(condition),
         Err(err) => {
-            let e = match (condition.offset, spanned) {
-                (Some(start), true) => err.locate(&r.sink.file, &r.sink.text, start),
+            let e = match condition.offset {
+                Some(start) => err.locate(r.sink.file, r.sink.text, start),
                 _ => {
                     let mut e = condition.error_at(err.offset, err.message.clone());
                     e.hint = err.hint.clone();

@@ -2,9 +2,9 @@
 //! problem pushed with its place and a fix. Probe kinds read their own keys through this.
 
 use super::interp::{Vars, interpolate};
-use super::source::{Entry, Node, NodeValue, Sink, find_in_literal, literal_content_start};
 use super::types::{ConditionText, SecretText};
 use crate::error::SourceError;
+use crate::toml_span::{Entry, Node, NodeValue, Table, TomlFile};
 use crate::units::{parse_duration, parse_size};
 use std::ops::Range;
 use std::path::PathBuf;
@@ -12,8 +12,8 @@ use std::time::Duration;
 
 /// One probe table being read; problems go to the config's error list.
 pub struct TableReader<'a, 'b> {
-    pub(super) sink: &'a mut Sink,
-    pub(super) entries: &'a [Entry],
+    pub(super) sink: &'a mut TomlFile<'b>,
+    pub(super) table: &'a Table,
     pub(super) table_offset: usize,
     pub(super) vars: &'a Vars<'b>,
     /// The kind being read, for messages (`a sql probe needs `query``).
@@ -22,7 +22,7 @@ pub struct TableReader<'a, 'b> {
 
 impl TableReader<'_, '_> {
     pub(super) fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.table.entry(key)
     }
 
     /// Whether the table has `key`.
@@ -31,28 +31,22 @@ impl TableReader<'_, '_> {
     }
 
     pub(super) fn offset_of(&self, key: &str) -> usize {
-        match self.get(key) {
-            Some(entry) => self.sink.offset(&entry.node.span, Some(key)),
-            None => self.table_offset,
-        }
+        self.get(key)
+            .map_or(self.table_offset, |e| e.node.span.start)
     }
 
     /// Reports a problem with `key`'s value (or with the table, when the key is absent).
     pub fn fail(&mut self, key: &str, message: impl Into<String>, hint: impl Into<String>) {
         let at = self.offset_of(key);
-        let e = self.sink.error(at, message).with_hint(hint);
-        self.sink.push(e);
+        self.sink.fail(at, message, hint);
     }
 
-    /// Reports a problem with one value of the table (`key` places it when its span is unknown).
-    fn fail_at_node(&mut self, node: &Node, key: &str, message: String, hint: String) {
-        let at = self.sink.offset(&node.span, Some(key));
-        let e = self.sink.error(at, message).with_hint(hint);
-        self.sink.push(e);
+    /// Reports a problem with one value of the table.
+    fn fail_at_node(&mut self, node: &Node, message: String, hint: String) {
+        self.sink.fail(node.span.start, message, hint);
     }
 
-    /// Reports a problem at byte `offset` inside `key`'s string (a query's bad regex), or at the
-    /// value when the string's place in the file is not known.
+    /// Reports a problem at byte `offset` inside `key`'s string (a query's bad regex).
     pub fn fail_in_value(
         &mut self,
         key: &str,
@@ -60,13 +54,11 @@ impl TableReader<'_, '_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let span = self.get(key).and_then(|e| e.node.span.clone());
-        let at = match &span {
-            Some(span) => literal_content_start(&self.sink.text, span) + offset,
-            None => self.sink.offset(&None, Some(key)),
+        let at = match self.get(key) {
+            Some(entry) => self.sink.content_start(&entry.node.span) + offset,
+            None => self.table_offset,
         };
-        let e = self.sink.error(at, message).with_hint(hint);
-        self.sink.push(e);
+        self.sink.fail(at, message, hint);
     }
 
     /// A string value, interpolated; type and reference errors are reported.
@@ -75,12 +67,11 @@ impl TableReader<'_, '_> {
     }
 
     /// [`optional_str`](Self::optional_str) with the value's span in the file.
-    pub(super) fn string(&mut self, key: &str) -> Option<(String, Option<Range<usize>>)> {
+    pub(super) fn string(&mut self, key: &str) -> Option<(String, Range<usize>)> {
         let entry = self.get(key)?.clone();
         let NodeValue::Str(raw) = &entry.node.value else {
             self.fail_at_node(
                 &entry.node,
-                key,
                 format!(
                     "`{key}` must be a string, not {}",
                     entry.node.value.type_name()
@@ -89,29 +80,17 @@ impl TableReader<'_, '_> {
             );
             return None;
         };
-        self.interpolated(key, raw, &entry.node)
+        self.interpolated(raw, &entry.node)
             .map(|text| (text, entry.node.span.clone()))
     }
 
-    pub(super) fn interpolated(&mut self, key: &str, raw: &str, node: &Node) -> Option<String> {
+    pub(super) fn interpolated(&mut self, raw: &str, node: &Node) -> Option<String> {
         match interpolate(raw, self.vars) {
             Ok(text) => Some(text),
             Err(errors) => {
                 for err in errors {
-                    let at = match &node.span {
-                        Some(span) => find_in_literal(&self.sink.text, span, &err.reference)
-                            .unwrap_or(span.start),
-                        None => {
-                            let base = self.sink.offset(&None, Some(key));
-                            self.sink.text[base..]
-                                .lines()
-                                .next()
-                                .and_then(|line| line.find(&err.reference))
-                                .map_or(base, |i| base + i)
-                        }
-                    };
-                    let e = self.sink.error(at, err.message).with_hint(err.hint);
-                    self.sink.push(e);
+                    let at = self.sink.find_in_value(&node.span, &err.reference);
+                    self.sink.fail(at, err.message, err.hint);
                 }
                 None
             }
@@ -123,13 +102,13 @@ impl TableReader<'_, '_> {
         &mut self,
         key: &str,
         example: &str,
-    ) -> Option<(String, Option<Range<usize>>)> {
+    ) -> Option<(String, Range<usize>)> {
         if self.get(key).is_none() {
-            let e = self
-                .sink
-                .error(self.table_offset, format!("this probe has no `{key}`"))
-                .with_hint(format!("add {example}"));
-            self.sink.push(e);
+            self.sink.fail(
+                self.table_offset,
+                format!("this probe has no `{key}`"),
+                format!("add {example}"),
+            );
             return None;
         }
         self.string(key)
@@ -138,14 +117,11 @@ impl TableReader<'_, '_> {
     /// A string this kind needs: missing is "a sql probe needs `query`", with `example` as the fix.
     pub fn required(&mut self, key: &str, example: &str) -> Option<String> {
         if self.get(key).is_none() {
-            let e = self
-                .sink
-                .error(
-                    self.table_offset,
-                    format!("a {} probe needs `{key}`", self.kind),
-                )
-                .with_hint(format!("add {example}"));
-            self.sink.push(e);
+            self.sink.fail(
+                self.table_offset,
+                format!("a {} probe needs `{key}`", self.kind),
+                format!("add {example}"),
+            );
             return None;
         }
         self.optional_str(key)
@@ -177,12 +153,11 @@ impl TableReader<'_, '_> {
         match parse_duration(&text) {
             Ok(d) => Some(d),
             Err(message) => {
-                let at = self.sink.offset(&span, Some(key));
-                let e = self
-                    .sink
-                    .error(at, format!("bad duration for `{key}`: {message}"))
-                    .with_hint(format!("write it like {key} = \"5s\" (units: ms, s, m, h)"));
-                self.sink.push(e);
+                self.sink.fail(
+                    span.start,
+                    format!("bad duration for `{key}`: {message}"),
+                    format!("write it like {key} = \"5s\" (units: ms, s, m, h)"),
+                );
                 None
             }
         }
@@ -259,16 +234,15 @@ impl TableReader<'_, '_> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for entry in items {
+        for entry in items.iter() {
             match &entry.node.value {
                 NodeValue::Str(raw) => {
-                    if let Some(v) = self.interpolated(key, raw, &entry.node) {
+                    if let Some(v) = self.interpolated(raw, &entry.node) {
                         out.push((entry.key.clone(), v));
                     }
                 }
                 other => self.fail_at_node(
                     &entry.node,
-                    key,
                     format!(
                         "{item} `{}` must be a string, not {}",
                         entry.key,
@@ -282,24 +256,17 @@ impl TableReader<'_, '_> {
     }
 
     /// A probe's own condition, located so the condition parser's errors point into the file.
-    pub(super) fn condition_text(&mut self, key: &str) -> Option<(ConditionText, bool)> {
+    pub(super) fn condition_text(&mut self, key: &str) -> Option<ConditionText> {
         let (text, span) = self.string(key)?;
-        let offset = match &span {
-            Some(span) => Some(literal_content_start(&self.sink.text, span)),
-            None => {
-                let at = self.sink.offset(&None, Some(key));
-                (at != self.table_offset).then(|| at + 1)
-            }
-        };
-        let (line, column) = self.sink.line_col(offset.unwrap_or(self.table_offset));
-        let condition = ConditionText {
+        let offset = self.sink.content_start(&span);
+        let (line, column) = self.sink.line_col(offset);
+        Some(ConditionText {
             text,
-            file: self.sink.file.clone(),
+            file: self.sink.file.to_path_buf(),
             line,
             column,
-            offset,
-        };
-        Some((condition, span.is_some()))
+            offset: Some(offset),
+        })
     }
 
     pub(super) fn locate(

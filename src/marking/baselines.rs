@@ -10,6 +10,7 @@ use crate::probes::{ProbeState, Sample};
 use crate::session::SessionState;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Default)]
@@ -72,12 +73,12 @@ impl BaselineWatch {
     pub fn on_journal(
         &mut self,
         session: &SessionState,
-        latest: &HashMap<String, Sample>,
+        latest: &HashMap<String, Arc<Sample>>,
         intervals: &HashMap<String, Duration>,
         now: DateTime<Utc>,
         in_flight: &mut InFlight,
     ) -> Vec<NewEvent> {
-        let fresh = SampleLookup::new(latest).stale_after(now, intervals);
+        let fresh = SampleLookup::shared(latest).stale_after(now, intervals);
         let started: Vec<(String, Vec<&Sample>)> = self
             .phases
             .iter()
@@ -86,7 +87,7 @@ impl BaselineWatch {
                 let samples = probes
                     .iter()
                     .filter(|p| fresh.state(p).is_some_and(good))
-                    .filter_map(|p| latest.get(p))
+                    .filter_map(|p| latest.get(p).map(Arc::as_ref))
                     .collect();
                 (phase.clone(), samples)
             })

@@ -29,6 +29,7 @@ use items::{AutoItem, Step};
 use phases::PhaseWatch;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 use triggers::TriggerWatch;
 use watch::Watch;
@@ -112,7 +113,8 @@ pub struct Marker {
     triggers: Vec<TriggerWatch>,
     phases: PhaseWatch,
     intervals: HashMap<String, Duration>,
-    latest: HashMap<String, Sample>,
+    /// The latest sample of each probe: the same allocations the panels show.
+    latest: HashMap<String, Arc<Sample>>,
     baselines: BaselineWatch,
     in_flight: InFlight,
 }
@@ -176,17 +178,17 @@ impl Marker {
     }
 
     /// The latest sample of each probe, as the marker judged them.
-    pub fn latest(&self) -> &HashMap<String, Sample> {
+    pub fn latest(&self) -> &HashMap<String, Arc<Sample>> {
         &self.latest
     }
 
     /// One probe sample: what it changes, as events to append (time is the sample's).
-    pub fn on_sample(&mut self, sample: &Sample, session: &SessionState) -> Vec<NewEvent> {
+    pub fn on_sample(&mut self, sample: &Arc<Sample>, session: &SessionState) -> Vec<NewEvent> {
         let at = sample.at;
         self.sync(session, at);
         let mut out = Vec::new();
         out.extend(probe_change(sample, session, &mut self.in_flight));
-        self.latest.insert(sample.probe.clone(), sample.clone());
+        self.latest.insert(sample.probe.clone(), Arc::clone(sample));
         out.extend(
             self.baselines
                 .on_sample(sample, session, &mut self.in_flight),
@@ -202,7 +204,7 @@ impl Marker {
             in_flight,
             ..
         } = self;
-        let lookup = SampleLookup::new(latest)
+        let lookup = SampleLookup::shared(latest)
             .with_baselines(baselines.current(session))
             .stale_after(at, intervals);
         for item in items.iter_mut().filter(|i| i.watch.reads(&sample.probe)) {

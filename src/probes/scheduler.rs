@@ -21,11 +21,11 @@ pub const MAX_SPREAD: Duration = Duration::from_secs(5);
 pub enum ProbeMsg {
     /// A poll finished. `lag` is how late the poll started against its schedule (zero for a
     /// poll asked for with `poll_now`); the probes bench reports it as scheduling delay.
-    Sample { sample: Sample, lag: Duration },
+    Sample { sample: Arc<Sample>, lag: Duration },
 }
 
 impl ProbeMsg {
-    pub fn into_sample(self) -> Sample {
+    pub fn into_sample(self) -> Arc<Sample> {
         match self {
             ProbeMsg::Sample { sample, .. } => sample,
         }
@@ -116,7 +116,7 @@ async fn run_probe(
         let sample = tokio::select! {
             biased;
             () = cancel.cancelled() => return,
-            sample = probe.poll() => sample,
+            sample = probe.poll() => Arc::new(sample),
         };
         let sent = tokio::select! {
             biased;

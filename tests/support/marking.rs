@@ -207,7 +207,7 @@ impl Rig {
     /// Like `feed`, with every event committed.
     pub fn feed_all(&mut self, s: Sample) -> Vec<Event> {
         let at = s.at;
-        let new = self.marker.on_sample(&s, &self.session);
+        let new = self.marker.on_sample(&s.into(), &self.session);
         self.commit(new, at)
     }
 

@@ -1,42 +1,29 @@
-//! Typed reads from span-carrying TOML tables, each mistake recorded with its location and a fix.
+//! Typed reads from a checklist's TOML tables, each mistake recorded with its location and a fix.
 
-use crate::checklist::source_map::LineIndex;
-use crate::error::SourceError;
 use crate::redact::redact_text;
+use crate::toml_span::{Node, NodeValue, Table, TomlFile};
 use std::ops::Range;
 use std::path::Path;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
 
-pub(super) type Value<'i> = Spanned<DeValue<'i>>;
-
-/// The file being read and every error found so far.
+/// The checklist file being read and every error found so far.
 pub(super) struct Ctx<'a> {
-    pub text: &'a str,
-    pub file: &'a Path,
-    pub errors: Vec<SourceError>,
-    lines: LineIndex,
+    pub doc: TomlFile<'a>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(text: &'a str, file: &'a Path) -> Self {
         Ctx {
-            text,
-            file,
-            errors: Vec::new(),
-            lines: LineIndex::new(text),
+            doc: TomlFile::new(file, text),
         }
     }
 
     pub fn error(&mut self, at: usize, message: impl Into<String>, hint: impl Into<String>) {
-        let message = redact_text(&message.into());
-        let error = self.lines.error(self.file, self.text, at, message);
-        self.errors.push(error.with_hint(hint));
+        self.doc.fail(at, redact_text(&message.into()), hint);
     }
 
     /// 1-based line of a byte offset, to mention another place in a message.
     pub fn line_of(&self, at: usize) -> usize {
-        self.lines.line_col(self.text, at).0
+        self.doc.line_col(at).0
     }
 
     /// Reports every key of `table` that is not in `known`, suggesting the closest known key.
@@ -44,48 +31,40 @@ impl<'a> Ctx<'a> {
     /// you mean `text`?".
     pub fn check_keys(
         &mut self,
-        table: &DeTable<'_>,
+        table: &Table,
         known: &[&'static str],
         what: &str,
     ) -> Vec<&'static str> {
         let mut suggested = Vec::new();
-        for (key, _) in table.iter() {
-            let name = key.get_ref().as_ref();
-            if known.contains(&name) {
+        for entry in table.iter() {
+            if known.contains(&entry.key.as_str()) {
                 continue;
             }
-            let hint = match closest(name, known) {
-                Some(best) => {
-                    suggested.push(best);
-                    format!("did you mean `{best}`?")
-                }
-                None => format!("{what} keys are: {}", known.join(", ")),
-            };
-            self.error(
-                key.span().start,
-                format!("unknown key `{name}` in {what}"),
-                hint,
-            );
+            let message = redact_text(&format!("unknown key `{}` in {what}", entry.key));
+            let near = self.doc.unknown_key(entry, known, message, || {
+                format!("{what} keys are: {}", known.join(", "))
+            });
+            suggested.extend(near);
         }
         suggested
     }
 
-    pub fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str, example: &str) {
+    pub fn wrong_type(&mut self, key: &str, value: &Node, expected: &str, example: &str) {
         self.error(
-            value.span().start,
+            value.span.start,
             format!(
                 "`{key}` must be {expected}, not {}",
-                article(value.get_ref().type_str())
+                value.value.type_name()
             ),
             format!("write it like `{example}`"),
         );
     }
 
     /// A string value, or `None` (with an error when present but not a string).
-    pub fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<(String, Range<usize>)> {
+    pub fn string(&mut self, table: &Table, key: &str) -> Option<(String, Range<usize>)> {
         let value = table.get(key)?;
-        match value.get_ref().as_str() {
-            Some(s) => Some((s.to_string(), value.span())),
+        match value.as_str() {
+            Some(s) => Some((s.to_string(), value.span.clone())),
             None => {
                 self.wrong_type(key, value, "a string", &format!("{key} = \"…\""));
                 None
@@ -93,11 +72,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn boolean(&mut self, table: &DeTable<'_>, key: &str) -> bool {
+    pub fn boolean(&mut self, table: &Table, key: &str) -> bool {
         let Some(value) = table.get(key) else {
             return false;
         };
-        match value.get_ref().as_bool() {
+        match value.as_bool() {
             Some(b) => b,
             None => {
                 self.wrong_type(key, value, "true or false", &format!("{key} = true"));
@@ -107,18 +86,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// A list of strings; a single string is accepted as a list of one.
-    pub fn strings(&mut self, table: &DeTable<'_>, key: &str) -> Vec<(String, Range<usize>)> {
+    pub fn strings(&mut self, table: &Table, key: &str) -> Vec<(String, Range<usize>)> {
         let Some(value) = table.get(key) else {
             return Vec::new();
         };
         let example = format!("{key} = [\"…\", \"…\"]");
-        match value.get_ref() {
-            DeValue::String(s) => vec![(s.to_string(), value.span())],
-            DeValue::Array(items) => {
+        match &value.value {
+            NodeValue::Str(s) => vec![(s.clone(), value.span.clone())],
+            NodeValue::Array(items) => {
                 let mut out = Vec::new();
-                for item in items.iter() {
-                    match item.get_ref().as_str() {
-                        Some(s) => out.push((s.to_string(), item.span())),
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => out.push((s.to_string(), item.span.clone())),
                         None => self.wrong_type(key, item, "a list of strings", &example),
                     }
                 }
@@ -132,104 +111,31 @@ impl<'a> Ctx<'a> {
     }
 
     /// The tables of an array of tables (`[[key]]`), each with the span of its header.
-    pub fn tables<'t, 'i>(
+    pub fn tables<'t>(
         &mut self,
-        table: &'t DeTable<'i>,
+        table: &'t Table,
         key: &str,
         header: &str,
-    ) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
+    ) -> Vec<(&'t Table, Range<usize>)> {
         let Some(value) = table.get(key) else {
             return Vec::new();
         };
-        let DeValue::Array(items) = value.get_ref() else {
+        let NodeValue::Array(items) = &value.value else {
             self.wrong_type(key, value, "a list of tables", &format!("[[{header}]]"));
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref().as_table() {
-                Some(t) => out.push((t, item.span())),
+        for item in items {
+            match item.as_table() {
+                Some(t) => out.push((t, item.span.clone())),
                 None => self.wrong_type(key, item, "a table", &format!("[[{header}]]")),
             }
         }
         out
     }
 
-    /// Where the text of a string value starts: just after its opening quote(s), past the newline
-    /// that TOML trims after `"""` / `'''`.
+    /// Where the text of a string value starts (see [`crate::toml_span::content_start`]).
     pub fn content_start(&self, span: &Range<usize>) -> usize {
-        let raw = self.text.get(span.clone()).unwrap_or("");
-        let mut start = span.start;
-        if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-            start += 3;
-            let after = self.text.get(start..).unwrap_or("");
-            if after.starts_with("\r\n") {
-                start += 2;
-            } else if after.starts_with('\n') {
-                start += 1;
-            }
-        } else if raw.starts_with('"') || raw.starts_with('\'') {
-            start += 1;
-        }
-        start
-    }
-}
-
-fn article(type_name: &str) -> String {
-    match type_name.chars().next() {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_name}"),
-        _ => format!("a {type_name}"),
-    }
-}
-
-/// The known key nearest to `name`, if it is near enough to be a plausible typo.
-pub(crate) fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
-    let lower = name.to_ascii_lowercase();
-    let (best, distance) = known
-        .iter()
-        .map(|k| (*k, edit_distance(&lower, k)))
-        .min_by_key(|(_, d)| *d)?;
-    let allowed = if lower.chars().count() <= 3 { 1 } else { 2 };
-    (distance <= allowed || best.starts_with(&lower) || lower.starts_with(best)).then_some(best)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps cost 1.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_near_keys_only() {
-        let known = ["id", "text", "required", "commands", "item"];
-        assert_eq!(closest("txt", &known), Some("text"));
-        assert_eq!(closest("requried", &known), Some("required"));
-        assert_eq!(closest("items", &known), Some("item"));
-        assert_eq!(closest("Text", &known), Some("text"));
-        assert_eq!(closest("colour", &known), None);
+        self.doc.content_start(span)
     }
 }

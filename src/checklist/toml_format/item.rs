@@ -5,9 +5,9 @@ use super::access::Ctx;
 use crate::checklist::slug::{IdSet, slug};
 use crate::checklist::source_map::SourceMap;
 use crate::checklist::{Field, FieldKind, Item, MAX_DEPTH};
+use crate::toml_span::Table;
 use std::collections::HashMap;
 use std::ops::Range;
-use toml::de::DeTable;
 
 const ITEM_KEYS: &[&str] = &[
     "id", "text", "group", "required", "checked", "commands", "command", "field", "notes", "auto",
@@ -24,7 +24,7 @@ pub(super) struct ItemIds {
 
 pub(super) fn read_items(
     ctx: &mut Ctx<'_>,
-    table: &DeTable<'_>,
+    table: &Table,
     header: &str,
     depth: usize,
     ids: &mut ItemIds,
@@ -47,7 +47,7 @@ pub(super) fn read_items(
 
 fn read_item(
     ctx: &mut Ctx<'_>,
-    table: &DeTable<'_>,
+    table: &Table,
     span: Range<usize>,
     header: &str,
     depth: usize,
@@ -154,7 +154,7 @@ pub(super) fn check_id(ctx: &mut Ctx<'_>, id: &str, span: &Range<usize>, what: &
 }
 
 /// `commands = [...]`, or `command = "…"` for the common case of one.
-pub(super) fn commands(ctx: &mut Ctx<'_>, table: &DeTable<'_>) -> Vec<String> {
+pub(super) fn commands(ctx: &mut Ctx<'_>, table: &Table) -> Vec<String> {
     let mut out: Vec<String> = ctx
         .strings(table, "commands")
         .into_iter()
@@ -162,9 +162,9 @@ pub(super) fn commands(ctx: &mut Ctx<'_>, table: &DeTable<'_>) -> Vec<String> {
         .collect();
     if let Some(value) = table.get("command") {
         if table.get("commands").is_some() {
-            ctx.error(value.span().start, "both `command` and `commands` are set", "keep one: `command = \"…\"` for a single command, `commands = [\"…\", \"…\"]` for several");
+            ctx.error(value.span.start, "both `command` and `commands` are set", "keep one: `command = \"…\"` for a single command, `commands = [\"…\", \"…\"]` for several");
         }
-        match value.get_ref().as_str() {
+        match value.as_str() {
             Some(c) => out.push(c.to_string()),
             None => ctx.wrong_type(
                 "command",
@@ -177,7 +177,7 @@ pub(super) fn commands(ctx: &mut Ctx<'_>, table: &DeTable<'_>) -> Vec<String> {
     out
 }
 
-fn read_fields(ctx: &mut Ctx<'_>, item: &DeTable<'_>, header: &str) -> Vec<Field> {
+fn read_fields(ctx: &mut Ctx<'_>, item: &Table, header: &str) -> Vec<Field> {
     let mut ids = IdSet::default();
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
@@ -230,7 +230,7 @@ fn read_fields(ctx: &mut Ctx<'_>, item: &DeTable<'_>, header: &str) -> Vec<Field
                 }
             },
         };
-        let kind_at = table.get("kind").map_or(span.start, |v| v.span().start);
+        let kind_at = table.get("kind").map_or(span.start, |v| v.span.start);
         if kind == FieldKind::Choice && options.is_empty() {
             ctx.error(
                 kind_at,
@@ -239,7 +239,7 @@ fn read_fields(ctx: &mut Ctx<'_>, item: &DeTable<'_>, header: &str) -> Vec<Field
             );
         }
         if kind != FieldKind::Choice && !options.is_empty() {
-            let at = table.get("options").map_or(span.start, |v| v.span().start);
+            let at = table.get("options").map_or(span.start, |v| v.span.start);
             ctx.error(
                 at,
                 "`options` only apply to choice fields",

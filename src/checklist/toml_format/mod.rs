@@ -9,14 +9,14 @@ use super::slug::IdSet;
 use super::source_map::{Loaded, MAX_SHOWN_ERRORS, SourceMap, sorted_capped};
 use super::{Checklist, Phase, Severity, Trigger};
 use crate::error::SourceErrors;
+use crate::toml_span::{self, NodeValue, Table};
 use crate::units::parse_duration;
 use access::Ctx;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
-use toml::de::{DeTable, DeValue};
 
-pub(crate) use access::closest;
+pub(crate) use crate::suggest::closest;
 
 /// A phase's `id` as written (with its span), if it was written.
 type ExplicitId = Option<(String, Range<usize>)>;
@@ -37,23 +37,22 @@ pub fn parse(text: &str, file: &Path) -> Result<Checklist, SourceErrors> {
 /// Like [`parse`], and also says where each item, condition and probe reference sits in the text.
 pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (root, syntax_errors) = DeTable::parse_recoverable(text);
     let mut ctx = Ctx::new(text, file);
-    if !syntax_errors.is_empty() {
-        // A recovered tree after a syntax error yields confusing follow-on errors: show syntax only.
-        let markdown = looks_like_markdown(text);
-        for e in syntax_errors.iter().take(MAX_SHOWN_ERRORS + 1) {
-            let at = e.span().map_or(0, |s| s.start);
-            let hint = syntax_hint(e.message(), markdown);
-            ctx.error(at, format!("bad TOML: {}", e.message()), hint);
+    let root = match toml_span::parse_all(text) {
+        Ok(root) => root,
+        Err(syntax_errors) => {
+            // A recovered tree after a syntax error yields confusing follow-on errors: show syntax only.
+            let markdown = super::looks_like_markdown(text);
+            for e in syntax_errors.iter().take(MAX_SHOWN_ERRORS + 1) {
+                let hint = syntax_hint(&e.message, markdown);
+                ctx.error(e.at, format!("bad TOML: {}", e.message), hint);
+            }
+            return Err(finish(ctx));
         }
-        return Err(finish(ctx));
-    }
-    let root_span = root.span();
-    let root = root.into_inner();
+    };
     let mut source = SourceMap::new(file, text);
-    let checklist = read_root(&mut ctx, &root, root_span, &mut source);
-    if ctx.errors.is_empty() {
+    let checklist = read_root(&mut ctx, &root, 0..0, &mut source);
+    if ctx.doc.errors.is_empty() {
         Ok(Loaded { checklist, source })
     } else {
         Err(finish(ctx))
@@ -61,12 +60,7 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
 }
 
 fn finish(ctx: Ctx<'_>) -> SourceErrors {
-    sorted_capped(ctx.errors, ctx.file)
-}
-
-fn looks_like_markdown(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.trim_start().starts_with("- [") || l.starts_with("# "))
+    sorted_capped(ctx.doc.errors, ctx.doc.file)
 }
 
 fn syntax_hint(message: &str, markdown: bool) -> String {
@@ -84,7 +78,7 @@ fn syntax_hint(message: &str, markdown: bool) -> String {
 
 fn read_root(
     ctx: &mut Ctx<'_>,
-    root: &DeTable<'_>,
+    root: &Table,
     root_span: Range<usize>,
     source: &mut SourceMap,
 ) -> Checklist {
@@ -126,14 +120,14 @@ fn read_root(
     let probes = if probe_tables.is_empty() {
         Vec::new()
     } else {
-        raw_probes(ctx.text)
+        raw_probes(ctx.doc.text)
     };
 
     let phase_tables = ctx.tables(root, "phase", "phase");
     // `phase = 5` already got a wrong-type error; an absent or empty `phase` gets this one.
     let other_problem = root
         .get("phase")
-        .is_some_and(|v| !matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()));
+        .is_some_and(|v| !matches!(&v.value, NodeValue::Array(a) if a.is_empty()));
     if phase_tables.is_empty() && !other_problem && !typos.contains(&"phase") {
         ctx.error(
             root_span.start,
@@ -173,7 +167,7 @@ fn raw_probes(text: &str) -> Vec<toml::Table> {
 
 fn read_phase(
     ctx: &mut Ctx<'_>,
-    table: &DeTable<'_>,
+    table: &Table,
     span: Range<usize>,
     items: &mut item::ItemIds,
     source: &mut SourceMap,
@@ -235,7 +229,7 @@ fn read_phase(
 fn assign_phase_ids(
     ctx: &mut Ctx<'_>,
     phases: Vec<(Phase, ExplicitId)>,
-    tables: &[(&DeTable<'_>, Range<usize>)],
+    tables: &[(&Table, Range<usize>)],
 ) -> Vec<Phase> {
     let mut ids = IdSet::default();
     let mut first_id: HashMap<String, usize> = HashMap::new();
@@ -260,7 +254,7 @@ fn assign_phase_ids(
     let mut first_name: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for ((mut phase, explicit), (table, header)) in phases.into_iter().zip(tables) {
-        let name_at = table.get("name").map_or(header.start, |v| v.span().start);
+        let name_at = table.get("name").map_or(header.start, |v| v.span.start);
         if !phase.name.is_empty() {
             match first_name.get(&phase.name) {
                 Some(&first) => {
@@ -281,7 +275,7 @@ fn assign_phase_ids(
     out
 }
 
-fn read_triggers(ctx: &mut Ctx<'_>, root: &DeTable<'_>, source: &mut SourceMap) -> Vec<Trigger> {
+fn read_triggers(ctx: &mut Ctx<'_>, root: &Table, source: &mut SourceMap) -> Vec<Trigger> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for (table, span) in ctx.tables(root, "trigger", "trigger") {
