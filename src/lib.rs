@@ -4,13 +4,18 @@
 //! The journal (`store`) is the truth; the screen state is a fold of its events (`session`), whose
 //! typed bodies live in `journal`.
 
+// Printing goes through `console` (never panics on a terminal that went away).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod app;
+pub mod argv_secret;
 pub mod checklist;
 pub mod cli;
 pub mod cockpit;
 pub mod commands;
 pub mod condition;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod hash;

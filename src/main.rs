@@ -5,6 +5,7 @@ use flightdeck::cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    flightdeck::argv_secret::move_store_secret_out_of_argv();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
             // one clear line, not a wall of usage text
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("error: bad arguments");
-            eprintln!("{first} (see `flightdeck --help`)");
+            flightdeck::warn_line!("{first} (see `flightdeck --help`)");
             return ExitCode::from(2);
         }
     };
@@ -38,14 +39,14 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            flightdeck::warn_line!("error: cannot start the async runtime: {e}");
             return ExitCode::from(70);
         }
     };
     match runtime.block_on(flightdeck::commands::dispatch(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}", flightdeck::report_error(&e));
+            flightdeck::warn_line!("{}", flightdeck::report_error(&e));
             ExitCode::from(2)
         }
     }

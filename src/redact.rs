@@ -32,6 +32,56 @@ pub fn is_secret_name(name: &str) -> bool {
     .any(|needle| lower.contains(needle))
 }
 
+/// A file (a config, a checklist with probes) that holds a secret as it is — a URL password, a
+/// token-like key with a literal value — and that others on the host may read: the warning to give,
+/// with the fix. References (`${DB_URL}`) are not secrets in the file.
+pub fn exposed_file_warning(path: &std::path::Path, text: &str) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    if mode & 0o077 == 0 || !holds_literal_secret(text) {
+        return None;
+    }
+    Some(format!(
+        "warning: {} holds a password or token and is readable by others (mode {:o})\n  hint: \
+         chmod 600 {}, or write the secret as ${{ENV_VAR}}",
+        path.display(),
+        mode & 0o777,
+        path.display()
+    ))
+}
+
+/// Whether `text` holds a secret literally (not as a `${…}` reference).
+fn holds_literal_secret(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        if line.starts_with('#') {
+            return false;
+        }
+        if redact_text(line) != line && !line.contains(":${") && !line.contains("=${") {
+            return true;
+        }
+        // `Authorization = "Bearer abc"`, `token = "…"` (inline tables too): a secret-named key
+        // with a literal value
+        line.match_indices('=').any(|(at, _)| {
+            let key: String = line[..at]
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '"'))
+                .collect::<String>()
+                .chars()
+                .rev()
+                .filter(|c| *c != '"')
+                .collect();
+            let value = line[at + 1..].trim_start();
+            let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'');
+            let literal = quote.and_then(|q| value[1..].split(q).next()).unwrap_or("");
+            // a redis probe's `key` names a list, not a secret
+            key != "key" && is_secret_name(&key) && !literal.is_empty() && !literal.contains("${")
+        })
+    })
+}
+
 const SECRET_PARAMS: &[&str] = &[
     "password",
     "passwd",
@@ -77,6 +127,22 @@ fn redact_url_passwords(text: &str) -> String {
     out
 }
 
+/// Where a query parameter's value ends: at `&`, a quote, `,`, `;`, `)`, whitespace — or a `:`
+/// that ends a sentence (`…?password=x: connection refused`), which a message's own punctuation
+/// is, not the password's.
+fn param_end(tail: &str) -> usize {
+    let mut chars = tail.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '&' | '"' | '\'' | '`' | ',' | ';' | ')') || c.is_whitespace() {
+            return i;
+        }
+        if c == ':' && chars.peek().is_none_or(|(_, next)| next.is_whitespace()) {
+            return i;
+        }
+    }
+    tail.len()
+}
+
 fn redact_param(text: &str, key: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -90,11 +156,7 @@ fn redact_param(text: &str, key: &str) -> String {
         let value_start = pos + key.len() + 1;
         out.push_str(&rest[..value_start]);
         let tail = &rest[value_start..];
-        let end = tail
-            .find(|c: char| {
-                matches!(c, '&' | '"' | '\'' | '`' | ',' | ';' | ')') || c.is_whitespace()
-            })
-            .unwrap_or(tail.len());
+        let end = param_end(tail);
         if end > 0 {
             out.push_str("***");
         }
@@ -124,6 +186,37 @@ fn find_param(lower: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_secrets_in_files_are_seen_references_are_not() {
+        assert!(holds_literal_secret("url = \"postgres://ops:pw@db/app\""));
+        assert!(holds_literal_secret(
+            "headers = { Authorization = \"Bearer abc\" }"
+        ));
+        assert!(!holds_literal_secret(
+            "url = \"postgres://ops:${PW}@db/app\""
+        ));
+        assert!(!holds_literal_secret("url = \"${DATABASE_URL}\""));
+        assert!(!holds_literal_secret(
+            "headers = { Authorization = \"Bearer ${TOKEN}\" }"
+        ));
+        assert!(!holds_literal_secret(
+            "# url = \"postgres://ops:pw@db/app\""
+        ));
+        assert!(!holds_literal_secret("title = \"api /health\""));
+        assert!(!holds_literal_secret("key = \"jobs\""));
+    }
+
+    /// A message's own `:` after a redacted parameter stays (it was eaten).
+    #[test]
+    fn the_colon_after_a_redacted_parameter_stays() {
+        assert_eq!(
+            redact_text("cannot open sqlite:///j.db?password=hunter2: connection refused"),
+            "cannot open sqlite:///j.db?password=***: connection refused"
+        );
+        assert_eq!(redact_text("x?token=a:b:c"), "x?token=***");
+        assert_eq!(redact_text("x?token=a:b: end"), "x?token=***: end");
+    }
 
     #[test]
     fn url_passwords_are_hidden() {

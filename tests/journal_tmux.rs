@@ -94,12 +94,14 @@ fn tick_survives_kill_9() {
 }
 
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for signal in ["TERM", "HUP", "INT"] {
+fn sigterm_sighup_sigint_and_sigquit_restore_the_terminal() {
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
         let dir = tempfile::tempdir().unwrap();
         let store = format!("sqlite://{}/journal.db", dir.path().display());
+        // after the exit, the shell says whether the terminal is back in line mode
         let cmd = format!(
-            "{BIN} run {} --session s --store {store}; echo EXITED-$?; sleep 30",
+            "{BIN} run {} --session s --store {store}; echo EXITED-$?; \
+             stty -a | tr ' ' '\\n' | grep -x -- '-*icanon' | sed 's/^/MODE-/'; sleep 30",
             seed()
         );
         let t = tmux::Tmux::start(dir.path(), &cmd, 100, 30);
@@ -112,11 +114,20 @@ fn sigterm_and_sighup_restore_the_terminal() {
             .status()
             .unwrap();
         assert!(out.success());
-        let screen = t.wait_for("EXITED-", Duration::from_secs(10));
+        let screen = t.wait_for("MODE-", Duration::from_secs(10));
         // the alternate screen is gone: the cockpit's frame is no longer drawn
         assert!(
-            !screen.contains("┌ Checklist"),
+            !screen.contains("Checklist 0/"),
             "{signal}: terminal not restored:\n{screen}"
+        );
+        // out of raw mode (`-icanon` would mean keys still go unechoed, one by one)
+        assert!(
+            screen.contains("MODE-icanon"),
+            "{signal}: still raw:\n{screen}"
+        );
+        assert!(
+            screen.contains("EXITED-0"),
+            "{signal}: a clean exit:\n{screen}"
         );
     }
 }

@@ -26,10 +26,13 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     ) {
         Ok(c) => c,
         Err(errors) => {
-            eprintln!("{errors}");
+            crate::warn_line!("{errors}");
             return Ok(ExitCode::from(CONFIG_ERROR));
         }
     };
+    for warning in &config.warnings {
+        crate::console::err(warning);
+    }
     if config.probes.is_empty() {
         let place = match &config.file {
             Some(f) => format!("{} has no [[probe]] entries", f.display()),
@@ -42,7 +45,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     .join(", ")
             ),
         };
-        eprintln!(
+        crate::warn_line!(
             "flightdeck check: nothing to check: {place}.\n  hint: add [[probe]] tables (see \
              config.example.toml) or pass --config FILE"
         );
@@ -53,7 +56,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         CheckFormat::Table => render_table(&config.probes, &samples),
         CheckFormat::Json => render_json(&config.probes, &samples),
     };
-    println!("{text}");
+    crate::say!("{text}");
     Ok(ExitCode::from(exit_code(samples.iter().map(|s| s.state))))
 }
 

@@ -16,27 +16,27 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             path,
             "is already a flightdeck checklist; check it with `flightdeck validate`",
         );
-        eprintln!("{e}");
+        crate::warn_line!("{e}");
         return Ok(ExitCode::from(1));
     }
     let text = match read::read_source(path) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("{e}");
+            crate::warn_line!("{e}");
             return Ok(ExitCode::from(1));
         }
     };
     let imported = match markdown::import(&text, path) {
         Ok(c) => c,
         Err(errors) => {
-            eprintln!("{errors}");
+            crate::warn_line!("{errors}");
             return Ok(ExitCode::from(1));
         }
     };
     let out = checklist::to_toml(&imported);
     // The promise is that import output always loads; check it rather than hand out a broken file.
     if let Err(errors) = toml_format::parse(&out, path) {
-        eprintln!(
+        crate::warn_line!(
             "error: internal: the converted checklist does not load back, please report this:\n{errors}"
         );
         return Ok(ExitCode::from(70));

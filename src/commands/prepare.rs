@@ -64,5 +64,10 @@ pub fn load(
     )?;
     config.merge_checklist_probes(&loaded.checklist.probes, checklist_path)?;
     crate::checklist::references::check(&loaded, &config)?;
+    let checklist_warning =
+        crate::redact::exposed_file_warning(&loaded.source.file, &loaded.source.text);
+    for warning in config.warnings.iter().chain(checklist_warning.iter()) {
+        crate::console::err(warning);
+    }
     Ok((loaded.checklist, config))
 }

@@ -9,7 +9,7 @@ pub async fn run(args: SessionsArgs) -> anyhow::Result<ExitCode> {
     let url = super::prepare::store_url(args.store.store, args.config.as_deref())?;
     let store = match Store::open_existing(&url).await {
         Err(crate::store::StoreError::Missing { path }) => {
-            println!(
+            crate::say!(
                 "no sessions yet: there is no journal at {path} — `flightdeck run CHECKLIST` starts one"
             );
             return Ok(ExitCode::SUCCESS);
@@ -19,12 +19,12 @@ pub async fn run(args: SessionsArgs) -> anyhow::Result<ExitCode> {
     let sessions = store.sessions().await?;
     store.close().await;
     if sessions.is_empty() {
-        println!(
+        crate::say!(
             "no sessions yet in {} — `flightdeck run CHECKLIST` starts one",
             store.display_url()
         );
     } else {
-        print!("{}", table(&sessions));
+        crate::console::out(&table(&sessions), false);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,7 @@ pub async fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let loaded = match checklist::load_located(&args.checklist) {
         Ok(loaded) => loaded,
         Err(errors) => {
-            eprintln!("{errors}");
+            crate::warn_line!("{errors}");
             return Ok(ExitCode::from(1));
         }
     };
@@ -24,17 +24,23 @@ pub async fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         args.config.env.as_deref(),
     );
     errors.extend(config_errors);
+    let checklist_warning =
+        crate::redact::exposed_file_warning(&loaded.source.file, &loaded.source.text);
+    let file_warnings = config.iter().flat_map(|c| c.warnings.iter());
+    for w in file_warnings.chain(checklist_warning.iter()) {
+        crate::warn_line!("{w}");
+    }
     if let Some(config) = &config {
         for w in checklist::references::ok_warnings(&loaded, config) {
-            eprintln!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
+            crate::warn_line!("{}", w.to_string().replacen(": error: ", ": warning: ", 1));
         }
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| (e.file.clone(), e.line, e.column));
-        eprintln!("{}", SourceErrors(errors));
+        crate::warn_line!("{}", SourceErrors(errors));
         return Ok(ExitCode::from(1));
     }
-    println!("{}", summary(&loaded.checklist));
+    crate::say!("{}", summary(&loaded.checklist));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -72,7 +72,11 @@ pub fn load_with(
         message: format!("cannot read the config file: {err}"),
         hint: Some("check the path given to --config".into()),
     })?;
-    parse_str(&file, &text, env, vars, kinds)
+    let mut config = parse_str(&file, &text, env, vars, kinds)?;
+    config
+        .warnings
+        .extend(crate::redact::exposed_file_warning(&file, &text));
+    Ok(config)
 }
 
 /// Parses config text as if read from `file`.

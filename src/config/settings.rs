@@ -22,6 +22,8 @@ pub struct Config {
     pub probes: Vec<ProbeSpec>,
     /// The probe kinds the loader was given; checklist probes are read with the same ones.
     pub kinds: Kinds,
+    /// Warnings about the file (a secret in a file others can read), for the command to print.
+    pub warnings: Vec<String>,
 }
 
 impl Config {

@@ -49,6 +49,15 @@ impl Tmux {
         t
     }
 
+    /// Kills the tmux session: the terminal goes away under the program, as when an ssh link
+    /// drops (the pane's processes get SIGHUP and their tty is gone).
+    pub fn kill_session(&self) {
+        let _ = self
+            .cmd()
+            .args(["kill-session", "-t", &self.session])
+            .output();
+    }
+
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
         c.args(["-S", &self.socket, "-f", "/dev/null"]);
