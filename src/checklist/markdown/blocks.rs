@@ -36,6 +36,10 @@ pub(super) enum Kind {
     Code {
         body: String,
         raw: String,
+        /// The info string after the opening fence (`bash`, `markdown`).
+        info: String,
+        /// Byte offsets of the opening fence line and of the closing one (if closed).
+        fence_lines: (usize, Option<usize>),
     },
     Table {
         raw: String,
@@ -55,6 +59,8 @@ pub(super) type ScanError = (usize, String, String);
 
 struct Line<'a> {
     raw: &'a str,
+    /// How many `>` quote markers the line starts with.
+    quote_depth: usize,
     /// The line after `>` quote markers, leading whitespace kept.
     quoted: &'a str,
     offset: usize,
@@ -187,11 +193,21 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
         // Plain text: continues the open paragraph or list item (CommonMark's lazy continuation),
         // or starts a paragraph. A `**Label:**` line under an item is meant as a line of its own.
         let continues_item = !is_bold_label(l.rest);
-        match open.and_then(|idx| blocks.get_mut(idx)) {
+        // A quoted line never continues unquoted text (an item's `> body` is its note) nor the
+        // other way round.
+        let same_quote = i > 0 && lines[i - 1].quote_depth == l.quote_depth;
+        match open
+            .filter(|_| same_quote)
+            .and_then(|idx| blocks.get_mut(idx))
+        {
             Some(Block {
                 kind: Kind::ListItem { text, raw, .. },
                 ..
             }) if continues_item => {
+                // A trailing `\` is a hard line break, not text.
+                if text.ends_with('\\') {
+                    text.pop();
+                }
                 if !text.is_empty() {
                     text.push(' ');
                 }
@@ -247,9 +263,16 @@ fn split_lines(text: &str) -> Vec<(&str, usize)> {
 
 fn analyze(raw: &str, offset: usize) -> Line<'_> {
     let content = strip_quotes(raw);
-    let (indent, rest) = leading_columns(content);
+    let quote_depth = raw[..raw.len() - content.len()].matches('>').count();
+    let (mut indent, rest) = leading_columns(content);
+    if quote_depth > 0 {
+        // A quote indented under a box (`  > - [ ] sub-step`, `  > its note`) sits at the
+        // quote's own column plus the indentation inside it.
+        indent += leading_columns(raw).0;
+    }
     Line {
         raw,
+        quote_depth,
         quoted: content,
         offset,
         rest,
@@ -398,10 +421,16 @@ fn read_fence<'a>(
     while body.last().is_some_and(|l| l.trim().is_empty()) {
         body.pop();
     }
+    let closed = (j > start + 1
+        && closing_run(content_of(&lines[j - 1]), fence.marker) >= fence.len)
+        .then(|| lines[j - 1].offset);
+    let info = open.rest[fence.len..].trim().to_string();
     let block = Block {
         kind: Kind::Code {
             body: body.join("\n"),
             raw: raw.join("\n"),
+            info,
+            fence_lines: (open.offset, closed),
         },
         offset: open.offset + (open.raw.len() - open.rest.len()),
         indent: open.indent,
