@@ -1,4 +1,4 @@
-//! Markdown import at scale: a generated 5 MB checklist (~67,000 boxes, with headings, groups,
+//! Markdown import at scale: a generated 5 MB checklist (~70,000 boxes, with headings, groups,
 //! fields, code blocks, quotes and tables) loaded by `checklist::load`, timed, with the peak
 //! memory of a child process that does nothing else. `cargo bench --bench import`.
 //!
@@ -26,6 +26,8 @@ fn generate() -> (String, usize) {
         let _ = write!(
             out,
             "## Phase {n}: Deploy service {n} (30-60 minutes)\n\n\
+             Run this phase with the on-call lead on the bridge. Keep the status page updated and\n\
+             post every step in the channel as it happens, with the time and who did it.\n\n\
              ### Preparation\n\
              - [ ] Verify the nightly backup of the primary database cluster in us-east-{n}\n\
              - [ ] Verify the nightly backup of the primary database cluster in eu-west-{n}\n\

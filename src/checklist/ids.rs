@@ -23,21 +23,21 @@
 //! `checklist::diff` reports such an id change with the same text as a rename, so the cockpit
 //! can keep the tick on its step.
 
-use super::slug::{readable_id, short_hash};
+use super::slug::{Fnv, readable_id};
 use super::{Checklist, Item};
 use std::collections::{HashMap, HashSet};
 
 /// Gives every item of `checklist` its id by the rule above (explicit ids are not kept: this is
 /// for checklists whose items have none, i.e. imported ones).
 pub fn assign(checklist: &mut Checklist) {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries: Vec<Entry<'_>> = Vec::new();
     for phase in &checklist.phases {
-        let mut parents: Vec<&str> = Vec::new();
         for item in &phase.items {
-            collect(item, &phase.name, &mut parents, &mut entries);
+            collect(item, &phase.name, None, &mut entries);
         }
     }
     let ids = ids_for(&entries);
+    drop(entries);
     let mut next = ids.into_iter();
     for phase in &mut checklist.phases {
         for item in &mut phase.items {
@@ -46,29 +46,27 @@ pub fn assign(checklist: &mut Checklist) {
     }
 }
 
-struct Entry {
+struct Entry<'a> {
     readable: String,
-    key: String,
-    context: String,
+    text: &'a str,
+    group: &'a str,
+    phase: &'a str,
+    /// Index of the parent item's entry.
+    parent: Option<usize>,
 }
 
-fn collect<'a>(item: &'a Item, phase: &str, parents: &mut Vec<&'a str>, out: &mut Vec<Entry>) {
-    let (readable, key) = readable_id(&item.text);
-    let context = format!(
-        "{phase}\u{1f}{}\u{1f}{}",
-        item.group.as_deref().unwrap_or(""),
-        parents.join("\u{1e}")
-    );
+fn collect<'a>(item: &'a Item, phase: &'a str, parent: Option<usize>, out: &mut Vec<Entry<'a>>) {
     out.push(Entry {
-        readable,
-        key,
-        context,
+        readable: readable_id(&item.text).0,
+        text: &item.text,
+        group: item.group.as_deref().unwrap_or(""),
+        phase,
+        parent,
     });
-    parents.push(&item.text);
+    let me = out.len() - 1;
     for child in &item.children {
-        collect(child, phase, parents, out);
+        collect(child, phase, Some(me), out);
     }
-    parents.pop();
 }
 
 fn apply(item: &mut Item, ids: &mut impl Iterator<Item = String>) {
@@ -80,29 +78,65 @@ fn apply(item: &mut Item, ids: &mut impl Iterator<Item = String>) {
     }
 }
 
-fn ids_for(entries: &[Entry]) -> Vec<String> {
+/// The hash of a repeated text in its context: its full text key, its phase, its group and its
+/// parents' texts, outermost first.
+fn context_hash(entries: &[Entry<'_>], index: usize) -> Fnv {
+    let e = &entries[index];
+    let mut parents = Vec::new();
+    let mut up = e.parent;
+    while let Some(p) = up {
+        parents.push(entries[p].text);
+        up = entries[p].parent;
+    }
+    let mut hash = Fnv::default();
+    hash.write(&readable_id(e.text).1);
+    for piece in [SEP_KEY, e.phase, SEP_PART, e.group, SEP_PART] {
+        hash.write(piece);
+    }
+    for (n, parent) in parents.iter().rev().enumerate() {
+        if n > 0 {
+            hash.write(SEP_PARENT);
+        }
+        hash.write(parent);
+    }
+    hash
+}
+
+const SEP_KEY: &str = "\u{1d}";
+const SEP_PART: &str = "\u{1f}";
+const SEP_PARENT: &str = "\u{1e}";
+
+fn ids_for(entries: &[Entry<'_>]) -> Vec<String> {
     let mut shared: HashMap<&str, usize> = HashMap::new();
     for e in entries {
         *shared.entry(e.readable.as_str()).or_default() += 1;
     }
-    let mut twins: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut out: Vec<String> = entries
-        .iter()
-        .map(|e| {
-            if shared.get(e.readable.as_str()) == Some(&1) {
-                return e.readable.clone();
-            }
-            let rank = twins.entry((&e.key, &e.context)).or_default();
-            let seed = match *rank {
-                0 => format!("{}\u{1d}{}", e.key, e.context),
-                n => format!("{}\u{1d}{}\u{1d}{n}", e.key, e.context),
-            };
-            *rank += 1;
-            format!("{}-{}", e.readable, short_hash(&seed, 6))
-        })
-        .collect();
+    let mut twins: HashMap<u64, usize> = HashMap::new();
+    let mut out: Vec<String> = Vec::with_capacity(entries.len());
+    for (index, e) in entries.iter().enumerate() {
+        if shared.get(e.readable.as_str()) == Some(&1) {
+            out.push(e.readable.clone());
+            continue;
+        }
+        let mut hash = context_hash(entries, index);
+        let rank = twins.entry(hash.0).or_default();
+        if *rank > 0 {
+            hash.write(SEP_KEY);
+            hash.write(&rank.to_string());
+        }
+        *rank += 1;
+        out.push(format!("{}-{}", e.readable, hash.hex(6)));
+    }
     // A hash clash, or a slug that happens to read like another's hashed id: extremely rare, and
     // only then does order decide.
+    let mut count: HashMap<&str, usize> = HashMap::with_capacity(out.len());
+    for id in &out {
+        *count.entry(id.as_str()).or_default() += 1;
+    }
+    if count.values().all(|&n| n == 1) {
+        return out;
+    }
+    drop(count);
     let mut seen: HashSet<String> = HashSet::with_capacity(out.len());
     for id in &mut out {
         if !seen.insert(id.clone()) {

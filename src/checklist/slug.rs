@@ -148,13 +148,34 @@ pub fn readable_id(text: &str) -> (String, String) {
 /// `digits` lowercase hex digits of a stable 64-bit FNV-1a hash (the same on every build and
 /// platform, unlike `std`'s hasher, because ids derived from it are stored in journals).
 pub fn short_hash(text: &str, digits: usize) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let mut hash = Fnv::default();
+    hash.write(text);
+    hash.hex(digits)
+}
+
+/// FNV-1a, fed piece by piece: hashing `a` then `b` equals hashing `a + b`.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    let hex = format!("{hash:016x}");
-    hex[..digits.min(16)].to_string()
+}
+
+impl Fnv {
+    pub fn write(&mut self, text: &str) {
+        for byte in text.bytes() {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The first `digits` (at most 16) lowercase hex digits.
+    pub fn hex(&self, digits: usize) -> String {
+        let hex = format!("{:016x}", self.0);
+        hex[..digits.min(16)].to_string()
+    }
 }
 
 /// UTF-8 read as Windows-1252 (`ðŸš€` for 🚀, `â†”` for ↔): the original characters, so slugs

@@ -159,7 +159,13 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
             continue;
         }
         if let Some(mut kind) = list_item(l.rest) {
-            if let Kind::ListItem { raw, .. } = &mut kind {
+            // Only plain bullets are kept as written (as notes); a box's line is not needed twice.
+            if let Kind::ListItem {
+                raw,
+                checkbox: None,
+                ..
+            } = &mut kind
+            {
                 *raw = l.raw.trim_end().to_string();
             }
             blocks.push(block(kind, l));
@@ -212,8 +218,10 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
                     text.push(' ');
                 }
                 text.push_str(l.rest.trim());
-                raw.push('\n');
-                raw.push_str(l.raw.trim_end());
+                if !raw.is_empty() {
+                    raw.push('\n');
+                    raw.push_str(l.raw.trim_end());
+                }
             }
             Some(Block {
                 kind: Kind::Text { raw },

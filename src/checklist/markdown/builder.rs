@@ -2,13 +2,12 @@
 //! phase, parent and group by indentation. Prose, code and notes are placed by `place.rs`.
 
 use super::blocks::{Block, Kind};
+use super::decisions;
 use super::fields::{self, FieldSpec};
 use super::text;
-use crate::checklist::slug::IdSet;
 use crate::checklist::source_map::{LineIndex, SourceMap};
 use crate::checklist::{Checklist, Field, Item, MAX_DEPTH};
 use crate::error::SourceError;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// An open list item, by the column of its marker.
@@ -75,8 +74,6 @@ pub(super) struct Builder<'a> {
     pub(super) prev: Prev,
     /// The previous block was a top-level bullet note: the next one joins it.
     pub(super) bullet_note_open: bool,
-    /// Field ids handed out so far, per item (phase, path); phase fields under an empty path.
-    pub(super) field_ids: HashMap<(Option<usize>, Vec<usize>), IdSet>,
     pub(super) lines: LineIndex,
     pub(super) source: SourceMap,
     pub(super) errors: Vec<SourceError>,
@@ -122,7 +119,6 @@ impl<'a> Builder<'a> {
             last_item: None,
             prev: Prev::Nothing,
             bullet_note_open: false,
-            field_ids: HashMap::new(),
             lines: LineIndex::new(text),
             source: SourceMap::new(file, text),
             errors: Vec::new(),
@@ -192,16 +188,11 @@ impl<'a> Builder<'a> {
         item_at(&mut self.checklist, self.current, path)
     }
 
-    /// Adds a field to the item at `path` (the current phase itself for an empty path), its id
-    /// unique within the item.
+    /// Adds a field to the item at `path` (the current phase itself for an empty path); its id
+    /// is given in `finish`, once per item.
     pub(super) fn add_field(&mut self, path: &[usize], spec: FieldSpec) {
-        // One id set per item, kept, so an item with thousands of fields stays linear.
-        let ids = self
-            .field_ids
-            .entry((self.current, path.to_vec()))
-            .or_default();
         let field = Field {
-            id: ids.fresh(&spec.label, "value"),
+            id: String::new(),
             label: spec.label,
             kind: spec.kind,
             options: spec.options,
@@ -213,7 +204,7 @@ impl<'a> Builder<'a> {
             let phase = self.phase_index();
             self.checklist.phases[phase].fields.push(field);
         } else if let Some(item) = item_at(&mut self.checklist, self.current, path) {
-            item.fields.push(field);
+            push_lean(&mut item.fields, field);
         }
     }
 
@@ -240,13 +231,13 @@ impl<'a> Builder<'a> {
             return;
         }
         let phase = self.phase_index();
-        let mut text = text::visible(raw_text);
+        let (mut text, links) = text::render(raw_text);
         let mut specs = Vec::new();
-        if let Some((shown, spec)) = fields::inline_alternatives(raw_text) {
+        if let Some((shown, spec)) = decisions::inline_alternatives(&text) {
             text = shown;
             specs.push(spec);
         } else {
-            specs = fields::detect(raw_text);
+            specs = fields::detect_visible(&text);
         }
         if text.is_empty() {
             text = "(empty checkbox)".into();
@@ -257,7 +248,7 @@ impl<'a> Builder<'a> {
             group: self.group_label(),
             required: fields::is_required(&text),
             checked,
-            notes: link_notes(raw_text),
+            notes: link_notes(links),
             ..Item::default()
         };
         item.text = text;
@@ -271,7 +262,7 @@ impl<'a> Builder<'a> {
                 let Some(parent) = self.item_mut(&parent_path) else {
                     return;
                 };
-                parent.children.push(item);
+                push_lean(&mut parent.children, item);
                 parent_path.push(parent.children.len() - 1);
                 parent_path
             }
@@ -358,12 +349,21 @@ impl<'a> Builder<'a> {
 
 /// Links in an item's line, kept as notes (`Grafana: https://…`) since the text keeps only the
 /// label, as the reader sees it.
-fn link_notes(raw: &str) -> Vec<String> {
-    text::links(raw)
+fn link_notes(links: Vec<text::Link>) -> Vec<String> {
+    links
         .into_iter()
         .filter(|l| !l.target.is_empty() && !l.target.starts_with('#'))
         .map(|l| format!("{}: {}", l.label, l.target))
         .collect()
+}
+
+/// Pushes without the first allocation's room for four: most items have one field or one
+/// sub-step, and a 5 MB checklist would otherwise carry tens of megabytes of empty slots.
+fn push_lean<T>(list: &mut Vec<T>, value: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(value);
 }
 
 /// The item at `path` (indices from the phase's item list down) in phase `phase`.

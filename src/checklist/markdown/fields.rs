@@ -2,6 +2,7 @@
 //! choices, every `___` blank with its unit, "(target: …)" / "(expected: …)" / "(baseline: …)",
 //! empty "Actual" table columns, and "(required)" marks.
 
+use super::choices::{Mode, choice_options};
 use super::text;
 use crate::checklist::FieldKind;
 
@@ -18,109 +19,12 @@ pub(super) struct FieldSpec {
 }
 
 /// Units recognised after a bare `___` blank (inside backticks anything short is taken).
+#[rustfmt::skip]
 const BARE_UNITS: &[&str] = &[
-    "ms",
-    "s",
-    "sec",
-    "secs",
-    "seconds",
-    "m",
-    "min",
-    "mins",
-    "minutes",
-    "h",
-    "hr",
-    "hrs",
-    "hours",
-    "d",
-    "days",
-    "%",
-    "b",
-    "kb",
-    "mb",
-    "gb",
-    "tb",
-    "kib",
-    "mib",
-    "gib",
-    "tib",
-    "bytes",
-    "rps",
-    "qps",
-    "rpm",
-    "k",
-    "ops",
-    "users",
-    "connections",
-    "requests",
-    "errors",
-    "items",
-    "rows",
-    "files",
-];
-
-/// Words that read as answers: alternatives made of them are a choice even without a label.
-const ANSWERS: &[&str] = &[
-    "yes",
-    "no",
-    "y",
-    "n",
-    "go",
-    "no-go",
-    "nogo",
-    "no go",
-    "pass",
-    "passed",
-    "fail",
-    "failed",
-    "failure",
-    "ok",
-    "okay",
-    "nok",
-    "not ok",
-    "approved",
-    "declined",
-    "rejected",
-    "denied",
-    "accepted",
-    "valid",
-    "invalid",
-    "success",
-    "successful",
-    "succeeded",
-    "done",
-    "not done",
-    "complete",
-    "completed",
-    "incomplete",
-    "pending",
-    "true",
-    "false",
-    "healthy",
-    "unhealthy",
-    "degraded",
-    "green",
-    "yellow",
-    "amber",
-    "red",
-    "stable",
-    "unstable",
-    "rollback",
-    "rolled back",
-    "proceed",
-    "abort",
-    "hold",
-    "continue",
-    "stop",
-    "confirmed",
-    "partial",
-    "blocked",
-    "skipped",
-    "monitor",
-    "patch",
-    "n/a",
-    "na",
-    "none",
+    "ms", "s", "sec", "secs", "seconds", "m", "min", "mins", "minutes", "h",
+    "hr", "hrs", "hours", "d", "days", "%", "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib",
+    "tib", "bytes", "rps", "qps", "rpm", "k", "ops", "users", "connections", "requests",
+    "errors", "items", "rows", "files",
 ];
 
 /// Words in a parenthesis after a value that make the rest of it the field's target.
@@ -136,7 +40,11 @@ const TARGET_WORDS: &[&str] = &[
 
 /// Every field a line asks for, in the order they appear.
 pub(super) fn detect(line: &str) -> Vec<FieldSpec> {
-    let t = text::visible(line);
+    detect_visible(&text::visible(line))
+}
+
+/// [`detect`] on text already rendered by `text::visible`.
+pub(super) fn detect_visible(t: &str) -> Vec<FieldSpec> {
     let spans = code_spans(&t);
     let mut anchors = Vec::new();
     for &(open, close) in &spans {
@@ -199,117 +107,7 @@ pub(super) fn detect(line: &str) -> Vec<FieldSpec> {
         ));
     }
     anchors.sort_by_key(|a| a.start);
-    label_anchors(&t, anchors)
-}
-
-/// `Go/No-Go decision: [ ] GO  [ ] NO-GO`: boxes inside a line are the answers of one choice.
-/// Returns the line as it reads (`Go/No-Go decision: GO / NO-GO`) and the field.
-pub(super) fn inline_alternatives(line: &str) -> Option<(String, FieldSpec)> {
-    let t = text::visible(line);
-    let boxes: Vec<usize> = ["[ ]", "[x]", "[X]"]
-        .iter()
-        .flat_map(|b| t.match_indices(b).map(|(i, _)| i))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if boxes.len() < 2 {
-        return None;
-    }
-    let mut options = Vec::new();
-    for (n, &at) in boxes.iter().enumerate() {
-        let end = boxes.get(n + 1).copied().unwrap_or(t.len());
-        let option = t[at + 3..end]
-            .trim()
-            .trim_end_matches(['/', '|', ','])
-            .trim();
-        if !short_answer(option) {
-            return None;
-        }
-        options.push(option.to_string());
-    }
-    let label = clean_label(&t[..boxes[0]]);
-    let shown = format!("{} {}", t[..boxes[0]].trim_end(), options.join(" / "));
-    let field = FieldSpec {
-        label,
-        kind: FieldKind::Choice,
-        options,
-        unit: None,
-        target: None,
-        note: None,
-    };
-    Some((shown.trim().to_string(), field))
-}
-
-/// A metrics table with an empty "Actual" (or "Result", "Measured"…) column: one field per row
-/// left to fill, labelled by the row's first cell, with the "Target"/"Expected" cell as target.
-pub(super) fn table_fields(raw: &str) -> Vec<FieldSpec> {
-    let rows: Vec<Vec<String>> = raw
-        .lines()
-        .map(|l| {
-            let l = l.trim().trim_start_matches('|').trim_end_matches('|');
-            l.split('|').map(|c| text::visible(c.trim())).collect()
-        })
-        .collect();
-    let Some(header) = rows.first() else {
-        return Vec::new();
-    };
-    let named = |names: &[&str]| {
-        header
-            .iter()
-            .position(|h| names.contains(&h.to_lowercase().trim_end_matches(':').trim()))
-    };
-    let Some(actual) = named(&[
-        "actual",
-        "actual value",
-        "result",
-        "results",
-        "measured",
-        "observed",
-        "recorded",
-        "reading",
-        "outcome",
-        "value",
-    ]) else {
-        return Vec::new();
-    };
-    let target = named(&["target", "expected", "threshold", "goal", "sla", "limit"]);
-    let baseline = named(&["baseline", "before", "previous"]);
-    let is_delimiter = |row: &Vec<String>| {
-        row.iter()
-            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
-    };
-    let mut out = Vec::new();
-    for row in rows.iter().skip(1).filter(|r| !is_delimiter(r)) {
-        let empty = row
-            .get(actual)
-            .is_none_or(|c| c.chars().all(|ch| matches!(ch, '_' | ' ' | '`')));
-        let label = row.first().map(|c| clean_label(c)).unwrap_or_default();
-        if !empty || actual == 0 {
-            continue;
-        }
-        let cell = |i: Option<usize>| {
-            i.and_then(|i| row.get(i))
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-        };
-        let target = cell(target);
-        let numeric = target
-            .as_deref()
-            .is_some_and(|x| x.chars().any(|c| c.is_ascii_digit()));
-        out.push(FieldSpec {
-            label,
-            kind: if numeric {
-                FieldKind::Number
-            } else {
-                FieldKind::Text
-            },
-            options: Vec::new(),
-            unit: None,
-            target,
-            note: cell(baseline).map(|b| format!("baseline: {b}")),
-        });
-    }
-    out
+    label_anchors(t, anchors)
 }
 
 /// Where a field sits in the line: from its value's start to the end of what describes it
@@ -443,7 +241,7 @@ fn target_in(text: &str) -> Option<(String, String)> {
 }
 
 /// The words before a value as a label: `**Backup size:**` → `Backup size`.
-fn clean_label(before: &str) -> String {
+pub(super) fn clean_label(before: &str) -> String {
     let label = before
         .trim()
         .trim_start_matches([')', ',', ';', '—', '–', '-', '(', '|'])
@@ -468,59 +266,6 @@ fn code_spans(text: &str) -> Vec<(usize, usize)> {
         .chunks_exact(2)
         .map(|pair| (pair[0], pair[1]))
         .collect()
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Inside backticks with no label before: only answers make a choice (`CPU/RAM` does not).
-    Code,
-    /// Inside backticks after `Label:`.
-    Labelled,
-    /// After `Label:` without backticks.
-    Bare,
-}
-
-/// Two to six short alternatives that read as answers: `Yes / No`, `GO / NO-GO`,
-/// `SUCCESS / FAILED / ROLLED BACK`, or any short capitalised ones after a label.
-fn choice_options(content: &str, mode: Mode) -> Option<Vec<String>> {
-    if !content.contains('/') || content.contains("__") {
-        return None;
-    }
-    let parts: Vec<&str> = content.split('/').map(str::trim).collect();
-    if !(2..=6).contains(&parts.len()) || !parts.iter().all(|p| short_answer(p)) {
-        return None;
-    }
-    let spaced = content
-        .split('/')
-        .skip(1)
-        .all(|after| after.starts_with(' '))
-        && content
-            .split('/')
-            .rev()
-            .skip(1)
-            .all(|before| before.ends_with(' '));
-    let capitalised = parts
-        .iter()
-        .all(|p| p.chars().next().is_some_and(char::is_uppercase));
-    let answers = parts
-        .iter()
-        .filter(|p| ANSWERS.contains(&p.to_lowercase().as_str()))
-        .count();
-    let ok = match mode {
-        Mode::Code => answers * 2 >= parts.len(),
-        Mode::Labelled => spaced || capitalised || answers == parts.len(),
-        Mode::Bare => (spaced && capitalised) || answers == parts.len(),
-    };
-    ok.then(|| parts.iter().map(|p| p.to_string()).collect())
-}
-
-fn short_answer(p: &str) -> bool {
-    !p.is_empty()
-        && p.chars().count() <= 24
-        && p.split_whitespace().count() <= 3
-        && p.chars().next().is_some_and(char::is_alphabetic)
-        && p.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
 }
 
 /// A run of `___` (three or more, or two standing alone as in `__%`), as a byte range.
@@ -634,17 +379,6 @@ mod tests {
     }
 
     #[test]
-    fn inline_boxes_are_alternatives() {
-        let (shown, f) = inline_alternatives("Go/No-Go decision: **[ ] GO  [ ] NO-GO**").unwrap();
-        assert_eq!(shown, "Go/No-Go decision: GO / NO-GO");
-        assert_eq!(
-            (f.label.as_str(), f.options.clone()),
-            ("Go/No-Go decision", vec!["GO".to_string(), "NO-GO".into()])
-        );
-        assert!(inline_alternatives("Array index [ ] empty").is_none());
-    }
-
-    #[test]
     fn blanks() {
         let f = field("Backup size: `_____ GB`");
         assert_eq!((f.kind, f.unit.as_deref()), (FieldKind::Number, Some("GB")));
@@ -697,21 +431,6 @@ mod tests {
         assert_eq!(both[1].label, "baseline");
         let f = field("Error rate: ___ % (baseline: 0.2%) check Grafana");
         assert_eq!(f.note.as_deref(), Some("baseline: 0.2%; check Grafana"));
-    }
-
-    #[test]
-    fn empty_actual_columns_are_fields() {
-        let table = "| Metric | Target | Actual |\n|---|---|---|\n| Error rate | < 1% | |\n| P95 | < 500ms | ___ |\n| Done | x | 12 |";
-        let fields = table_fields(table);
-        let got: Vec<(&str, Option<&str>)> = fields
-            .iter()
-            .map(|f| (f.label.as_str(), f.target.as_deref()))
-            .collect();
-        assert_eq!(
-            got,
-            [("Error rate", Some("< 1%")), ("P95", Some("< 500ms"))]
-        );
-        assert!(table_fields("| a | b |\n|---|---|\n| 1 | |").is_empty());
     }
 
     #[test]

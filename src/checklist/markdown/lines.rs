@@ -156,7 +156,7 @@ pub(super) fn list_item(rest: &str) -> Option<Kind> {
     Some(Kind::ListItem {
         checkbox,
         text: text.trim().to_string(),
-        raw: rest.trim_end().to_string(),
+        raw: String::new(),
     })
 }
 

@@ -8,6 +8,8 @@
 
 mod blocks;
 mod builder;
+mod choices;
+mod decisions;
 mod fields;
 mod lines;
 mod phases;
@@ -80,6 +82,8 @@ pub fn import_with(text: &str, file: &Path, options: Options) -> Result<Loaded, 
         .with_hint("to read the checklist inside it, pass `--read-fenced` (or remove the fence lines)");
         return Err(SourceErrors(vec![error]));
     }
+    // The blocks hold a copy of most of the text: free them before the tree is finished.
+    drop(blocks);
     b.finish()
 }
 

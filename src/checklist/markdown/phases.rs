@@ -147,23 +147,57 @@ impl Builder<'_> {
             phase.gate = is_gate(&phase);
             checklist.phases.push(phase);
         }
-        let offsets: Vec<String> = checklist.walk().iter().map(|r| r.item.id.clone()).collect();
+        let offsets: Vec<usize> = checklist
+            .walk()
+            .iter()
+            .map(|r| r.item.id.parse().unwrap_or(0))
+            .collect();
+        // Procedures name the item they follow by its stand-in id until now.
+        let afters: std::collections::HashSet<usize> = checklist
+            .phases
+            .iter()
+            .flat_map(|p| &p.procedures)
+            .filter_map(|p| p.after.as_deref()?.parse().ok())
+            .collect();
         crate::checklist::ids::assign(&mut checklist);
         let mut source = self.source;
-        let mut renamed: HashMap<String, String> = HashMap::with_capacity(offsets.len());
+        source.items.reserve(offsets.len());
+        let mut renamed: HashMap<usize, String> = HashMap::with_capacity(afters.len());
         for (r, offset) in checklist.walk().iter().zip(offsets) {
-            source
-                .items
-                .insert(r.item.id.clone(), offset.parse().unwrap_or(0));
-            renamed.insert(offset, r.item.id.clone());
+            source.items.insert(r.item.id.clone(), offset);
+            if afters.contains(&offset) {
+                renamed.insert(offset, r.item.id.clone());
+            }
         }
-        for procedure in checklist.phases.iter_mut().flat_map(|p| &mut p.procedures) {
-            procedure.after = procedure
-                .after
-                .take()
-                .and_then(|a| renamed.get(&a).cloned());
+        for phase in &mut checklist.phases {
+            for procedure in &mut phase.procedures {
+                let stand_in = procedure.after.take().and_then(|a| a.parse().ok());
+                procedure.after = stand_in.and_then(|o: usize| renamed.get(&o).cloned());
+            }
+            name_fields(&mut phase.fields);
+            for item in &mut phase.items {
+                name_item_fields(item);
+            }
         }
         Ok(Loaded { checklist, source })
+    }
+}
+
+/// Field ids, unique within their item (or phase), from their labels.
+fn name_fields(fields: &mut [crate::checklist::Field]) {
+    if fields.is_empty() {
+        return;
+    }
+    let mut ids = IdSet::default();
+    for field in fields {
+        field.id = ids.fresh(&field.label, "value");
+    }
+}
+
+fn name_item_fields(item: &mut Item) {
+    name_fields(&mut item.fields);
+    for child in &mut item.children {
+        name_item_fields(child);
     }
 }
 

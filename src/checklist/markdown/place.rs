@@ -4,7 +4,7 @@
 
 use super::blocks::{Block, Kind};
 use super::builder::{Builder, Prev};
-use super::{fields, lines, text};
+use super::{decisions, fields, lines, text};
 use crate::checklist::Procedure;
 
 /// Longest line read as a label over a list or a code block; longer ones are prose.
@@ -87,7 +87,7 @@ impl Builder<'_> {
 
     pub(super) fn table(&mut self, indent: usize, raw: &str) {
         self.close_to(indent);
-        let specs = fields::table_fields(raw);
+        let specs = decisions::table_fields(raw);
         match self.owner_item() {
             Some(path) => {
                 let note: Vec<&str> = raw.lines().map(str::trim).collect();

@@ -14,13 +14,9 @@ pub(super) fn visible(text: &str) -> String {
     render(text).0
 }
 
-/// The links of a line, in order.
-pub(super) fn links(text: &str) -> Vec<Link> {
-    render(text).1
-}
-
 /// Renders inline Markdown: outside code spans, comments, `\` escapes, emphasis and links.
-fn render(text: &str) -> (String, Vec<Link>) {
+/// Returns the visible text and the links in it, in order.
+pub(super) fn render(text: &str) -> (String, Vec<Link>) {
     let emphasis = emphasis_markers(text);
     let mut out = String::with_capacity(text.len());
     let mut links = Vec::new();
@@ -207,7 +203,7 @@ mod tests {
             "See the guide first"
         );
         assert_eq!(
-            links("See [the guide](./GUIDE.md) first"),
+            render("See [the guide](./GUIDE.md) first").1,
             [Link {
                 label: "the guide".into(),
                 target: "./GUIDE.md".into()
