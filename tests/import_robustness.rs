@@ -95,7 +95,10 @@ proptest! {
                 prop_assert_eq!(items.len(), expected.len(), "{}", text);
                 for (got, want) in items.iter().zip(&expected) {
                     // An empty box takes its text from a continuation line, or a placeholder.
-                    prop_assert!(got.item.text.starts_with(&want.text), "{:?} vs {:?}\n{}", got.item.text, want.text, text);
+                    // `*`/`_` emphasis is rendered away (issue 11) and the simple scan knows
+                    // nothing of it, so those two markers are left out of the comparison.
+                    let plain = |t: &str| t.replace(['*', '_'], "");
+                    prop_assert!(plain(&got.item.text).starts_with(&plain(&want.text)), "{:?} vs {:?}\n{}", got.item.text, want.text, text);
                 }
                 round_trips(&c);
             }
