@@ -29,9 +29,14 @@ pub fn load(path: &Path) -> Result<Checklist, SourceErrors> {
 
 /// Like [`load`], keeping the text and where each item and condition sits in it.
 pub fn load_located(path: &Path) -> Result<Loaded, SourceErrors> {
+    load_located_with(path, markdown::Options::default())
+}
+
+/// Like [`load_located`], with options for a Markdown file.
+pub fn load_located_with(path: &Path, options: markdown::Options) -> Result<Loaded, SourceErrors> {
     let text = read::read_source(path)?;
     if is_markdown(path) || (!is_toml(path) && looks_like_markdown(&text)) {
-        markdown::import_located(&text, path)
+        markdown::import_with(&text, path, options)
     } else {
         toml_format::parse_located(&text, path)
     }

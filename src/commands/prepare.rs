@@ -18,8 +18,9 @@ pub async fn prepare(
     checklist_path: &Path,
     config_args: &ConfigArgs,
     store_url: Option<String>,
+    options: crate::checklist::markdown::Options,
 ) -> anyhow::Result<Prepared> {
-    let (checklist, config) = load(checklist_path, config_args)?;
+    let (checklist, config) = load(checklist_path, config_args, options)?;
     let url = match store_url.or_else(|| config.store.url.as_ref().map(|u| u.expose().to_owned())) {
         Some(u) => u,
         None => crate::store::default_url()?,
@@ -36,8 +37,9 @@ pub async fn prepare(
 pub fn load(
     checklist_path: &Path,
     config_args: &ConfigArgs,
+    options: crate::checklist::markdown::Options,
 ) -> anyhow::Result<(Checklist, Config)> {
-    let loaded = crate::checklist::load_located(checklist_path)?;
+    let loaded = crate::checklist::load_located_with(checklist_path, options)?;
     let mut config =
         crate::config::load(config_args.config.as_deref(), config_args.env.as_deref())?;
     config.merge_checklist_probes(&loaded.checklist.probes, checklist_path)?;

@@ -6,8 +6,16 @@ use crate::store::Store;
 use std::process::ExitCode;
 
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let prepared =
-        super::prepare::prepare(&args.checklist, &args.config, args.store.store.clone()).await?;
+    let options = crate::checklist::markdown::Options {
+        read_fenced: args.read_fenced,
+    };
+    let prepared = super::prepare::prepare(
+        &args.checklist,
+        &args.config,
+        args.store.store.clone(),
+        options,
+    )
+    .await?;
     let session = match args.session {
         Some(s) => s,
         None => default_session(&prepared.store, &args.checklist).await,

@@ -58,6 +58,7 @@ impl Builder<'_> {
         }
         // Lines asking for a value outside any box (`Deployed By: ____`) are the phase's fields.
         let mut kept = Vec::new();
+        let mut plain = Vec::new();
         for (line, raw_line) in lines.iter().zip(raw.lines()) {
             let specs = if self.current.is_some() {
                 fields::detect(line)
@@ -66,6 +67,7 @@ impl Builder<'_> {
             };
             if specs.is_empty() {
                 kept.push(raw_line.trim_end());
+                plain.push(line.as_str());
             } else {
                 for spec in specs {
                     self.add_field(&[], spec);
@@ -75,13 +77,13 @@ impl Builder<'_> {
         if kept.iter().all(|l| l.trim().is_empty()) {
             return;
         }
-        let note = kept.join("\n");
         if self.last_item.is_some() {
-            // Between two boxes: it stands above the next one (or, if none comes, see flush).
-            self.pending_before.push(note);
+            // Between two boxes: it stands above the next one (or, if none comes, see flush);
+            // as an item's note it reads without its `>` markers.
+            self.pending_before.push(plain.join("\n"));
             self.pending_quoted.push(quoted || is_warning(&lines[0]));
         } else {
-            self.note(note);
+            self.note(kept.join("\n"));
         }
     }
 
