@@ -199,46 +199,96 @@ fn apply(c: &mut Checklist, edit: &Edit) -> Option<String> {
     }
 }
 
-/// Per tag: (id, readable id, whether that readable id is shared, context, twin rank).
-type Facts = HashMap<String, (String, String, bool, String, usize)>;
+/// What an item's id may depend on, by the rule in `checklist::ids`.
+#[derive(Debug, PartialEq)]
+struct Facts {
+    id: String,
+    readable: String,
+    /// Another item has the same readable id.
+    shared: bool,
+    /// Phase, group and parent texts.
+    context: String,
+    /// Another item has the same text in the same context.
+    twin: bool,
+    /// The nearest sibling above that reads differently.
+    above: String,
+    /// Rank among twins that follow the same sibling.
+    rank: usize,
+    /// Other twins follow the same sibling: order decides among them.
+    ranked: bool,
+}
 
-fn facts(c: &Checklist) -> Facts {
+fn facts(c: &Checklist) -> HashMap<String, Facts> {
     let mut rows = Vec::new();
     for phase in &c.phases {
+        let mut previous: Option<(String, String)> = None;
         for item in &phase.items {
-            rows.push((item, format!("{}|{:?}|", phase.name, item.group)));
+            let above = above(&mut previous, &item.text);
+            rows.push((item, format!("{}|{:?}|", phase.name, item.group), above));
+            let mut previous_child = None;
             for child in &item.children {
+                let above = above_of(&mut previous_child, &child.text);
                 rows.push((
                     child,
                     format!("{}|{:?}|{}", phase.name, child.group, item.text),
+                    above,
                 ));
             }
         }
     }
     let mut shared: HashMap<String, usize> = HashMap::new();
-    for (item, _) in &rows {
+    let mut contexts: HashMap<(String, String), usize> = HashMap::new();
+    for (item, context, _) in &rows {
         *shared.entry(readable_id(&item.text).0).or_default() += 1;
-    }
-    let mut twins: HashMap<(String, String), usize> = HashMap::new();
-    let mut out = Facts::new();
-    for (item, context) in rows {
-        let readable = readable_id(&item.text).0;
-        let rank = twins
+        *contexts
             .entry((full_slug(&item.text), context.clone()))
-            .or_default();
+            .or_default() += 1;
+    }
+    let mut ranks: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut runs: HashMap<(String, String, String), usize> = HashMap::new();
+    for (item, context, above) in &rows {
+        *runs
+            .entry((full_slug(&item.text), context.clone(), above.clone()))
+            .or_default() += 1;
+    }
+    let mut out = HashMap::new();
+    for (item, context, above) in rows {
+        let readable = readable_id(&item.text).0;
+        let twin = contexts[&(full_slug(&item.text), context.clone())] > 1;
+        let key = (full_slug(&item.text), context.clone(), above.clone());
+        let ranked = runs[&key] > 1;
+        let rank = ranks.entry(key).or_default();
         out.insert(
             item.notes[0].clone(),
-            (
-                item.id.clone(),
-                readable.clone(),
-                shared[&readable] > 1,
+            Facts {
+                id: item.id.clone(),
+                shared: shared[&readable] > 1,
+                readable,
                 context,
-                *rank,
-            ),
+                twin,
+                above,
+                rank: *rank,
+                ranked,
+            },
         );
         *rank += 1;
     }
     out
+}
+
+fn above(previous: &mut Option<(String, String)>, text: &str) -> String {
+    above_of(previous, text)
+}
+
+/// The nearest sibling above that reads differently, tracked as (previous text, its above).
+fn above_of(previous: &mut Option<(String, String)>, text: &str) -> String {
+    let above = match previous {
+        Some((t, a)) if t == text => a.clone(),
+        Some((t, _)) => t.clone(),
+        None => String::new(),
+    };
+    *previous = Some((text.to_string(), above.clone()));
+    above
 }
 
 proptest! {
@@ -257,18 +307,26 @@ proptest! {
         let unique: std::collections::HashSet<&String> = all.iter().collect();
         prop_assert_eq!(unique.len(), all.len(), "ids are unique: {:?}", all);
         let (old, new) = (facts(&before), facts(&after));
-        for (tag, (id, readable, shared, context, rank)) in &old {
+        for (tag, was) in &old {
             if Some(tag) == reworded.as_ref() {
                 continue;
             }
-            let Some((new_id, new_readable, new_shared, new_context, new_rank)) = new.get(tag) else {
+            let Some(now) = new.get(tag) else {
                 continue; // deleted, with its parent
             };
-            prop_assert_eq!(readable, new_readable);
-            let within_limits = shared == new_shared
-                && (!shared || (context == new_context && rank == new_rank));
+            prop_assert_eq!(&was.readable, &now.readable);
+            let within_limits = was.shared == now.shared
+                && (!was.shared || was.context == now.context)
+                && was.twin == now.twin
+                && (!was.twin || (was.above == now.above && was.rank == now.rank));
             if within_limits {
-                prop_assert_eq!(id, new_id, "{} moved after {:?}", tag, edit);
+                prop_assert_eq!(&was.id, &now.id, "{} moved after {:?}", tag, edit);
+            }
+            // Never onto another step: an id an item had is not given to a different one
+            // (except among twins that follow the same sibling, which go by order).
+            if was.id != now.id && !was.ranked {
+                let taken = new.iter().find(|(t, f)| *t != tag && f.id == was.id && !f.ranked);
+                prop_assert!(taken.is_none(), "{}'s id {} went to {:?} after {:?}", tag, was.id, taken, edit);
             }
         }
     }

@@ -9,19 +9,23 @@
 //! 3. Otherwise every item sharing it gets a 6-digit hash of its *context*: its text, its phase's
 //!    name, its group and its parents' texts — so `Notify the team` under "Staging" and under
 //!    "Production" get ids that do not depend on which comes first, nor on a third one
-//!    added elsewhere. Items with the same text in the very same context (twins under one
-//!    parent) are told apart by their rank among those twins only; the first twin's hash has no
-//!    rank in it, so a twin added below never renames it.
+//!    added elsewhere.
+//! 4. Items with the same text in the very same context (twins under one parent) also hash the
+//!    text of the sibling just above them (the nearest one that reads differently): `Notify the
+//!    team` after "Take a backup" and after "Deploy" stay apart whatever is inserted elsewhere.
+//!    Only twins that also follow the same sibling are told apart by their order.
 //!
 //! No position counter is involved anywhere else, so inserting, deleting or editing other items
 //! never changes an item's id, with these limits (the only ones):
 //! - adding the first item that reads the same as a so far unique one (or removing the last
-//!   such duplicate) moves that text between rule 2 and rule 3;
-//! - renaming a phase, group or parent renames the repeated texts under it (rule 3);
-//! - twins in one context follow their order among themselves.
+//!   such duplicate) moves that text between rule 2 and rule 3 (and likewise rule 4 for twins);
+//! - renaming a phase, group or parent renames the repeated texts under it (rule 3), and
+//!   changing the sibling just above a twin renames the twin (rule 4);
+//! - twins that follow the same sibling follow their order among themselves.
 //!
-//! `checklist::diff` reports such an id change with the same text as a rename, so the cockpit
-//! can keep the tick on its step.
+//! An id never passes to another step in these cases: the changed ids are new ones, so an old
+//! tick is left on no step rather than on the wrong one. `checklist::diff` reports such an id
+//! change with the same text as a rename, so the resume screen can offer to carry the tick.
 
 use super::slug::{Fnv, readable_id};
 use super::{Checklist, Item};
@@ -32,9 +36,7 @@ use std::collections::{HashMap, HashSet};
 pub fn assign(checklist: &mut Checklist) {
     let mut entries: Vec<Entry<'_>> = Vec::new();
     for phase in &checklist.phases {
-        for item in &phase.items {
-            collect(item, &phase.name, None, &mut entries);
-        }
+        collect(&phase.items, &phase.name, None, &mut entries);
     }
     let ids = ids_for(&entries);
     drop(entries);
@@ -53,19 +55,30 @@ struct Entry<'a> {
     phase: &'a str,
     /// Index of the parent item's entry.
     parent: Option<usize>,
+    /// The text of the nearest sibling above that reads differently ("" for none).
+    above: &'a str,
 }
 
-fn collect<'a>(item: &'a Item, phase: &'a str, parent: Option<usize>, out: &mut Vec<Entry<'a>>) {
-    out.push(Entry {
-        readable: readable_id(&item.text).0,
-        text: &item.text,
-        group: item.group.as_deref().unwrap_or(""),
-        phase,
-        parent,
-    });
-    let me = out.len() - 1;
-    for child in &item.children {
-        collect(child, phase, Some(me), out);
+fn collect<'a>(items: &'a [Item], phase: &'a str, parent: Option<usize>, out: &mut Vec<Entry<'a>>) {
+    // (text of the previous sibling, its own `above`), so a run of equal texts costs O(1) each.
+    let mut previous: Option<(&'a str, &'a str)> = None;
+    for item in items {
+        let above = match previous {
+            Some((text, above)) if text == item.text => above,
+            Some((text, _)) => text,
+            None => "",
+        };
+        previous = Some((&item.text, above));
+        out.push(Entry {
+            readable: readable_id(&item.text).0,
+            text: &item.text,
+            group: item.group.as_deref().unwrap_or(""),
+            phase,
+            parent,
+            above,
+        });
+        let me = out.len() - 1;
+        collect(&item.children, phase, Some(me), out);
     }
 }
 
@@ -111,20 +124,34 @@ fn ids_for(entries: &[Entry<'_>]) -> Vec<String> {
     for e in entries {
         *shared.entry(e.readable.as_str()).or_default() += 1;
     }
+    let contexts: Vec<Option<Fnv>> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            (shared.get(e.readable.as_str()) != Some(&1)).then(|| context_hash(entries, i))
+        })
+        .collect();
+    let mut in_context: HashMap<u64, usize> = HashMap::new();
+    for hash in contexts.iter().flatten() {
+        *in_context.entry(hash.0).or_default() += 1;
+    }
     let mut twins: HashMap<u64, usize> = HashMap::new();
     let mut out: Vec<String> = Vec::with_capacity(entries.len());
-    for (index, e) in entries.iter().enumerate() {
-        if shared.get(e.readable.as_str()) == Some(&1) {
+    for (e, context) in entries.iter().zip(contexts) {
+        let Some(mut hash) = context else {
             out.push(e.readable.clone());
             continue;
-        }
-        let mut hash = context_hash(entries, index);
-        let rank = twins.entry(hash.0).or_default();
-        if *rank > 0 {
+        };
+        if in_context.get(&hash.0).is_some_and(|&n| n > 1) {
             hash.write(SEP_KEY);
-            hash.write(&rank.to_string());
+            hash.write(e.above);
+            let rank = twins.entry(hash.0).or_default();
+            if *rank > 0 {
+                hash.write(SEP_KEY);
+                hash.write(&rank.to_string());
+            }
+            *rank += 1;
         }
-        *rank += 1;
         out.push(format!("{}-{}", e.readable, hash.hex(6)));
     }
     // A hash clash, or a slug that happens to read like another's hashed id: extremely rare, and

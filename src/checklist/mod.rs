@@ -1,5 +1,6 @@
 //! Checklists: the model, the TOML format with located errors, and the Markdown importer.
 
+mod diff;
 pub mod ids;
 pub mod markdown;
 pub mod model;
@@ -10,6 +11,7 @@ pub mod source_map;
 pub mod toml_format;
 mod write;
 
+pub use diff::{Change, ChecklistDiff, DiffItem, diff};
 pub use model::{Checklist, Field, FieldKind, Item, ItemRef, Phase, Procedure, Severity, Trigger};
 pub use source_map::{Loaded, SourceMap};
 pub use write::to_toml;
