@@ -425,3 +425,35 @@ fn old_mac_line_endings_read_like_lf() {
     let cr = lf.replace('\n', "\r");
     assert_eq!(import_text("blanks.md", &cr), import_text("blanks.md", &lf));
 }
+
+#[test]
+fn record_blocks_with_boxes_inside_lines_are_fields() {
+    let c = import("sign-off.md");
+    let fields = |name: &str| -> Vec<(String, Vec<String>)> {
+        let p = c.phases.iter().find(|p| p.name == name).unwrap();
+        p.fields
+            .iter()
+            .map(|f| (f.label.clone(), f.options.clone()))
+            .collect()
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        fields("Release Information"),
+        [
+            ("Release Version".to_string(), vec![]),
+            ("Release Type".into(), s(&["Patch", "Minor", "Major"])),
+            ("Release Manager".into(), vec![]),
+        ]
+    );
+    assert_eq!(
+        fields("Sign-Off"),
+        [
+            (
+                "Deployment Status".to_string(),
+                s(&["Success", "Success with Issues", "Rolled Back"])
+            ),
+            ("Notes/Issues".into(), vec![]),
+        ]
+    );
+    assert!(item(&c, "Technical lead approval").notes.is_empty());
+}

@@ -301,7 +301,7 @@ impl<'a> Builder<'a> {
 
     fn bullet(&mut self, block: &Block, text: &str, raw: &str, join_previous: bool) {
         self.close_to(block.indent);
-        let specs = fields::detect(text);
+        let specs = decisions::line_fields(&text::visible(text));
         if let Some(path) = self.owner_item() {
             if specs.is_empty() {
                 if !text.trim().is_empty()

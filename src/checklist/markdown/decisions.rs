@@ -6,22 +6,35 @@ use super::fields::{FieldSpec, clean_label};
 use super::text;
 use crate::checklist::FieldKind;
 
+/// What marks an answer inside a line.
+const BOXES: &[&str] = &["[ ]", "[x]", "[X]", "☐", "☑", "☒", "□", "■"];
+
+/// The fields of a line that is not a box: answers offered as boxes, else blanks and choices.
+pub(super) fn line_fields(visible: &str) -> Vec<FieldSpec> {
+    match inline_alternatives(visible) {
+        Some((_, field)) => vec![field],
+        None => super::fields::detect_visible(visible),
+    }
+}
+
 /// `Go/No-Go decision: [ ] GO  [ ] NO-GO`: boxes inside a line are the answers of one choice.
 /// Returns the line as it reads (`Go/No-Go decision: GO / NO-GO`) and the field.
 pub(super) fn inline_alternatives(t: &str) -> Option<(String, FieldSpec)> {
-    let boxes: Vec<usize> = ["[ ]", "[x]", "[X]"]
+    // (offset, length) of each box: `[ ]`, `[x]`, or a box glyph (`☐ Success  ☐ Rolled Back`).
+    let boxes: Vec<(usize, usize)> = BOXES
         .iter()
-        .flat_map(|b| t.match_indices(b).map(|(i, _)| i))
+        .flat_map(|b| t.match_indices(b).map(|(i, m)| (i, m.len())))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
     if boxes.len() < 2 {
         return None;
     }
+    let boxes_at: Vec<usize> = boxes.iter().map(|(at, _)| *at).collect();
     let mut options = Vec::new();
-    for (n, &at) in boxes.iter().enumerate() {
-        let end = boxes.get(n + 1).copied().unwrap_or(t.len());
-        let option = t[at + 3..end]
+    for (n, &(at, len)) in boxes.iter().enumerate() {
+        let end = boxes_at.get(n + 1).copied().unwrap_or(t.len());
+        let option = t[at + len..end]
             .trim()
             .trim_end_matches(['/', '|', ','])
             .trim();
@@ -30,8 +43,8 @@ pub(super) fn inline_alternatives(t: &str) -> Option<(String, FieldSpec)> {
         }
         options.push(option.to_string());
     }
-    let label = clean_label(&t[..boxes[0]]);
-    let shown = format!("{} {}", t[..boxes[0]].trim_end(), options.join(" / "));
+    let label = clean_label(&t[..boxes_at[0]]);
+    let shown = format!("{} {}", t[..boxes_at[0]].trim_end(), options.join(" / "));
     let field = FieldSpec {
         label,
         kind: FieldKind::Choice,
@@ -130,6 +143,15 @@ mod tests {
             ("Go/No-Go decision", vec!["GO".to_string(), "NO-GO".into()])
         );
         assert!(inline_alternatives("Array index [ ] empty").is_none());
+        let f = line_fields("Deployment Status: ☐ Success  ☐ Success with Issues  ☐ Rolled Back");
+        assert_eq!(
+            f[0].options,
+            ["Success", "Success with Issues", "Rolled Back"]
+        );
+        assert_eq!(
+            line_fields("Release Type: [ ] Patch  [ ] Minor  [ ] Major")[0].label,
+            "Release Type"
+        );
     }
 
     #[test]

@@ -38,6 +38,18 @@ const TARGET_WORDS: &[&str] = &[
     "sla",
 ];
 
+/// A plain text field named `label`.
+pub(super) fn text_field(label: String) -> FieldSpec {
+    FieldSpec {
+        label,
+        kind: FieldKind::Text,
+        options: Vec::new(),
+        unit: None,
+        target: None,
+        note: None,
+    }
+}
+
 /// Every field a line asks for, in the order they appear.
 pub(super) fn detect(line: &str) -> Vec<FieldSpec> {
     detect_visible(&text::visible(line))

@@ -23,7 +23,7 @@ impl Builder<'_> {
             // without its `>`) its note.
             let mut rest = Vec::new();
             for line in lines {
-                let specs = fields::detect(&line);
+                let specs = decisions::line_fields(&text::visible(&line));
                 if specs.is_empty() {
                     rest.push(line);
                 } else {
@@ -53,6 +53,17 @@ impl Builder<'_> {
                     self.label_group = Some((block.indent, label));
                     return;
                 }
+                // `**Notes/Issues**:` closing a section: a value left to write down.
+                None
+                | Some(
+                    Kind::Heading { .. }
+                    | Kind::Rule {
+                        separator: true, ..
+                    },
+                ) if line.trim_start().starts_with("**") && self.current.is_some() => {
+                    self.add_field(&[], fields::text_field(label));
+                    return;
+                }
                 _ => {}
             }
         }
@@ -61,7 +72,7 @@ impl Builder<'_> {
         let mut plain = Vec::new();
         for (line, raw_line) in lines.iter().zip(raw.lines()) {
             let specs = if self.current.is_some() {
-                fields::detect(line)
+                decisions::line_fields(&text::visible(line))
             } else {
                 Vec::new()
             };
