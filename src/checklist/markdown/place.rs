@@ -48,8 +48,12 @@ impl Builder<'_> {
                     self.prev = Prev::Label(label);
                     return;
                 }
-                // Only a bold line groups a list: a plain `…:` line is often a sentence.
-                Some(Kind::ListItem { .. }) if line.trim_start().starts_with("**") => {
+                // A bold line groups the list below it; a plain `Infrastructure:` only when the
+                // list follows on the very next line (after a blank line it is often a sentence).
+                Some(Kind::ListItem { .. })
+                    if line.trim_start().starts_with("**")
+                        || next.is_some_and(|n| self.adjacent(block, n)) =>
+                {
                     self.label_group = Some((block.indent, label));
                     return;
                 }
@@ -67,6 +71,8 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // Prose at the top level ends the list a label stood over.
+        self.label_group = None;
         // Lines asking for a value outside any box (`Deployed By: ____`) are the phase's fields.
         let mut kept = Vec::new();
         let mut plain = Vec::new();
@@ -98,6 +104,13 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether `next` starts on the line right after `block` (a one-line block).
+    fn adjacent(&self, block: &Block, next: &Block) -> bool {
+        self.text
+            .get(block.offset..next.offset)
+            .is_some_and(|between| between.matches('\n').count() == 1)
+    }
+
     pub(super) fn table(&mut self, indent: usize, raw: &str) {
         self.close_to(indent);
         let specs = decisions::table_fields(raw);
@@ -113,6 +126,7 @@ impl Builder<'_> {
             }
             None => {
                 self.stack.clear();
+                self.label_group = None;
                 if self.current.is_some() {
                     for spec in specs {
                         self.add_field(&[], spec);
