@@ -57,7 +57,7 @@ pub(super) fn detect(line: &str) -> Vec<FieldSpec> {
 
 /// [`detect`] on text already rendered by `text::visible`.
 pub(super) fn detect_visible(t: &str) -> Vec<FieldSpec> {
-    let spans = code_spans(&t);
+    let spans = code_spans(t);
     let mut anchors = Vec::new();
     for &(open, close) in &spans {
         let content = &t[open + 1..close];

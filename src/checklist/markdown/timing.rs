@@ -72,7 +72,7 @@ fn spoken(text: &str) -> Option<Timing> {
     };
     let span = |v: f64| {
         let total = v * seconds;
-        (total.is_finite() && total >= 0.0 && total < 1e9)
+        (total.is_finite() && (0.0..1e9).contains(&total))
             .then(|| Duration::from_secs_f64(total.round()))
     };
     match number.split_once(['-', '–']) {
