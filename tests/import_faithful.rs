@@ -5,7 +5,10 @@
 //! Each import also round-trips through the TOML format.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use flightdeck::checklist::{self, Checklist, FieldKind, Item, markdown, toml_format};
+#[path = "support/round_trip.rs"]
+mod round_trip;
+
+use flightdeck::checklist::{Checklist, FieldKind, Item, markdown};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -21,12 +24,7 @@ fn text(name: &str) -> String {
 }
 
 fn import_text(name: &str, source: &str) -> Checklist {
-    let c = markdown::import(source, Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let toml = checklist::to_toml(&c);
-    let back =
-        toml_format::parse(&toml, Path::new("x.toml")).unwrap_or_else(|e| panic!("{e}\n{toml}"));
-    assert_eq!(back, c, "{name}: round trip\n{toml}");
-    c
+    round_trip::import_round_trip(name, source)
 }
 
 fn import(name: &str) -> Checklist {

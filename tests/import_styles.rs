@@ -5,8 +5,12 @@
 
 #[path = "support/checkbox_scan.rs"]
 mod checkbox_scan;
+#[path = "support/round_trip.rs"]
+mod round_trip;
 
-use flightdeck::checklist::{self, Checklist, FieldKind, markdown, toml_format};
+use round_trip::import_round_trip;
+
+use flightdeck::checklist::{self, Checklist, FieldKind, markdown};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -36,13 +40,6 @@ fn import_checked(name: &str, source: &str) -> Checklist {
         );
         assert_eq!(got.depth, want.depth, "{name}: {}", want.text);
     }
-    c
-}
-
-fn import_round_trip(name: &str, source: &str) -> Checklist {
-    let c = markdown::import(source, Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let back = toml_format::parse(&checklist::to_toml(&c), Path::new("x.toml")).unwrap();
-    assert_eq!(back, c, "{name}: round trip");
     c
 }
 
