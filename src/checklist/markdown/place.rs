@@ -40,6 +40,15 @@ impl Builder<'_> {
             return;
         }
         self.stack.clear();
+        // One line of prose right above a code block names it, label or sentence alike
+        // ("Then restart the workers." over the command that does it).
+        if let [line] = lines.as_slice()
+            && matches!(next.map(|b| &b.kind), Some(Kind::Code { .. }))
+            && let Some(label) = label_line(line).or_else(|| code_label(line))
+        {
+            self.prev = Prev::Label(label);
+            return;
+        }
         if let [line] = lines.as_slice()
             && let Some(label) = label_line(line)
         {
@@ -291,6 +300,14 @@ fn label_line(line: &str) -> Option<String> {
         .trim_start_matches("[X]")
         .trim();
     (!label.is_empty()).then(|| label.to_string())
+}
+
+/// A short sentence over a code block, as its label (its final period dropped).
+fn code_label(line: &str) -> Option<String> {
+    let visible = text::visible(line);
+    let label = visible.trim().trim_end_matches(['.', ':']).trim();
+    let fits = !label.is_empty() && label.chars().count() <= MAX_LABEL;
+    (fits && fields::detect_visible(&visible).is_empty()).then(|| label.to_string())
 }
 
 /// `**WARNING:**`, `⚠️ Caution`, `IMPORTANT:` — a note that guards the step above or below it.
