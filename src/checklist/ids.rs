@@ -4,7 +4,7 @@
 //! checklist mid-window. The rule, for an item with text T:
 //!
 //! 1. Its *readable id* comes from T alone: the slug of T, or for a long T its first words and
-//!    a 4-digit hash of the whole text (see [`slug::readable_id`]).
+//!    a 4-digit hash of the whole text (see [`super::slug::readable`]).
 //! 2. When no other item of the checklist has the same readable id, that is the item id.
 //! 3. Otherwise every item sharing it gets a 6-digit hash of its *context*: its text, its phase's
 //!    name, its group and its parents' texts — so `Notify the team` under "Staging" and under
@@ -27,7 +27,7 @@
 //! tick is left on no step rather than on the wrong one. `checklist::diff` reports such an id
 //! change with the same text as a rename, so the resume screen can offer to carry the tick.
 
-use super::slug::{Fnv, readable_id};
+use super::slug::{Fnv, readable, text_key};
 use super::{Checklist, Item};
 use std::collections::{HashMap, HashSet};
 
@@ -70,7 +70,7 @@ fn collect<'a>(items: &'a [Item], phase: &'a str, parent: Option<usize>, out: &m
         };
         previous = Some((&item.text, above));
         out.push(Entry {
-            readable: readable_id(&item.text).0,
+            readable: readable(&item.text),
             text: &item.text,
             group: item.group.as_deref().unwrap_or(""),
             phase,
@@ -102,7 +102,7 @@ fn context_hash(entries: &[Entry<'_>], index: usize) -> Fnv {
         up = entries[p].parent;
     }
     let mut hash = Fnv::default();
-    hash.write(&readable_id(e.text).1);
+    hash.write(&text_key(e.text));
     for piece in [SEP_KEY, e.phase, SEP_PART, e.group, SEP_PART] {
         hash.write(piece);
     }

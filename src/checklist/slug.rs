@@ -37,6 +37,20 @@ pub fn full_slug(text: &str) -> String {
         if out.len() >= FULL_SLUG_CAP {
             break;
         }
+        if c.is_ascii() {
+            // The common case, without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                if pending_dash && !out.is_empty() {
+                    out.push('-');
+                }
+                pending_dash = false;
+                out.push(c.to_ascii_lowercase());
+            } else if c != '\'' {
+                pending_dash = true;
+            }
+            kept_letter = false;
+            continue;
+        }
         if is_combining_mark(c) {
             if kept_letter {
                 out.push(c);
@@ -126,23 +140,37 @@ fn truncate(mut s: String, max: usize) -> String {
 /// its first words and a short hash of the whole text, so texts that differ only at the end
 /// (`… in us-east-1` / `… in eu-west-1`) get different ids that depend on nothing else.
 /// A text without letters or digits gets `item-` and a hash of the text.
-pub fn readable_id(text: &str) -> (String, String) {
+pub fn readable(text: &str) -> String {
     let full = full_slug(text);
     if full.is_empty() {
-        let key = text.trim().to_string();
-        return (format!("item-{}", short_hash(&key, 4)), key);
+        return format!("item-{}", short_hash(text.trim(), 4));
     }
     if full.len() <= MAX_SLUG {
-        return (full.clone(), full);
+        return full;
     }
-    let cut = truncate(full.clone(), CUT_SLUG);
-    // The hash covers the text past the slug cap too, so long texts stay apart.
-    let key = if full.len() >= FULL_SLUG_CAP {
+    let hash = short_hash(&key_of(text, &full), 4);
+    format!("{}-{hash}", truncate(full, CUT_SLUG))
+}
+
+/// What two texts must share to read the same: their full slug (or, without letters or
+/// digits, the text itself; past the slug cap, the text too).
+pub fn text_key(text: &str) -> String {
+    key_of(text, &full_slug(text))
+}
+
+fn key_of(text: &str, full: &str) -> String {
+    if full.is_empty() {
+        text.trim().to_string()
+    } else if full.len() >= FULL_SLUG_CAP {
         format!("{full}\u{1f}{}", text.trim())
     } else {
-        full
-    };
-    (format!("{cut}-{}", short_hash(&key, 4)), key)
+        full.to_string()
+    }
+}
+
+/// [`readable`] and [`text_key`] together.
+pub fn readable_id(text: &str) -> (String, String) {
+    (readable(text), text_key(text))
 }
 
 /// `digits` lowercase hex digits of a stable 64-bit FNV-1a hash (the same on every build and

@@ -3,8 +3,8 @@
 //! that could hold a checkbox.
 
 use super::lines::{
-    Fence, atx_heading, closing_run, dedent, fence_open, is_bold_label, is_rule, leading_columns,
-    list_item, setext_level, strip_quotes,
+    Fence, atx_heading, closing_run, dedent, fence_open, is_bold_label, is_box_line, is_rule,
+    leading_columns, list_item, list_parts, setext_level, strip_quotes,
 };
 
 /// One block of the document, with where it starts.
@@ -181,7 +181,7 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
                 let next = &lines[i];
                 if next.rest.trim().is_empty()
                     || !next.rest.contains('|')
-                    || list_item(next.rest).is_some()
+                    || list_parts(next.rest).is_some()
                 {
                     break;
                 }
@@ -306,13 +306,7 @@ impl Index {
         let mut comment_close_from = vec![false; n + 1];
         for i in (0..n).rev() {
             let l = &lines[i];
-            let is_box = matches!(
-                list_item(l.rest),
-                Some(Kind::ListItem {
-                    checkbox: Some(_),
-                    ..
-                })
-            );
+            let is_box = is_box_line(l.rest);
             checkboxes_from[i] = checkboxes_from[i + 1] + usize::from(is_box);
             for (k, marker) in ['`', '~'].into_iter().enumerate() {
                 close_from[k][i] = close_from[k][i + 1].max(closing_run(l.quoted, marker));
@@ -342,17 +336,7 @@ fn front_matter(lines: &[Line<'_>], blocks: &mut Vec<Block>) -> usize {
         .take(100)
         .find(|(_, l)| matches!(l.raw.trim_end(), "---" | "..."));
     // Front matter never holds boxes; a document that starts with a rule might.
-    let holds_boxes = |end: usize| {
-        lines[..end].iter().any(|l| {
-            matches!(
-                list_item(l.rest),
-                Some(Kind::ListItem {
-                    checkbox: Some(_),
-                    ..
-                })
-            )
-        })
-    };
+    let holds_boxes = |end: usize| lines[..end].iter().any(|l| is_box_line(l.rest));
     match close {
         Some((end, _)) if looks_like_yaml && !holds_boxes(end) => {
             let raw = lines[..=end]

@@ -328,10 +328,15 @@ fn bare_unit(after: &str) -> (Option<String>, usize) {
 
 /// "(required)", "[required]", "(mandatory)" or a shouted REQUIRED mark an item as required.
 pub(super) fn is_required(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let bytes = text.as_bytes();
+    let has = |mark: &str| {
+        bytes
+            .windows(mark.len())
+            .any(|w| w.eq_ignore_ascii_case(mark.as_bytes()))
+    };
     ["(required)", "[required]", "(mandatory)", "[mandatory]"]
         .iter()
-        .any(|m| lower.contains(m))
+        .any(|m| has(m))
         || text
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| w == "REQUIRED" || w == "MANDATORY")

@@ -185,7 +185,11 @@ impl Builder<'_> {
 
 /// Field ids, unique within their item (or phase), from their labels.
 fn name_fields(fields: &mut [crate::checklist::Field]) {
-    if fields.is_empty() {
+    if let [one] = fields {
+        one.id = match crate::checklist::slug::slug(&one.label) {
+            s if s.is_empty() => "value".to_string(),
+            s => s,
+        };
         return;
     }
     let mut ids = IdSet::default();

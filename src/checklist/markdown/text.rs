@@ -17,6 +17,9 @@ pub(super) fn visible(text: &str) -> String {
 /// Renders inline Markdown: outside code spans, comments, `\` escapes, emphasis and links.
 /// Returns the visible text and the links in it, in order.
 pub(super) fn render(text: &str) -> (String, Vec<Link>) {
+    if !text.contains(['`', '<', '[', '\\', '*', '_', '!']) {
+        return (text.trim().to_string(), Vec::new());
+    }
     let emphasis = emphasis_markers(text);
     let mut out = String::with_capacity(text.len());
     let mut links = Vec::new();
