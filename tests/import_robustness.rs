@@ -242,6 +242,14 @@ fn pathological_inputs_end_quickly() {
         ),
         ("many equal texts", "- [ ] Same text\n".repeat(SIZE / 16)),
         (
+            "unmatched emphasis",
+            format!("- [ ] {}{}", "*a ".repeat(SIZE / 6), "b_ ".repeat(SIZE / 6)),
+        ),
+        (
+            "inline boxes",
+            format!("- [ ] Pick: {}", "[ ] A ".repeat(SIZE / 6)),
+        ),
+        (
             "headings",
             "# a\n## b\n### c (5 min)\n- [ ] x\n".repeat(SIZE / 32),
         ),

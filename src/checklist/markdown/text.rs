@@ -81,6 +81,12 @@ pub(super) fn render(text: &str) -> (String, Vec<Link>) {
     (out.trim().to_string(), links)
 }
 
+/// Longest link target looked for, in bytes.
+const MAX_TARGET: usize = 2048;
+
+/// Open emphasis markers remembered at once.
+const MAX_OPENERS: usize = 32;
+
 /// Byte offsets of the `*` and `_` that open or close an emphasis pair, sorted.
 ///
 /// Simplified CommonMark flanking: a run of one or two markers opens when followed by a
@@ -100,7 +106,11 @@ fn emphasis_markers(text: &str) -> Vec<usize> {
             continue;
         }
         if rest.starts_with("](") {
-            at += rest.find(')').unwrap_or(rest.len());
+            at += rest
+                .bytes()
+                .take(MAX_TARGET)
+                .position(|b| b == b')')
+                .unwrap_or(2);
             continue;
         }
         let b = bytes[at];
@@ -133,7 +143,13 @@ fn emphasis_markers(text: &str) -> Vec<usize> {
                 marked.extend(from..from + len);
                 marked.extend(at..at + run);
             }
-            _ if opens => openers.push((b, run, at)),
+            _ if opens => {
+                // Emphasis rarely nests deep: a bounded stack keeps a hostile line linear.
+                if openers.len() >= MAX_OPENERS {
+                    openers.remove(0);
+                }
+                openers.push((b, run, at));
+            }
             _ => {}
         }
         at += run;
@@ -168,13 +184,21 @@ fn link_at(s: &str) -> Option<(String, String, usize)> {
         None => (0, s),
     };
     let inner = body.strip_prefix('[')?;
-    let close = inner.find("](")?;
-    let label = &inner[..close];
-    if label.contains('[') || label.contains(']') {
+    // The label ends at the first bracket, and a target is short: each search stops early, so a
+    // line of a million `[` stays linear.
+    let close = inner.find(['[', ']'])?;
+    if !inner[close..].starts_with("](") {
         return None;
     }
+    let label = &inner[..close];
     let after = &inner[close + 2..];
-    let end = after.find(')')?;
+    let end = after
+        .bytes()
+        .take(MAX_TARGET)
+        .position(|b| b == b')' || b == b'\n')?;
+    if after.as_bytes()[end] != b')' {
+        return None;
+    }
     let target = after[..end].trim();
     if target.contains(' ') && !target.contains('"') {
         return None;
