@@ -14,13 +14,11 @@ use std::process::Command;
 use std::time::Duration;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/checklists/faithful")
-        .join(name)
+    round_trip::fixture("faithful", name)
 }
 
 fn text(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    round_trip::fixture_text("faithful", name)
 }
 
 fn import_text(name: &str, source: &str) -> Checklist {

@@ -11,17 +11,11 @@ mod round_trip;
 use round_trip::import_round_trip;
 
 use flightdeck::checklist::{self, Checklist, FieldKind, markdown};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/checklists/markdown")
-        .join(name)
-}
-
 fn text(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    round_trip::fixture_text("markdown", name)
 }
 
 /// Imports, checks the items against the independent scan, and checks the TOML round trip.

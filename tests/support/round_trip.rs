@@ -14,3 +14,17 @@ pub fn import_round_trip(name: &str, source: &str) -> Checklist {
     assert_eq!(back, c, "{name}: round trip\n{toml}");
     c
 }
+
+/// A Markdown fixture under `tests/fixtures/checklists/DIR/`.
+pub fn fixture(dir: &str, name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/checklists")
+        .join(dir)
+        .join(name)
+}
+
+/// The text of that fixture.
+pub fn fixture_text(dir: &str, name: &str) -> String {
+    let path = fixture(dir, name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
