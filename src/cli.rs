@@ -72,6 +72,9 @@ pub struct RunArgs {
     /// Use ASCII glyphs instead of Unicode symbols
     #[arg(long)]
     pub ascii: bool,
+    /// Read the boxes inside fenced code blocks too (a checklist pasted inside a ```markdown fence)
+    #[arg(long)]
+    pub read_fenced: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -102,6 +105,9 @@ pub struct CheckArgs {
 pub struct ImportArgs {
     /// Markdown checklist to convert
     pub file: PathBuf,
+    /// Read the boxes inside fenced code blocks too (a checklist pasted inside a ```markdown fence)
+    #[arg(long)]
+    pub read_fenced: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -110,6 +116,9 @@ pub struct ValidateArgs {
     pub checklist: PathBuf,
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Read the boxes inside fenced code blocks too (a checklist pasted inside a ```markdown fence)
+    #[arg(long)]
+    pub read_fenced: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -95,7 +95,10 @@ proptest! {
                 prop_assert_eq!(items.len(), expected.len(), "{}", text);
                 for (got, want) in items.iter().zip(&expected) {
                     // An empty box takes its text from a continuation line, or a placeholder.
-                    prop_assert!(got.item.text.starts_with(&want.text), "{:?} vs {:?}\n{}", got.item.text, want.text, text);
+                    // `*`/`_` emphasis is rendered away (issue 11) and the simple scan knows
+                    // nothing of it, so those two markers are left out of the comparison.
+                    let plain = |t: &str| t.replace(['*', '_'], "");
+                    prop_assert!(plain(&got.item.text).starts_with(&plain(&want.text)), "{:?} vs {:?}\n{}", got.item.text, want.text, text);
                 }
                 round_trips(&c);
             }
@@ -238,6 +241,14 @@ fn pathological_inputs_end_quickly() {
                 .collect(),
         ),
         ("many equal texts", "- [ ] Same text\n".repeat(SIZE / 16)),
+        (
+            "unmatched emphasis",
+            format!("- [ ] {}{}", "*a ".repeat(SIZE / 6), "b_ ".repeat(SIZE / 6)),
+        ),
+        (
+            "inline boxes",
+            format!("- [ ] Pick: {}", "[ ] A ".repeat(SIZE / 6)),
+        ),
         (
             "headings",
             "# a\n## b\n### c (5 min)\n- [ ] x\n".repeat(SIZE / 32),

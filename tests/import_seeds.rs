@@ -138,11 +138,28 @@ fn pfa_seed_keeps_budgets_gates_fields_and_commands() {
         phase("T-1 Hour: Final Checks").gate,
         "the go/no-go phase is a gate"
     );
-    assert!(
-        phase("T-0: Deployment Start")
-            .notes
-            .iter()
-            .any(|n| n.contains("Start Time"))
+    // `**Start Time:** `____`` outside any box is a value the phase records, not a note.
+    let start = &phase("T-0: Deployment Start").fields[0];
+    assert_eq!(
+        (start.label.as_str(), start.kind),
+        ("Start Time", FieldKind::Text)
+    );
+    let rollback_fields: Vec<(&str, FieldKind)> = c
+        .phases
+        .iter()
+        .flat_map(|p| &p.fields)
+        .filter(|f| f.label.starts_with("Rollback"))
+        .map(|f| (f.label.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        rollback_fields,
+        [
+            ("Rollback Initiated", FieldKind::Choice),
+            ("Rollback Start Time", FieldKind::Text),
+            ("Rollback Completed Time", FieldKind::Text),
+            // the metrics table's empty "Actual" column
+            ("Rollback required", FieldKind::Text),
+        ]
     );
 
     let syncs = c.item("verify-no-active-syncs").unwrap().item;
@@ -173,8 +190,15 @@ fn pfa_seed_keeps_budgets_gates_fields_and_commands() {
     let decision = c.item("rollback-decision-point").unwrap().item;
     assert_eq!(decision.fields[0].options, ["GO", "NO-GO"]);
 
-    let table = &phase("Deployment Metrics Summary").notes[0];
+    let summary = phase("Deployment Metrics Summary");
+    let table = &summary.notes[0];
     assert!(table.starts_with("| Metric | Target |") && table.contains("Rollback required"));
+    let total = &summary.fields[0];
+    assert_eq!(
+        (total.label.as_str(), total.kind, total.target.as_deref()),
+        ("Total deployment time", FieldKind::Number, Some("< 60 min"))
+    );
+    assert_eq!(summary.fields.len(), 8, "one per empty Actual cell");
 }
 
 #[test]

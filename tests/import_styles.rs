@@ -5,19 +5,17 @@
 
 #[path = "support/checkbox_scan.rs"]
 mod checkbox_scan;
+#[path = "support/round_trip.rs"]
+mod round_trip;
 
-use flightdeck::checklist::{self, Checklist, FieldKind, markdown, toml_format};
-use std::path::{Path, PathBuf};
+use round_trip::import_round_trip;
+
+use flightdeck::checklist::{self, Checklist, FieldKind, markdown};
+use std::path::Path;
 use std::time::Duration;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/checklists/markdown")
-        .join(name)
-}
-
 fn text(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    round_trip::fixture_text("markdown", name)
 }
 
 /// Imports, checks the items against the independent scan, and checks the TOML round trip.
@@ -36,13 +34,6 @@ fn import_checked(name: &str, source: &str) -> Checklist {
         );
         assert_eq!(got.depth, want.depth, "{name}: {}", want.text);
     }
-    c
-}
-
-fn import_round_trip(name: &str, source: &str) -> Checklist {
-    let c = markdown::import(source, Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let back = toml_format::parse(&checklist::to_toml(&c), Path::new("x.toml")).unwrap();
-    assert_eq!(back, c, "{name}: round trip");
     c
 }
 
@@ -284,10 +275,23 @@ fn small_cases() {
     // A checkbox with only a blank keeps both.
     let c = one("- [ ] `___`\n");
     assert_eq!(c.phases[0].items[0].fields[0].label, "Value");
-    // Duplicate texts get -2, -3 ids; duplicate phase names get a suffix.
+    // Repeated texts get a hash of their context, not a position counter (issue 11: ids must
+    // not move when other items are inserted); duplicate phase names get a suffix.
     let c = one("## A\n- [ ] x\n## A\n- [ ] x\n- [ ] x\n");
     let ids: Vec<&str> = c.walk().iter().map(|r| r.item.id.as_str()).collect();
-    assert_eq!(ids, ["x", "x-2", "x-3"]);
+    assert!(
+        ids.iter().all(|id| id.starts_with("x-") && id.len() == 8),
+        "{ids:?}"
+    );
+    assert_eq!(
+        ids.iter().collect::<std::collections::HashSet<_>>().len(),
+        3
+    );
+    let alone = one("## A\n- [ ] x\n- [ ] y\n");
+    assert_eq!(
+        alone.phases[0].items[0].id, "x",
+        "a unique text is its slug"
+    );
     assert_eq!(
         (c.phases[1].name.as_str(), c.phases[1].id.as_str()),
         ("A (2)", "a-2")
@@ -306,11 +310,10 @@ fn small_cases() {
 fn a_single_container_heading_hands_the_phases_to_its_sub_headings() {
     let c = import("container-heading.md");
     let names: Vec<&str> = c.phases.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(
-        names,
-        ["Overview", "Before", "During"],
-        "the empty `## Checklist` is dropped"
-    );
-    assert_eq!(c.phases[2].budget, Some(Duration::from_secs(600)));
-    assert_eq!(c.phases[2].items[1].group.as_deref(), Some("Checks"));
+    // Sections without boxes are no phases (issue 11): `## Overview` and the empty
+    // `## Checklist` are dropped, the overview's prose kept as a checklist note.
+    assert_eq!(names, ["Before", "During"]);
+    assert_eq!(c.notes, ["## Overview", "Some words."]);
+    assert_eq!(c.phases[1].budget, Some(Duration::from_secs(600)));
+    assert_eq!(c.phases[1].items[1].group.as_deref(), Some("Checks"));
 }

@@ -121,7 +121,10 @@ fn the_format_reference_in_the_readme_is_valid() {
         .unwrap();
     let c = flightdeck::checklist::toml_format::parse(example, Path::new("checklists/README.md"))
         .unwrap();
-    assert_eq!((c.phases.len(), c.item_count(), c.field_count()), (1, 2, 2));
+    // two item fields and one the phase records as a whole
+    assert_eq!((c.phases.len(), c.item_count(), c.field_count()), (1, 2, 3));
+    assert_eq!(c.phases[0].procedures.len(), 1);
+    assert!(c.phases[0].offset.is_some() && c.owner.is_some());
     assert_eq!(c.probes.len(), 1);
     assert_eq!(c.triggers.len(), 1);
 }

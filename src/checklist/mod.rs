@@ -1,5 +1,7 @@
 //! Checklists: the model, the TOML format with located errors, and the Markdown importer.
 
+mod diff;
+pub mod ids;
 pub mod markdown;
 pub mod model;
 pub mod read;
@@ -9,7 +11,8 @@ pub mod source_map;
 pub mod toml_format;
 mod write;
 
-pub use model::{Checklist, Field, FieldKind, Item, ItemRef, Phase, Severity, Trigger};
+pub use diff::{Change, ChecklistDiff, DiffItem, diff};
+pub use model::{Checklist, Field, FieldKind, Item, ItemRef, Phase, Procedure, Severity, Trigger};
 pub use source_map::{Loaded, SourceMap};
 pub use write::to_toml;
 
@@ -28,9 +31,14 @@ pub fn load(path: &Path) -> Result<Checklist, SourceErrors> {
 
 /// Like [`load`], keeping the text and where each item and condition sits in it.
 pub fn load_located(path: &Path) -> Result<Loaded, SourceErrors> {
+    load_located_with(path, markdown::Options::default())
+}
+
+/// Like [`load_located`], with options for a Markdown file.
+pub fn load_located_with(path: &Path, options: markdown::Options) -> Result<Loaded, SourceErrors> {
     let text = read::read_source(path)?;
     if is_markdown(path) || (!is_toml(path) && looks_like_markdown(&text)) {
-        markdown::import_located(&text, path)
+        markdown::import_with(&text, path, options)
     } else {
         toml_format::parse_located(&text, path)
     }

@@ -12,7 +12,11 @@ pub struct Checklist {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// Prose, tables and blocks that sit before the first phase.
+    /// Who owns the checklist (from a Markdown file's front matter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Prose, tables and blocks that sit before the first phase (and the prose of sections that
+    /// hold no step).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Names of probes from the config that this checklist relies on (checked by `validate`).
@@ -39,6 +43,14 @@ pub struct Phase {
         with = "crate::units::serde_opt_duration"
     )]
     pub budget: Option<Duration>,
+    /// When the phase starts, counted from the start of the window ("(30-60 minutes)" starts at
+    /// 30m, with a budget of 30m).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::units::serde_opt_duration"
+    )]
+    pub offset: Option<Duration>,
     /// A go/no-go gate: the phase ends with a recorded decision.
     #[serde(default, skip_serializing_if = "is_false")]
     pub gate: bool,
@@ -46,8 +58,33 @@ pub struct Phase {
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
+    /// Values the phase records as a whole (`Deployment Status: SUCCESS / FAILED`, `Deployed
+    /// By: ____`), written outside any step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "field")]
+    pub fields: Vec<Field>,
+    /// Commands under a label of their own that are not a step (a heading or a bold line over a
+    /// code block, with no box).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "procedure")]
+    pub procedures: Vec<Procedure>,
     #[serde(default, rename = "item")]
     pub items: Vec<Item>,
+}
+
+/// Labelled commands of a phase that are not a step to tick: `### Scenario 1: app broken` over
+/// ```` ```bash app rollback``` ````, or `**Command:**` over a block meant for a whole group.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Procedure {
+    pub label: String,
+    /// The sub-heading (group) it sits under, as for items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The id of the top-level item it follows in the phase (none: before the first item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
 }
 
 /// One thing to do or check. Items nest: `children` are sub-steps.
@@ -71,6 +108,10 @@ pub struct Item {
     pub fields: Vec<Field>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Notes that stand just above the item in the source (a warning that guards this step):
+    /// shown before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
     /// Condition over probes that ticks the item by itself (`write_queue.value == 0 for 30s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto: Option<String>,
@@ -100,6 +141,9 @@ pub struct Field {
     /// What the value should be, as written (`< 500ms`, `> 99%`, `0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// What else the source says about the value (`baseline: 120ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -174,8 +218,15 @@ impl Checklist {
         self.walk().len()
     }
 
+    /// Fields of every item, and those a phase records as a whole.
     pub fn field_count(&self) -> usize {
-        self.walk().iter().map(|r| r.item.fields.len()).sum()
+        let phase_fields: usize = self.phases.iter().map(|p| p.fields.len()).sum();
+        phase_fields
+            + self
+                .walk()
+                .iter()
+                .map(|r| r.item.fields.len())
+                .sum::<usize>()
     }
 }
 

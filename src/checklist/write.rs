@@ -1,7 +1,7 @@
 //! Writes a checklist as readable TOML that `toml_format::parse` reads back to an equal checklist:
 //! keys in a fixed, reader-friendly order, `command = '''…'''` blocks, one header per item.
 
-use super::{Checklist, Field, FieldKind, Item, Phase, Severity, Trigger};
+use super::{Checklist, Field, FieldKind, Item, Phase, Procedure, Severity, Trigger};
 use crate::units::format_duration_exact;
 use std::fmt::Write as _;
 
@@ -11,6 +11,9 @@ pub fn to_toml(checklist: &Checklist) -> String {
     line(&mut out, "title", &string(&checklist.title));
     if let Some(version) = &checklist.version {
         line(&mut out, "version", &string(version));
+    }
+    if let Some(owner) = &checklist.owner {
+        line(&mut out, "owner", &string(owner));
     }
     strings(&mut out, "notes", &checklist.notes);
     strings(&mut out, "uses", &checklist.uses);
@@ -36,11 +39,20 @@ fn write_phase(out: &mut String, phase: &Phase) {
     if let Some(budget) = phase.budget {
         line(out, "budget", &string(&format_duration_exact(budget)));
     }
+    if let Some(offset) = phase.offset {
+        line(out, "offset", &string(&format_duration_exact(offset)));
+    }
     if phase.gate {
         line(out, "gate", "true");
     }
     strings(out, "notes", &phase.notes);
     commands(out, &phase.commands);
+    for field in &phase.fields {
+        write_field(out, field, "phase");
+    }
+    for procedure in &phase.procedures {
+        write_procedure(out, procedure);
+    }
     for item in &phase.items {
         write_item(out, item, "phase.item");
     }
@@ -67,6 +79,7 @@ fn write_item(out: &mut String, item: &Item, header: &str) {
         line(out, "auto", &string(auto));
     }
     commands(out, &item.commands);
+    strings(out, "before", &item.before);
     strings(out, "notes", &item.notes);
     for field in &item.fields {
         write_field(out, field, header);
@@ -97,6 +110,22 @@ fn write_field(out: &mut String, field: &Field, item_header: &str) {
     if let Some(target) = &field.target {
         line(out, "target", &string(target));
     }
+    if let Some(note) = &field.note {
+        line(out, "note", &string(note));
+    }
+}
+
+fn write_procedure(out: &mut String, procedure: &Procedure) {
+    out.push_str("\n[[phase.procedure]]\n");
+    line(out, "label", &string(&procedure.label));
+    if let Some(group) = &procedure.group {
+        line(out, "group", &string(group));
+    }
+    if let Some(after) = &procedure.after {
+        line(out, "after", &string(after));
+    }
+    strings(out, "notes", &procedure.notes);
+    commands(out, &procedure.commands);
 }
 
 fn write_trigger(out: &mut String, trigger: &Trigger) {

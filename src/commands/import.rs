@@ -26,8 +26,11 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let imported = match markdown::import(&text, path) {
-        Ok(c) => c,
+    let options = markdown::Options {
+        read_fenced: args.read_fenced,
+    };
+    let imported = match markdown::import_with(&text, path, options) {
+        Ok(loaded) => loaded.checklist,
         Err(errors) => {
             crate::warn_line!("{errors}");
             return Ok(ExitCode::from(1));

@@ -18,8 +18,9 @@ pub async fn prepare(
     checklist_path: &Path,
     config_args: &ConfigArgs,
     store_url: Option<String>,
+    options: crate::checklist::markdown::Options,
 ) -> anyhow::Result<Prepared> {
-    let (checklist, config) = load(checklist_path, config_args)?;
+    let (checklist, config) = load(checklist_path, config_args, options)?;
     let store = open_store(store_url, &config).await?;
     Ok(Prepared {
         checklist,
@@ -55,8 +56,9 @@ pub async fn open_store(store_url: Option<String>, config: &Config) -> anyhow::R
 pub fn load(
     checklist_path: &Path,
     config_args: &ConfigArgs,
+    options: crate::checklist::markdown::Options,
 ) -> anyhow::Result<(Checklist, Config)> {
-    let loaded = crate::checklist::load_located(checklist_path)?;
+    let loaded = crate::checklist::load_located_with(checklist_path, options)?;
     let mut config = crate::config::load(
         config_args.config.as_deref(),
         config_args.env.as_deref(),

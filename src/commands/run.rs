@@ -9,7 +9,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // refuse before anything is created: a bad name, bad input, or no terminal to draw on
     let actor = args.actor.clone().unwrap_or_else(cockpit::default_actor);
     cockpit::check_names(&actor, args.session.as_deref().unwrap_or("default"))?;
-    let (checklist, config) = super::prepare::load(&args.checklist, &args.config)?;
+    let options = crate::checklist::markdown::Options {
+        read_fenced: args.read_fenced,
+    };
+    let (checklist, config) = super::prepare::load(&args.checklist, &args.config, options)?;
     cockpit::require_terminal()?;
     let store = super::prepare::open_store(args.store.store.clone(), &config).await?;
     let prepared = super::prepare::Prepared {

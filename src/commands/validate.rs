@@ -8,7 +8,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let loaded = match checklist::load_located(&args.checklist) {
+    let options = checklist::markdown::Options {
+        read_fenced: args.read_fenced,
+    };
+    let loaded = match checklist::load_located_with(&args.checklist, options) {
         Ok(loaded) => loaded,
         Err(errors) => {
             crate::warn_line!("{errors}");

@@ -3,8 +3,8 @@
 //! that could hold a checkbox.
 
 use super::lines::{
-    Fence, atx_heading, closing_run, dedent, fence_open, is_bold_label, is_rule, leading_columns,
-    list_item, setext_level, strip_quotes,
+    Fence, atx_heading, closing_run, dedent, fence_open, is_bold_label, is_box_line, is_rule,
+    leading_columns, list_item, list_parts, setext_level, strip_quotes,
 };
 
 /// One block of the document, with where it starts.
@@ -36,6 +36,10 @@ pub(super) enum Kind {
     Code {
         body: String,
         raw: String,
+        /// The info string after the opening fence (`bash`, `markdown`).
+        info: String,
+        /// Byte offsets of the opening fence line and of the closing one (if closed).
+        fence_lines: (usize, Option<usize>),
     },
     Table {
         raw: String,
@@ -55,6 +59,8 @@ pub(super) type ScanError = (usize, String, String);
 
 struct Line<'a> {
     raw: &'a str,
+    /// How many `>` quote markers the line starts with.
+    quote_depth: usize,
     /// The line after `>` quote markers, leading whitespace kept.
     quoted: &'a str,
     offset: usize,
@@ -153,7 +159,13 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
             continue;
         }
         if let Some(mut kind) = list_item(l.rest) {
-            if let Kind::ListItem { raw, .. } = &mut kind {
+            // Only plain bullets are kept as written (as notes); a box's line is not needed twice.
+            if let Kind::ListItem {
+                raw,
+                checkbox: None,
+                ..
+            } = &mut kind
+            {
                 *raw = l.raw.trim_end().to_string();
             }
             blocks.push(block(kind, l));
@@ -169,7 +181,7 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
                 let next = &lines[i];
                 if next.rest.trim().is_empty()
                     || !next.rest.contains('|')
-                    || list_item(next.rest).is_some()
+                    || list_parts(next.rest).is_some()
                 {
                     break;
                 }
@@ -187,17 +199,29 @@ pub(super) fn scan(text: &str) -> (Vec<Block>, Vec<ScanError>) {
         // Plain text: continues the open paragraph or list item (CommonMark's lazy continuation),
         // or starts a paragraph. A `**Label:**` line under an item is meant as a line of its own.
         let continues_item = !is_bold_label(l.rest);
-        match open.and_then(|idx| blocks.get_mut(idx)) {
+        // A quoted line never continues unquoted text (an item's `> body` is its note) nor the
+        // other way round.
+        let same_quote = i > 0 && lines[i - 1].quote_depth == l.quote_depth;
+        match open
+            .filter(|_| same_quote)
+            .and_then(|idx| blocks.get_mut(idx))
+        {
             Some(Block {
                 kind: Kind::ListItem { text, raw, .. },
                 ..
             }) if continues_item => {
+                // A trailing `\` is a hard line break, not text.
+                if text.ends_with('\\') {
+                    text.pop();
+                }
                 if !text.is_empty() {
                     text.push(' ');
                 }
                 text.push_str(l.rest.trim());
-                raw.push('\n');
-                raw.push_str(l.raw.trim_end());
+                if !raw.is_empty() {
+                    raw.push('\n');
+                    raw.push_str(l.raw.trim_end());
+                }
             }
             Some(Block {
                 kind: Kind::Text { raw },
@@ -247,9 +271,16 @@ fn split_lines(text: &str) -> Vec<(&str, usize)> {
 
 fn analyze(raw: &str, offset: usize) -> Line<'_> {
     let content = strip_quotes(raw);
-    let (indent, rest) = leading_columns(content);
+    let quote_depth = raw[..raw.len() - content.len()].matches('>').count();
+    let (mut indent, rest) = leading_columns(content);
+    if quote_depth > 0 {
+        // A quote indented under a box (`  > - [ ] sub-step`, `  > its note`) sits at the
+        // quote's own column plus the indentation inside it.
+        indent += leading_columns(raw).0;
+    }
     Line {
         raw,
+        quote_depth,
         quoted: content,
         offset,
         rest,
@@ -275,13 +306,7 @@ impl Index {
         let mut comment_close_from = vec![false; n + 1];
         for i in (0..n).rev() {
             let l = &lines[i];
-            let is_box = matches!(
-                list_item(l.rest),
-                Some(Kind::ListItem {
-                    checkbox: Some(_),
-                    ..
-                })
-            );
+            let is_box = is_box_line(l.rest);
             checkboxes_from[i] = checkboxes_from[i + 1] + usize::from(is_box);
             for (k, marker) in ['`', '~'].into_iter().enumerate() {
                 close_from[k][i] = close_from[k][i + 1].max(closing_run(l.quoted, marker));
@@ -311,17 +336,7 @@ fn front_matter(lines: &[Line<'_>], blocks: &mut Vec<Block>) -> usize {
         .take(100)
         .find(|(_, l)| matches!(l.raw.trim_end(), "---" | "..."));
     // Front matter never holds boxes; a document that starts with a rule might.
-    let holds_boxes = |end: usize| {
-        lines[..end].iter().any(|l| {
-            matches!(
-                list_item(l.rest),
-                Some(Kind::ListItem {
-                    checkbox: Some(_),
-                    ..
-                })
-            )
-        })
-    };
+    let holds_boxes = |end: usize| lines[..end].iter().any(|l| is_box_line(l.rest));
     match close {
         Some((end, _)) if looks_like_yaml && !holds_boxes(end) => {
             let raw = lines[..=end]
@@ -398,10 +413,16 @@ fn read_fence<'a>(
     while body.last().is_some_and(|l| l.trim().is_empty()) {
         body.pop();
     }
+    let closed = (j > start + 1
+        && closing_run(content_of(&lines[j - 1]), fence.marker) >= fence.len)
+        .then(|| lines[j - 1].offset);
+    let info = open.rest[fence.len..].trim().to_string();
     let block = Block {
         kind: Kind::Code {
             body: body.join("\n"),
             raw: raw.join("\n"),
+            info,
+            fence_lines: (open.offset, closed),
         },
         offset: open.offset + (open.raw.len() - open.rest.len()),
         indent: open.indent,

@@ -1,19 +1,19 @@
-//! Second pass of the Markdown import: blocks → items, fields, notes and commands, placed under
-//! the right phase and parent by indentation.
+//! Second pass of the Markdown import: blocks → items and their fields, placed under the right
+//! phase, parent and group by indentation. Prose, code and notes are placed by `place.rs`.
 
 use super::blocks::{Block, Kind};
-use super::{fields, lines};
-use crate::checklist::slug::IdSet;
+use super::decisions;
+use super::fields::{self, FieldSpec};
+use super::text;
 use crate::checklist::source_map::{LineIndex, SourceMap};
 use crate::checklist::{Checklist, Field, Item, MAX_DEPTH};
 use crate::error::SourceError;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// An open list item, by the column of its marker.
 pub(super) struct Open {
-    indent: usize,
-    kind: OpenKind,
+    pub(super) indent: usize,
+    pub(super) kind: OpenKind,
 }
 
 pub(super) enum OpenKind {
@@ -27,10 +27,23 @@ pub(super) enum OpenKind {
 pub(super) struct PhaseMeta {
     /// What the id is derived from (the sub-heading alone for a promoted phase).
     pub id_source: String,
-    /// Its sub-headings were promoted to phases of their own.
-    pub promoted_parent: bool,
-    /// Its heading sits above the phase level (`## Checklist` over `### Before`, `### During`).
-    pub container: bool,
+    /// The heading level of the phase (0 for the one named after the title).
+    pub level: usize,
+}
+
+/// What came just before the current block, for the blocks whose meaning depends on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Prev {
+    Nothing,
+    /// A heading that made a group (not a phase): its text.
+    GroupHeading(String),
+    PhaseHeading,
+    Item,
+    /// A one-line label (`**Command:**`) right above a code block.
+    Label(String),
+    /// A code block placed in a procedure (the next block may add to it).
+    Procedure,
+    Other,
 }
 
 pub(super) struct Builder<'a> {
@@ -48,13 +61,19 @@ pub(super) struct Builder<'a> {
     pub(super) promoted_level: Option<usize>,
     pub(super) groups: Vec<(usize, String)>,
     pub(super) pending_group_heading: Option<String>,
+    /// A bold line over a list (`**If issues found:**`): a sub-group for the boxes below it at
+    /// its indentation or deeper, as (indent, label).
+    pub(super) label_group: Option<(usize, String)>,
+    /// Prose found between two boxes of a phase, waiting for the box it stands above.
+    pub(super) pending_before: Vec<String>,
+    /// Per pending note: whether it is a warning (quoted, or `WARNING:`), which stays with the
+    /// box above it when no box follows.
+    pub(super) pending_quoted: Vec<bool>,
     pub(super) stack: Vec<Open>,
     pub(super) last_item: Option<Vec<usize>>,
+    pub(super) prev: Prev,
     /// The previous block was a top-level bullet note: the next one joins it.
     pub(super) bullet_note_open: bool,
-    pub(super) item_ids: IdSet,
-    /// Field ids handed out so far, per item (phase, path).
-    pub(super) field_ids: HashMap<(Option<usize>, Vec<usize>), IdSet>,
     pub(super) lines: LineIndex,
     pub(super) source: SourceMap,
     pub(super) errors: Vec<SourceError>,
@@ -67,8 +86,8 @@ impl<'a> Builder<'a> {
             .iter()
             .position(|b| matches!(b.kind, Kind::Heading { level: 1, .. }));
         let title = match title_block.map(|i| &blocks[i].kind) {
-            Some(Kind::Heading { text, .. }) if !fields::clean_text(text).is_empty() => {
-                fields::clean_text(text)
+            Some(Kind::Heading { text, .. }) if !text::visible(text).is_empty() => {
+                text::visible(text)
             }
             _ => file
                 .file_stem()
@@ -93,11 +112,13 @@ impl<'a> Builder<'a> {
             promoted_level: None,
             groups: Vec::new(),
             pending_group_heading: None,
+            label_group: None,
+            pending_before: Vec::new(),
+            pending_quoted: Vec::new(),
             stack: Vec::new(),
             last_item: None,
+            prev: Prev::Nothing,
             bullet_note_open: false,
-            item_ids: IdSet::default(),
-            field_ids: HashMap::new(),
             lines: LineIndex::new(text),
             source: SourceMap::new(file, text),
             errors: Vec::new(),
@@ -110,8 +131,10 @@ impl<'a> Builder<'a> {
         self.errors.push(error.with_hint(hint));
     }
 
-    pub(super) fn block(&mut self, index: usize, block: &Block) {
+    /// Places one block; `next` is the block after it (a label over a code block reads it).
+    pub(super) fn block(&mut self, index: usize, block: &Block, next: Option<&Block>) {
         let bullet_before = std::mem::replace(&mut self.bullet_note_open, false);
+        let prev = std::mem::replace(&mut self.prev, Prev::Other);
         match &block.kind {
             Kind::Heading { level, text } => self.heading(index, *level, text),
             Kind::ListItem {
@@ -120,6 +143,7 @@ impl<'a> Builder<'a> {
                 ..
             } => {
                 self.item(block, *checked, text);
+                self.prev = Prev::Item;
             }
             Kind::ListItem {
                 checkbox: None,
@@ -128,19 +152,22 @@ impl<'a> Builder<'a> {
             } => {
                 self.bullet(block, text, raw, bullet_before);
             }
-            Kind::Text { raw } | Kind::Table { raw } => self.prose(block.indent, raw),
+            Kind::Text { raw } => self.prose(block, raw, next),
+            Kind::Table { raw } => self.table(block.indent, raw),
             Kind::Rule { raw, separator } => {
                 if !separator {
-                    self.prose(block.indent, raw);
+                    self.close_to(block.indent);
+                    self.label_group = None;
+                    self.phase_note(raw.clone());
                 }
             }
-            Kind::Code { body, raw } => self.code(block.indent, body, raw),
+            Kind::Code { body, raw, .. } => self.code(block.indent, body, raw, &prev),
             Kind::FrontMatter { raw } => self.front_matter(raw),
         }
     }
 
     /// Closes list items that a block at `indent` is not nested in.
-    fn close_to(&mut self, indent: usize) {
+    pub(super) fn close_to(&mut self, indent: usize) {
         while self
             .stack
             .last()
@@ -150,38 +177,46 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn owner_item(&self) -> Option<Vec<usize>> {
+    pub(super) fn owner_item(&self) -> Option<Vec<usize>> {
         self.stack.iter().rev().find_map(|open| match &open.kind {
             OpenKind::Item(path) => Some(path.clone()),
             OpenKind::Bullet { .. } => None,
         })
     }
 
-    fn item_mut(&mut self, path: &[usize]) -> Option<&mut Item> {
+    pub(super) fn item_mut(&mut self, path: &[usize]) -> Option<&mut Item> {
         item_at(&mut self.checklist, self.current, path)
     }
 
-    /// Adds a field to the item at `path`, its id unique within the item.
-    fn add_field(&mut self, path: &[usize], spec: fields::FieldSpec) {
-        // One id set per item, kept, so an item with thousands of fields stays linear.
-        let ids = self
-            .field_ids
-            .entry((self.current, path.to_vec()))
-            .or_default();
-        if let Some(item) = item_at(&mut self.checklist, self.current, path) {
-            item.fields.push(Field {
-                id: ids.fresh(&spec.label, "value"),
-                label: spec.label,
-                kind: spec.kind,
-                options: spec.options,
-                unit: spec.unit,
-                target: spec.target,
-            });
+    /// Adds a field to the item at `path` (the current phase itself for an empty path); its id
+    /// is given in `finish`, once per item.
+    pub(super) fn add_field(&mut self, path: &[usize], spec: FieldSpec) {
+        let field = Field {
+            id: String::new(),
+            label: spec.label,
+            kind: spec.kind,
+            options: spec.options,
+            unit: spec.unit,
+            target: spec.target,
+            note: spec.note,
+        };
+        if path.is_empty() {
+            let phase = self.phase_index();
+            self.checklist.phases[phase].fields.push(field);
+        } else if let Some(item) = item_at(&mut self.checklist, self.current, path) {
+            push_lean(&mut item.fields, field);
         }
     }
 
-    fn item(&mut self, block: &Block, checked: bool, text: &str) {
+    fn item(&mut self, block: &Block, checked: bool, raw_text: &str) {
         self.close_to(block.indent);
+        if self
+            .label_group
+            .as_ref()
+            .is_some_and(|(indent, _)| block.indent < *indent)
+        {
+            self.label_group = None;
+        }
         let depth = self
             .stack
             .iter()
@@ -196,26 +231,38 @@ impl<'a> Builder<'a> {
             return;
         }
         let phase = self.phase_index();
-        let mut text = fields::clean_text(text);
+        let (mut text, links) = text::render(raw_text);
+        let mut specs = Vec::new();
+        if let Some((shown, spec)) = decisions::inline_alternatives(&text) {
+            text = shown;
+            specs.push(spec);
+        } else {
+            specs = fields::detect_visible(&text);
+        }
         if text.is_empty() {
             text = "(empty checkbox)".into();
         }
         let mut item = Item {
-            id: self.item_ids.fresh(&text, "item"),
+            // The offset stands in for the id until the whole tree is known (`ids::assign`).
+            id: block.offset.to_string(),
             group: self.group_label(),
             required: fields::is_required(&text),
             checked,
+            notes: link_notes(links),
             ..Item::default()
         };
-        let field = fields::detect(&text);
         item.text = text;
-        self.source.items.insert(item.id.clone(), block.offset);
-        let path = match self.owner_item() {
+        let owner = self.owner_item();
+        if owner.is_none() {
+            item.before = std::mem::take(&mut self.pending_before);
+            self.pending_quoted.clear();
+        }
+        let path = match owner {
             Some(mut parent_path) => {
                 let Some(parent) = self.item_mut(&parent_path) else {
                     return;
                 };
-                parent.children.push(item);
+                push_lean(&mut parent.children, item);
                 parent_path.push(parent.children.len() - 1);
                 parent_path
             }
@@ -225,7 +272,7 @@ impl<'a> Builder<'a> {
                 vec![items.len() - 1]
             }
         };
-        if let Some(spec) = field {
+        for spec in specs {
             self.add_field(&path, spec);
         }
         self.stack.push(Open {
@@ -237,9 +284,13 @@ impl<'a> Builder<'a> {
         self.items += 1;
     }
 
-    /// Heading groups, then labels of plain bullets the box sits under, joined by ` / `.
-    fn group_label(&self) -> Option<String> {
+    /// Heading groups, then a bold label and the labels of plain bullets the box sits under,
+    /// joined by ` / `.
+    pub(super) fn group_label(&self) -> Option<String> {
         let mut parts: Vec<&str> = self.groups.iter().map(|(_, g)| g.as_str()).collect();
+        if let Some((_, label)) = &self.label_group {
+            parts.push(label);
+        }
         for open in &self.stack {
             if let OpenKind::Bullet { label: Some(label) } = &open.kind {
                 parts.push(label);
@@ -250,15 +301,18 @@ impl<'a> Builder<'a> {
 
     fn bullet(&mut self, block: &Block, text: &str, raw: &str, join_previous: bool) {
         self.close_to(block.indent);
+        let specs = decisions::line_fields(&text::visible(text));
         if let Some(path) = self.owner_item() {
-            match fields::detect(text) {
-                Some(spec) => self.add_field(&path, spec),
-                None if !text.trim().is_empty() => {
-                    if let Some(item) = self.item_mut(&path) {
-                        item.notes.push(text.trim().to_string());
-                    }
+            if specs.is_empty() {
+                if !text.trim().is_empty()
+                    && let Some(item) = self.item_mut(&path)
+                {
+                    item.notes.push(text.trim().to_string());
                 }
-                None => {}
+            } else {
+                for spec in specs {
+                    self.add_field(&path, spec);
+                }
             }
             self.stack.push(Open {
                 indent: block.indent,
@@ -266,11 +320,18 @@ impl<'a> Builder<'a> {
             });
             return;
         }
-        let label = Some(fields::clean_text(text)).filter(|l| !l.is_empty());
+        let label = Some(text::visible(text)).filter(|l| !l.is_empty());
         self.stack.push(Open {
             indent: block.indent,
             kind: OpenKind::Bullet { label },
         });
+        // `- Deployed By: ____` outside any step: a value the phase records.
+        if !specs.is_empty() && self.current.is_some() {
+            for spec in specs {
+                self.add_field(&[], spec);
+            }
+            return;
+        }
         let previous = match self.current {
             Some(p) => self.checklist.phases[p].notes.last_mut(),
             None => self.checklist.notes.last_mut(),
@@ -284,91 +345,29 @@ impl<'a> Builder<'a> {
         }
         self.bullet_note_open = true;
     }
+}
 
-    fn prose(&mut self, indent: usize, raw: &str) {
-        self.close_to(indent);
-        match self.owner_item() {
-            Some(path) => {
-                let lines: Vec<&str> = raw.lines().map(str::trim).collect();
-                // `**Label:** value` lines under an item are its record fields, one per line.
-                let notes = if lines.iter().all(|l| lines::is_bold_label(l)) {
-                    let mut notes = Vec::new();
-                    for line in lines {
-                        match fields::detect(line) {
-                            Some(spec) => self.add_field(&path, spec),
-                            None => notes.push(line.to_string()),
-                        }
-                    }
-                    notes
-                } else {
-                    vec![lines.join("\n")]
-                };
-                if let Some(item) = self.item_mut(&path) {
-                    item.notes.extend(notes);
-                }
-            }
-            None => {
-                self.stack.clear();
-                self.note(raw.to_string());
-            }
-        }
-    }
+/// Links in an item's line, kept as notes (`Grafana: https://…`) since the text keeps only the
+/// label, as the reader sees it.
+fn link_notes(links: Vec<text::Link>) -> Vec<String> {
+    links
+        .into_iter()
+        .filter(|l| !l.target.is_empty() && !l.target.starts_with('#'))
+        .map(|l| format!("{}: {}", l.label, l.target))
+        .collect()
+}
 
-    fn code(&mut self, indent: usize, body: &str, raw: &str) {
-        self.close_to(indent);
-        let target = self.owner_item().or_else(|| self.last_item.clone());
-        if let Some(path) = target
-            && let Some(item) = self.item_mut(&path)
-        {
-            item.commands.push(body.to_string());
-            return;
-        }
-        match self.current {
-            Some(p) => self.checklist.phases[p].commands.push(body.to_string()),
-            None => self.checklist.notes.push(raw.to_string()),
-        }
+/// Pushes without the first allocation's room for four: most items have one field or one
+/// sub-step, and a 5 MB checklist would otherwise carry tens of megabytes of empty slots.
+fn push_lean<T>(list: &mut Vec<T>, value: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
     }
-
-    fn front_matter(&mut self, raw: &str) {
-        for line in raw.lines() {
-            if let Some((key, value)) = line.split_once(':') {
-                let value = value.trim().trim_matches(['"', '\'']).trim();
-                match key.trim() {
-                    "title" if self.title_block.is_none() && !value.is_empty() => {
-                        self.checklist.title = value.to_string();
-                        self.parent_name = value.to_string();
-                    }
-                    "version" if !value.is_empty() => {
-                        self.checklist.version = Some(value.to_string())
-                    }
-                    _ => {}
-                }
-            }
-        }
-        self.checklist.notes.push(raw.to_string());
-    }
-
-    /// A note for the current phase (or the checklist before any phase), after the group heading
-    /// it sits under, so the note keeps its context.
-    fn note(&mut self, text: String) {
-        if self.items == 0 && self.checklist.version.is_none() {
-            self.checklist.version = version_in(&text);
-        }
-        match self.current {
-            Some(p) => {
-                let notes = &mut self.checklist.phases[p].notes;
-                if let Some(heading) = self.pending_group_heading.take() {
-                    notes.push(heading);
-                }
-                notes.push(text);
-            }
-            None => self.checklist.notes.push(text),
-        }
-    }
+    list.push(value);
 }
 
 /// The item at `path` (indices from the phase's item list down) in phase `phase`.
-fn item_at<'c>(
+pub(super) fn item_at<'c>(
     checklist: &'c mut Checklist,
     phase: Option<usize>,
     path: &[usize],
@@ -380,14 +379,4 @@ fn item_at<'c>(
         item = item.children.get_mut(*i)?;
     }
     Some(item)
-}
-
-/// `**Version:** `v4.0.0`` near the top names the checklist's version.
-fn version_in(note: &str) -> Option<String> {
-    note.lines().find_map(|line| {
-        let clean = line.replace("**", "");
-        let value = clean.trim().strip_prefix("Version:")?;
-        let value = value.trim().trim_matches('`').trim();
-        (!value.is_empty() && !value.contains("___")).then(|| value.to_string())
-    })
 }

@@ -132,6 +132,21 @@ pub(super) fn is_rule(rest: &str) -> bool {
 
 /// Recognises `-`, `*`, `+`, `1.` and `1)` items, with or without a `[ ]` / `[x]` box.
 pub(super) fn list_item(rest: &str) -> Option<Kind> {
+    let (checkbox, text) = list_parts(rest)?;
+    Some(Kind::ListItem {
+        checkbox,
+        text: text.trim().to_string(),
+        raw: String::new(),
+    })
+}
+
+/// Whether the line is a checkbox item, without building it.
+pub(super) fn is_box_line(rest: &str) -> bool {
+    matches!(list_parts(rest), Some((Some(_), _)))
+}
+
+/// A list item's box (if any) and text, borrowed from the line.
+pub(super) fn list_parts(rest: &str) -> Option<(Option<bool>, &str)> {
     let bytes = rest.as_bytes();
     let marker_len = match bytes.first()? {
         b'-' | b'*' | b'+' => 1,
@@ -149,14 +164,9 @@ pub(super) fn list_item(rest: &str) -> Option<Kind> {
         return None;
     }
     let content = after.trim_start_matches([' ', '\t']);
-    let (checkbox, text) = match checkbox(content) {
+    Some(match checkbox(content) {
         Some((checked, text)) => (Some(checked), text),
         None => (None, content),
-    };
-    Some(Kind::ListItem {
-        checkbox,
-        text: text.trim().to_string(),
-        raw: rest.trim_end().to_string(),
     })
 }
 

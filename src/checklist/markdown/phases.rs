@@ -2,26 +2,30 @@
 //! budgeted steps or groups, and the final pass that names and numbers the phases.
 
 use super::blocks::{Block, Kind};
-use super::builder::{Builder, PhaseMeta};
-use super::fields;
+use super::builder::{Builder, PhaseMeta, Prev};
+use super::text;
+use super::timing::{Timing, heading_timing};
 use crate::checklist::slug::IdSet;
 use crate::checklist::source_map::{Loaded, sorted_capped};
 use crate::checklist::{FieldKind, Item, Phase};
 use crate::error::SourceErrors;
-use std::time::Duration;
+use std::collections::HashMap;
 
 impl Builder<'_> {
     pub(super) fn heading(&mut self, index: usize, level: usize, text: &str) {
+        self.flush_pending();
         self.stack.clear();
         self.last_item = None;
-        let clean = fields::clean_text(text);
+        self.label_group = None;
+        self.prev = Prev::PhaseHeading;
+        let clean = text::visible(text);
         if Some(index) == self.title_block {
             // Items are only ever appended to the last phase, so that phases keep document order:
             // a title that comes after other phases opens a fresh phase named after it.
             let last = self.checklist.phases.len().checked_sub(1);
             if self.title_phase.is_some() && self.title_phase != last {
                 let title = self.checklist.title.clone();
-                self.title_phase = Some(self.start_phase(title.clone(), None, title));
+                self.title_phase = Some(self.start_phase(title.clone(), None, title, 0));
             }
             self.current = self.title_phase;
             self.parent = self.title_phase;
@@ -35,11 +39,8 @@ impl Builder<'_> {
             .phase_level
             .is_none_or(|phase_level| level <= phase_level)
         {
-            let (name, budget) = split_budget(&clean);
-            let index = self.start_phase(name.clone(), budget, name.clone());
-            if let (Some(meta), Some(phase_level)) = (self.meta.get_mut(index), self.phase_level) {
-                meta.container = level < phase_level;
-            }
+            let (name, timing) = split_timing(&clean);
+            let index = self.start_phase(name.clone(), timing, name.clone(), level);
             self.parent = Some(index);
             self.parent_name = name;
             self.promoted_level = None;
@@ -47,28 +48,37 @@ impl Builder<'_> {
             self.pending_group_heading = None;
             return;
         }
-        let budget = fields::heading_budget(&clean);
-        if budget.is_some() || self.promoted_level.is_some_and(|p| level <= p) {
-            let (sub, budget) = match budget {
-                Some((sub, d)) => (sub, Some(d)),
-                None => (clean, None),
+        let timing = heading_timing(&clean);
+        // A sub-heading with its own time, or a go/no-go gate, is a phase of its own so the
+        // budget or the decision is not lost in a group.
+        if timing.is_some()
+            || is_gate_name(&clean)
+            || self.promoted_level.is_some_and(|p| level <= p)
+        {
+            let (sub, timing) = match timing {
+                Some((sub, t)) if !sub.is_empty() => (sub, Some(t)),
+                _ => (clean, None),
             };
             let name = format!("{} — {sub}", self.parent_name);
-            self.start_phase(name, budget, sub);
-            if let Some(parent) = self.parent.and_then(|p| self.meta.get_mut(p)) {
-                parent.promoted_parent = true;
-            }
+            self.start_phase(name, timing, sub, level);
             self.promoted_level = Some(self.promoted_level.map_or(level, |p| p.min(level)));
             self.groups.clear();
             self.pending_group_heading = None;
             return;
         }
         self.groups.retain(|(l, _)| *l < level);
-        self.groups.push((level, clean));
+        self.groups.push((level, clean.clone()));
+        self.prev = Prev::GroupHeading(clean);
         self.pending_group_heading = Some(format!("{} {}", "#".repeat(level), text.trim()));
     }
 
-    fn start_phase(&mut self, name: String, budget: Option<Duration>, id_source: String) -> usize {
+    fn start_phase(
+        &mut self,
+        name: String,
+        timing: Option<Timing>,
+        id_source: String,
+        level: usize,
+    ) -> usize {
         let name = if name.trim().is_empty() {
             "(untitled)".to_string()
         } else {
@@ -76,14 +86,11 @@ impl Builder<'_> {
         };
         self.checklist.phases.push(Phase {
             name,
-            budget,
+            budget: timing.map(|t| t.budget),
+            offset: timing.and_then(|t| t.offset),
             ..Phase::default()
         });
-        self.meta.push(PhaseMeta {
-            id_source,
-            promoted_parent: false,
-            container: false,
-        });
+        self.meta.push(PhaseMeta { id_source, level });
         let index = self.checklist.phases.len() - 1;
         self.current = Some(index);
         index
@@ -95,7 +102,7 @@ impl Builder<'_> {
             return index;
         }
         let title = self.checklist.title.clone();
-        let index = self.start_phase(title.clone(), None, title);
+        let index = self.start_phase(title.clone(), None, title, 0);
         self.title_phase = Some(index);
         if self.parent.is_none() {
             self.parent = Some(index);
@@ -104,6 +111,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn finish(mut self) -> Result<Loaded, SourceErrors> {
+        self.flush_pending();
         if self.items == 0 && self.errors.is_empty() {
             self.error(
                 0,
@@ -115,18 +123,22 @@ impl Builder<'_> {
             return Err(sorted_capped(self.errors, self.file));
         }
         let mut checklist = self.checklist;
-        let kept: Vec<(Phase, PhaseMeta)> = checklist
-            .phases
-            .drain(..)
-            .zip(self.meta)
-            // A heading that only held other headings leaves nothing to walk through.
-            .filter(|(p, m)| {
-                !((m.promoted_parent || m.container)
-                    && p.items.is_empty()
-                    && p.notes.is_empty()
-                    && p.commands.is_empty())
-            })
-            .collect();
+        let mut kept: Vec<(Phase, PhaseMeta)> = Vec::new();
+        for (phase, meta) in checklist.phases.drain(..).zip(self.meta) {
+            let holds_something = !(phase.items.is_empty()
+                && phase.procedures.is_empty()
+                && phase.fields.is_empty()
+                && phase.commands.is_empty());
+            if holds_something {
+                kept.push((phase, meta));
+            } else if !phase.notes.is_empty() {
+                // A section without steps (contents, overview): its prose stays with the
+                // checklist, under its heading.
+                let hashes = "#".repeat(meta.level.clamp(1, 6));
+                checklist.notes.push(format!("{hashes} {}", phase.name));
+                checklist.notes.extend(phase.notes);
+            }
+        }
         let mut phase_ids = IdSet::default();
         let mut names = IdSet::default();
         for (mut phase, meta) in kept {
@@ -135,10 +147,61 @@ impl Builder<'_> {
             phase.gate = is_gate(&phase);
             checklist.phases.push(phase);
         }
-        Ok(Loaded {
-            checklist,
-            source: self.source,
-        })
+        let offsets: Vec<usize> = checklist
+            .walk()
+            .iter()
+            .map(|r| r.item.id.parse().unwrap_or(0))
+            .collect();
+        // Procedures name the item they follow by its stand-in id until now.
+        let afters: std::collections::HashSet<usize> = checklist
+            .phases
+            .iter()
+            .flat_map(|p| &p.procedures)
+            .filter_map(|p| p.after.as_deref()?.parse().ok())
+            .collect();
+        crate::checklist::ids::assign(&mut checklist);
+        let mut source = self.source;
+        source.items.reserve(offsets.len());
+        let mut renamed: HashMap<usize, String> = HashMap::with_capacity(afters.len());
+        for (r, offset) in checklist.walk().iter().zip(offsets) {
+            source.items.insert(r.item.id.clone(), offset);
+            if afters.contains(&offset) {
+                renamed.insert(offset, r.item.id.clone());
+            }
+        }
+        for phase in &mut checklist.phases {
+            for procedure in &mut phase.procedures {
+                let stand_in = procedure.after.take().and_then(|a| a.parse().ok());
+                procedure.after = stand_in.and_then(|o: usize| renamed.get(&o).cloned());
+            }
+            name_fields(&mut phase.fields);
+            for item in &mut phase.items {
+                name_item_fields(item);
+            }
+        }
+        Ok(Loaded { checklist, source })
+    }
+}
+
+/// Field ids, unique within their item (or phase), from their labels.
+fn name_fields(fields: &mut [crate::checklist::Field]) {
+    if let [one] = fields {
+        one.id = match crate::checklist::slug::slug(&one.label) {
+            s if s.is_empty() => "value".to_string(),
+            s => s,
+        };
+        return;
+    }
+    let mut ids = IdSet::default();
+    for field in fields {
+        field.id = ids.fresh(&field.label, "value");
+    }
+}
+
+fn name_item_fields(item: &mut Item) {
+    name_fields(&mut item.fields);
+    for child in &mut item.children {
+        name_item_fields(child);
     }
 }
 
@@ -193,22 +256,29 @@ pub(super) fn phase_level(blocks: &[Block], title_block: Option<usize>) -> Optio
     Some(level)
 }
 
-fn split_budget(heading: &str) -> (String, Option<Duration>) {
-    match fields::heading_budget(heading) {
-        Some((name, budget)) if !name.is_empty() => (name, Some(budget)),
+fn split_timing(heading: &str) -> (String, Option<Timing>) {
+    match heading_timing(heading) {
+        Some((name, timing)) if !name.is_empty() => (name, Some(timing)),
         _ => (heading.to_string(), None),
     }
 }
 
+/// "Gate 1: Pre-Deployment Go/No-Go", "Go / No-Go decision", "Go-No-Go".
+fn is_gate_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let squeezed: String = lower
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '/' | '_'))
+        .collect();
+    squeezed.contains("gonogo")
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "gate")
+}
+
 /// A go/no-go phase: said in its name, or one of its items asks for a GO / NO-GO decision.
 fn is_gate(phase: &Phase) -> bool {
-    let name: String = phase
-        .name
-        .to_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    if name.contains("go/no-go") || name.contains("go-no-go") {
+    if is_gate_name(&phase.name) {
         return true;
     }
     fn asks_go(item: &Item) -> bool {

@@ -4,16 +4,17 @@
 use super::access::Ctx;
 use crate::checklist::slug::{IdSet, slug};
 use crate::checklist::source_map::SourceMap;
-use crate::checklist::{Field, FieldKind, Item, MAX_DEPTH};
+use crate::checklist::{Field, FieldKind, Item, MAX_DEPTH, Procedure};
 use crate::toml_span::Table;
 use std::collections::HashMap;
 use std::ops::Range;
 
 const ITEM_KEYS: &[&str] = &[
-    "id", "text", "group", "required", "checked", "commands", "command", "field", "notes", "auto",
-    "cosign", "decision", "item",
+    "id", "text", "group", "required", "checked", "commands", "command", "field", "notes",
+    "before", "auto", "cosign", "decision", "item",
 ];
-const FIELD_KEYS: &[&str] = &["id", "label", "kind", "options", "unit", "target"];
+const FIELD_KEYS: &[&str] = &["id", "label", "kind", "options", "unit", "target", "note"];
+const PROCEDURE_KEYS: &[&str] = &["label", "group", "after", "notes", "commands", "command"];
 const FIELD_KINDS: &[&str] = &["choice", "text", "number"];
 
 /// Item ids seen so far across the whole checklist, with where each was first defined.
@@ -123,6 +124,11 @@ fn read_item(
             .into_iter()
             .map(|(n, _)| n)
             .collect(),
+        before: ctx
+            .strings(table, "before")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect(),
         auto,
         cosign: ctx.boolean(table, "cosign"),
         decision: ctx.boolean(table, "decision"),
@@ -177,7 +183,38 @@ pub(super) fn commands(ctx: &mut Ctx<'_>, table: &Table) -> Vec<String> {
     out
 }
 
-fn read_fields(ctx: &mut Ctx<'_>, item: &Table, header: &str) -> Vec<Field> {
+/// `[[phase.procedure]]`: labelled commands that are not a step.
+pub(super) fn read_procedures(ctx: &mut Ctx<'_>, phase: &Table) -> Vec<Procedure> {
+    let mut out = Vec::new();
+    for (table, span) in ctx.tables(phase, "procedure", "phase.procedure") {
+        ctx.check_keys(table, PROCEDURE_KEYS, "a procedure");
+        let label = match ctx.string(table, "label") {
+            Some((l, _)) => l,
+            None => {
+                ctx.error(
+                    span.start,
+                    "this procedure has no `label`",
+                    "add `label = \"…\"`: what the commands are for",
+                );
+                String::new()
+            }
+        };
+        out.push(Procedure {
+            label,
+            group: ctx.string(table, "group").map(|(g, _)| g),
+            after: ctx.string(table, "after").map(|(a, _)| a),
+            notes: ctx
+                .strings(table, "notes")
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect(),
+            commands: commands(ctx, table),
+        });
+    }
+    out
+}
+
+pub(super) fn read_fields(ctx: &mut Ctx<'_>, item: &Table, header: &str) -> Vec<Field> {
     let mut ids = IdSet::default();
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
@@ -253,6 +290,7 @@ fn read_fields(ctx: &mut Ctx<'_>, item: &Table, header: &str) -> Vec<Field> {
             options,
             unit: ctx.string(table, "unit").map(|(u, _)| u),
             target: ctx.string(table, "target").map(|(t, _)| t),
+            note: ctx.string(table, "note").map(|(n, _)| n),
         });
     }
     out

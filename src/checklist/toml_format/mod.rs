@@ -22,10 +22,20 @@ pub(crate) use crate::suggest::closest;
 type ExplicitId = Option<(String, Range<usize>)>;
 
 const ROOT_KEYS: &[&str] = &[
-    "title", "version", "notes", "uses", "probe", "phase", "trigger",
+    "title", "version", "owner", "notes", "uses", "probe", "phase", "trigger",
 ];
 const PHASE_KEYS: &[&str] = &[
-    "id", "name", "budget", "gate", "notes", "commands", "command", "item",
+    "id",
+    "name",
+    "budget",
+    "offset",
+    "gate",
+    "notes",
+    "commands",
+    "command",
+    "field",
+    "procedure",
+    "item",
 ];
 const TRIGGER_KEYS: &[&str] = &["name", "when", "severity", "message"];
 
@@ -105,6 +115,7 @@ fn read_root(
         }
     };
     let version = ctx.string(root, "version").map(|(v, _)| v);
+    let owner = ctx.string(root, "owner").map(|(o, _)| o);
     let notes = ctx
         .strings(root, "notes")
         .into_iter()
@@ -145,6 +156,7 @@ fn read_root(
     Checklist {
         title,
         version,
+        owner,
         notes,
         uses: uses.into_iter().map(|(u, _)| u).collect(),
         probes,
@@ -198,21 +210,13 @@ fn read_phase(
     if let Some((id, s)) = &explicit_id {
         item::check_id(ctx, id, s, "phase");
     }
-    let budget = ctx.string(table, "budget").and_then(|(b, s)| {
-        parse_duration(&b)
-            .map_err(|_| {
-                ctx.error(
-                    s.start,
-                    format!("bad budget `{b}`"),
-                    "a budget is a duration such as `90s`, `5m` or `1h30m`",
-                )
-            })
-            .ok()
-    });
+    let budget = duration(ctx, table, "budget");
+    let offset = duration(ctx, table, "offset");
     let phase = Phase {
         id: String::new(),
         name,
         budget,
+        offset,
         gate: ctx.boolean(table, "gate"),
         notes: ctx
             .strings(table, "notes")
@@ -220,9 +224,33 @@ fn read_phase(
             .map(|(n, _)| n)
             .collect(),
         commands: item::commands(ctx, table),
+        fields: item::read_fields(ctx, table, "phase.field"),
+        procedures: item::read_procedures(ctx, table),
         items: item::read_items(ctx, table, "phase.item", 0, items, source),
     };
     (phase, explicit_id)
+}
+
+/// `budget = "5m"` / `offset = "30m"`: a duration, or a located error.
+fn duration(ctx: &mut Ctx<'_>, table: &Table, key: &str) -> Option<std::time::Duration> {
+    ctx.string(table, key).and_then(|(b, s)| {
+        parse_duration(&b)
+            .map_err(|_| {
+                ctx.error(
+                    s.start,
+                    format!("bad {key} `{b}`"),
+                    format!(
+                        "a{} is a duration such as `90s`, `5m` or `1h30m`",
+                        if key == "offset" {
+                            "n offset"
+                        } else {
+                            " budget"
+                        }
+                    ),
+                )
+            })
+            .ok()
+    })
 }
 
 /// Explicit ids must be unique; omitted ones are derived from the name and made unique.
