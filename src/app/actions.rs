@@ -3,7 +3,7 @@
 use super::keymap::Action;
 use super::msg::Effect;
 use super::prompts;
-use super::{App, Focus, Mode, NoteOn, Prompt, Row, append, flash};
+use super::{App, FieldOwner, Focus, Mode, NoteOn, Prompt, Row, append, flash};
 use crate::journal::{EventBody, NewEvent};
 use crate::session::ItemState;
 
@@ -127,13 +127,23 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             None => flash(app, "no search yet: / searches the items", false),
         },
         Action::EditField => {
-            let Some(f) = app.selected_item() else { return };
-            if f.item.fields.is_empty() {
-                flash(app, "this item has no fields to fill in", false);
-                return;
-            }
-            if let Some(id) = item_for_write(app) {
-                prompts::open_field(app, id, 0);
+            let owner = match app.selected_item() {
+                Some(f) if f.item.fields.is_empty() => {
+                    flash(app, "this item has no fields to fill in", false);
+                    return;
+                }
+                Some(f) => FieldOwner::Item(f.item.id.clone()),
+                // on a phase's row: the values the phase records as a whole
+                None => match app.checklist.phases.get(app.selected_phase()) {
+                    Some(p) if !p.fields.is_empty() => FieldOwner::Phase(p.id.clone()),
+                    _ => {
+                        flash(app, "this phase has no fields to fill in", false);
+                        return;
+                    }
+                },
+            };
+            if writable(app) {
+                prompts::open_field(app, owner, 0);
             }
         }
         Action::Open => match app.focus {

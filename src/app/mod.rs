@@ -60,6 +60,13 @@ pub enum Focus {
     Probes,
 }
 
+/// Whose field a prompt fills in: an item's, or one the phase records as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldOwner {
+    Item(String),
+    Phase(String),
+}
+
 /// What a note is written on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NoteOn {
@@ -80,10 +87,10 @@ pub enum Prompt {
     Note {
         on: NoteOn,
     },
-    /// Editing field `index` of `item`. For a choice field, `choice` is the option picked so far:
-    /// none until the person picks one (Enter never records an answer nobody chose).
+    /// Editing field `index` of an item or a phase. For a choice field, `choice` is the option
+    /// picked so far: none until the person picks one (Enter never records an answer nobody chose).
     Field {
-        item: String,
+        owner: FieldOwner,
         index: usize,
         choice: Option<usize>,
     },
@@ -279,12 +286,21 @@ impl App {
         NewEvent::on_item(&self.meta.actor, id, text, body)
     }
 
-    /// Field `index` of item `item`.
-    pub fn field(&self, item: &str, index: usize) -> Option<&crate::checklist::Field> {
-        self.flat
-            .iter()
-            .find(|f| f.item.id == item)
-            .and_then(|f| f.item.fields.get(index))
+    /// Field `index` of an item or a phase.
+    pub fn field(&self, owner: &FieldOwner, index: usize) -> Option<&crate::checklist::Field> {
+        match owner {
+            FieldOwner::Item(item) => self
+                .flat
+                .iter()
+                .find(|f| f.item.id == *item)
+                .and_then(|f| f.item.fields.get(index)),
+            FieldOwner::Phase(phase) => self
+                .checklist
+                .phases
+                .iter()
+                .find(|p| p.id == *phase)
+                .and_then(|p| p.fields.get(index)),
+        }
     }
 
     /// The phase the cursor is in.

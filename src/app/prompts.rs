@@ -3,24 +3,18 @@
 //! when confirmed.
 
 use super::msg::{Effect, Key};
-use super::{App, Mode, NoteOn, Prompt, append, flash};
+use super::{App, FieldOwner, Mode, NoteOn, Prompt, append, flash};
 use crate::checklist::FieldKind;
-use crate::journal::{EventBody, GoNoGo, NewEvent, Note, Tick, Untick};
+use crate::journal::{EventBody, FieldEntry, GoNoGo, NewEvent, Note, Tick, Untick};
 use crate::marking::DECISIONS;
+use crate::session::FieldValue;
 
-pub(super) fn open_field(app: &mut App, item: String, index: usize) {
-    let Some(f) = app.flat.iter().find(|f| f.item.id == item) else {
-        return;
-    };
-    let Some(field) = f.item.fields.get(index) else {
+pub(super) fn open_field(app: &mut App, owner: FieldOwner, index: usize) {
+    let Some(field) = app.field(&owner, index) else {
         app.mode = Mode::Normal;
         return;
     };
-    let current = app
-        .session
-        .item(&item)
-        .and_then(|s| s.fields.get(&field.id))
-        .map(|v| v.value.clone());
+    let current = recorded(app, &owner, &field.id).map(|v| v.value.clone());
     let (choice, buffer) = if field.kind == FieldKind::Choice {
         // the answer already recorded, if any; nothing preselected otherwise
         let pos = current
@@ -32,7 +26,7 @@ pub(super) fn open_field(app: &mut App, item: String, index: usize) {
     };
     app.mode = Mode::Input {
         prompt: Prompt::Field {
-            item,
+            owner,
             index,
             choice,
         },
@@ -40,11 +34,19 @@ pub(super) fn open_field(app: &mut App, item: String, index: usize) {
     };
 }
 
+/// The value recorded for field `id` of an item or a phase.
+fn recorded<'a>(app: &'a App, owner: &FieldOwner, id: &str) -> Option<&'a FieldValue> {
+    match owner {
+        FieldOwner::Item(item) => app.session.item(item).and_then(|s| s.fields.get(id)),
+        FieldOwner::Phase(phase) => app.session.phases.get(phase).and_then(|s| s.fields.get(id)),
+    }
+}
+
 /// The answers a prompt offers when it is a choice (a choice field, a go/no-go decision).
 pub fn choices(app: &App, prompt: &Prompt) -> Option<Vec<String>> {
     match prompt {
-        Prompt::Field { item, index, .. } => app
-            .field(item, *index)
+        Prompt::Field { owner, index, .. } => app
+            .field(owner, *index)
             .filter(|f| f.kind == FieldKind::Choice)
             .map(|f| f.options.clone()),
         Prompt::Decision { .. } => Some(DECISIONS.iter().map(|d| (*d).to_owned()).collect()),
@@ -62,8 +64,8 @@ pub fn picked(prompt: &Prompt) -> Option<usize> {
 
 fn with_pick(prompt: Prompt, pick: usize) -> Prompt {
     match prompt {
-        Prompt::Field { item, index, .. } => Prompt::Field {
-            item,
+        Prompt::Field { owner, index, .. } => Prompt::Field {
+            owner,
             index,
             choice: Some(pick),
         },
@@ -92,7 +94,7 @@ pub(super) fn on_input_key(
             commit_input(app, prompt, buffer.trim().to_owned(), fx);
         }
         Key::Tab => match prompt {
-            Prompt::Field { item, index, .. } => open_field(app, item, index + 1),
+            Prompt::Field { owner, index, .. } => open_field(app, owner, index + 1),
             other => {
                 app.mode = Mode::Input {
                     prompt: other,
@@ -155,8 +157,8 @@ fn on_choice_key(
             return;
         }
         Key::Tab => {
-            if let Prompt::Field { item, index, .. } = prompt {
-                open_field(app, item, index + 1);
+            if let Prompt::Field { owner, index, .. } = prompt {
+                open_field(app, owner, index + 1);
             } else {
                 app.mode = Mode::Input { prompt, buffer };
             }
@@ -272,10 +274,10 @@ fn commit_input(app: &mut App, prompt: Prompt, text: String, fx: &mut Vec<Effect
             record_decision(app, fx, phase, decision, text);
         }
         Prompt::Field {
-            item,
+            owner,
             index,
             choice: _,
-        } => commit_field(app, fx, item, index, text),
+        } => commit_field(app, fx, owner, index, text),
     }
 }
 
@@ -320,8 +322,14 @@ fn record_decision(
 
 /// A field value: numbers are read (units converted to the field's) and refused when they are
 /// not numbers; the next field of the item opens, as a form would.
-fn commit_field(app: &mut App, fx: &mut Vec<Effect>, item: String, index: usize, text: String) {
-    let Some(field) = app.field(&item, index).cloned() else {
+fn commit_field(
+    app: &mut App,
+    fx: &mut Vec<Effect>,
+    owner: FieldOwner,
+    index: usize,
+    text: String,
+) {
+    let Some(field) = app.field(&owner, index).cloned() else {
         return;
     };
     let value = if field.kind == FieldKind::Number && !text.is_empty() {
@@ -331,7 +339,7 @@ fn commit_field(app: &mut App, fx: &mut Vec<Effect>, item: String, index: usize,
                 flash(app, format!("{}: {why}", field.label), true);
                 app.mode = Mode::Input {
                     prompt: Prompt::Field {
-                        item,
+                        owner,
                         index,
                         choice: None,
                     },
@@ -343,14 +351,23 @@ fn commit_field(app: &mut App, fx: &mut Vec<Effect>, item: String, index: usize,
     } else {
         text
     };
-    let unchanged = app
-        .session
-        .item(&item)
-        .and_then(|s| s.fields.get(&field.id))
-        .is_some_and(|v| v.value == value);
+    let unchanged = recorded(app, &owner, &field.id).is_some_and(|v| v.value == value);
     if !value.is_empty() && !unchanged {
-        let ev = app.item_event(&item, EventBody::field(field.id.clone(), value));
+        let ev = match &owner {
+            FieldOwner::Item(item) => {
+                app.item_event(item, EventBody::field(field.id.clone(), value))
+            }
+            FieldOwner::Phase(phase) => NewEvent::new(
+                &app.meta.actor,
+                EventBody::Field(FieldEntry {
+                    field: field.id.clone(),
+                    value,
+                    phase: Some(phase.clone()),
+                    item_text: None,
+                }),
+            ),
+        };
         append(app, fx, ev);
     }
-    open_field(app, item, index + 1);
+    open_field(app, owner, index + 1);
 }

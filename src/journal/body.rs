@@ -265,6 +265,7 @@ impl EventBody {
         EventBody::Field(FieldEntry {
             field: field.into(),
             value: value.into(),
+            phase: None,
             item_text: None,
         })
     }

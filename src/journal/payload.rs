@@ -111,6 +111,9 @@ pub struct Note {
 pub struct FieldEntry {
     pub field: String,
     pub value: String,
+    /// A value the phase records as a whole (no item): the phase's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
 }

@@ -118,9 +118,19 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
             EventBody::Field(FieldEntry {
                 field: "p95".into(),
                 value: "430".into(),
+                phase: None,
                 item_text: text("i"),
             }),
             &["field", "value", "item_text"],
+        ),
+        (
+            EventBody::Field(FieldEntry {
+                field: "status".into(),
+                value: "SUCCESS".into(),
+                phase: text("deploy"),
+                item_text: None,
+            }),
+            &["field", "value", "phase"],
         ),
         (EventBody::field("p95", "430"), &["field", "value"]),
         (

@@ -2,7 +2,7 @@
 //! decisions, triggers and baselines.
 
 use super::SessionState;
-use super::types::{Decision, NoteEntry};
+use super::types::{Decision, FieldValue, NoteEntry};
 use crate::journal::{Baseline, Event, EventBody};
 
 /// Applies `e` (an event with no item) to the session.
@@ -26,6 +26,17 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
                     .notes
                     .push(entry),
                 None => state.notes.push(entry),
+            }
+        }
+        EventBody::Field(f) => {
+            if let Some(phase) = &f.phase {
+                let value = FieldValue {
+                    value: f.value.clone(),
+                    by: e.actor.clone(),
+                    at: e.at,
+                };
+                let phase = state.phases.entry(phase.clone()).or_default();
+                phase.fields.insert(f.field.clone(), value);
             }
         }
         EventBody::ProbeChanged(p) => {

@@ -98,6 +98,8 @@ pub struct PhaseStatus {
     pub finished_at: Option<DateTime<Utc>>,
     /// Notes written on the phase itself.
     pub notes: Vec<NoteEntry>,
+    /// Values the phase records as a whole, by field id.
+    pub fields: BTreeMap<String, FieldValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

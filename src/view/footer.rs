@@ -82,8 +82,8 @@ fn prompt_line(
 ) -> Line<'static> {
     if let Some(options) = prompt_choices(app, prompt) {
         let label = match prompt {
-            Prompt::Field { item, index, .. } => app
-                .field(item, *index)
+            Prompt::Field { owner, index, .. } => app
+                .field(owner, *index)
                 .map_or("Field".to_owned(), |f| f.label.clone()),
             _ => "Go / no-go".to_owned(),
         };
@@ -123,7 +123,7 @@ fn prompt_line(
         Prompt::PastGate { gate, .. } => format!("Tick past {} — why?", gate.describe()),
         Prompt::DecisionNote { decision, .. } => format!("{decision} — a note (Enter records)"),
         Prompt::Decision { .. } => "Go / no-go".to_owned(),
-        Prompt::Field { item, index, .. } => match app.field(item, *index) {
+        Prompt::Field { owner, index, .. } => match app.field(owner, *index) {
             Some(f) => {
                 let mut l = f.label.clone();
                 if let Some(u) = &f.unit {

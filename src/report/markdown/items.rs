@@ -13,6 +13,12 @@ pub(super) fn item_lines(out: &mut String, state: &SessionState, item: &Item, de
     let sub = "  ".repeat(depth + 1);
     let default = ItemStatus::default();
     let status = state.item(&item.id).unwrap_or(&default);
+    // a warning written just above the step stays just above it
+    for note in &item.before {
+        for line in note.lines() {
+            let _ = writeln!(out, "{indent}> {line}");
+        }
+    }
     let _ = write!(out, "{indent}{}", item_line(status, item));
     if status.regressed {
         out.push_str(" — **⚠ REGRESSED**");
@@ -112,8 +118,18 @@ fn regressions(out: &mut String, state: &SessionState, item: &Item, sub: &str) {
 
 /// The item's fields with their values and targets, then values of fields it no longer has.
 fn fields(out: &mut String, status: &ItemStatus, item: &Item, sub: &str) {
-    for field in &item.fields {
-        let value = status.fields.get(&field.id);
+    field_lines(out, &item.fields, &status.fields, sub);
+}
+
+/// One line per field: its value (who, when), target and verdict, note; `___` when unfilled.
+pub(super) fn field_lines(
+    out: &mut String,
+    defs: &[crate::checklist::Field],
+    values: &std::collections::BTreeMap<String, crate::session::FieldValue>,
+    sub: &str,
+) {
+    for field in defs {
+        let value = values.get(&field.id);
         let mut l = match value {
             Some(v) => {
                 let shown = with_unit(field, &v.value);
@@ -140,10 +156,14 @@ fn fields(out: &mut String, status: &ItemStatus, item: &Item, sub: &str) {
                 }
             }
         }
+        if let Some(note) = &field.note {
+            let _ = write!(l, " ({})", one_line(note));
+        }
         let _ = writeln!(out, "{l}");
     }
-    for (id, v) in &status.fields {
-        if !item.fields.iter().any(|f| &f.id == id) {
+    // values of fields the checklist no longer has (it changed under the session)
+    for (id, v) in values {
+        if !defs.iter().any(|f| &f.id == id) {
             let _ = writeln!(
                 out,
                 "{sub}- {id}: **{}** ({} {})",

@@ -28,6 +28,13 @@ pub fn markdown(checklist: &Checklist, state: &SessionState) -> String {
             fence(&mut out, "", command);
             out.push('\n');
         }
+        if !phase.fields.is_empty() {
+            let none = std::collections::BTreeMap::new();
+            let values = state.phases.get(&phase.id).map_or(&none, |s| &s.fields);
+            items::field_lines(&mut out, &phase.fields, values, "");
+            blank_line(&mut out);
+        }
+        procedures(&mut out, phase, None);
         let mut group: Option<&str> = None;
         for item in &phase.items {
             if item.group.is_some() && item.group.as_deref() != group {
@@ -36,6 +43,7 @@ pub fn markdown(checklist: &Checklist, state: &SessionState) -> String {
                 let _ = writeln!(out, "### {}\n", group.unwrap_or_default());
             }
             items::item_lines(&mut out, state, item, 0);
+            procedures(&mut out, phase, Some(&item.id));
         }
     }
     timeline::triggers(&mut out, checklist, state);
@@ -92,6 +100,25 @@ fn header(out: &mut String, checklist: &Checklist, state: &SessionState) {
     }
 }
 
+/// The phase's labelled procedures that follow item `after` (`None`: before the first item).
+fn procedures(out: &mut String, phase: &crate::checklist::Phase, after: Option<&str>) {
+    for p in phase
+        .procedures
+        .iter()
+        .filter(|p| p.after.as_deref() == after)
+    {
+        blank_line(out);
+        let _ = writeln!(out, "**{}**\n", one_line(&p.label));
+        for note in &p.notes {
+            let _ = writeln!(out, "{}\n", note.trim_end());
+        }
+        for command in &p.commands {
+            fence(out, "", command);
+            out.push('\n');
+        }
+    }
+}
+
 fn phase_line(out: &mut String, state: &SessionState, index: usize, checklist: &Checklist) {
     let Some(phase) = checklist.phases.get(index) else {
         return;
@@ -126,6 +153,12 @@ fn phase_line(out: &mut String, state: &SessionState, index: usize, checklist: &
     }
     if phase.gate {
         parts.push("go/no-go gate".to_owned());
+    }
+    if let Some(offset) = phase.offset {
+        parts.push(format!(
+            "starts at T+{}",
+            crate::units::format_duration(offset)
+        ));
     }
     if !parts.is_empty() {
         let _ = writeln!(out, "_{}_\n", parts.join(" · "));
