@@ -83,6 +83,13 @@ pub trait KindSettings: fmt::Debug + Send + Sync + 'static {
         None
     }
 
+    /// The state of a poll the target did not answer: refused, timed out, no such name. The
+    /// Nagios rule (issue 9) says CRIT, and the command, tcp, dns, tls and log kinds follow it;
+    /// the first five kinds still say UNKNOWN until the screen pass moves them with their tests.
+    fn unanswered_state(&self) -> ProbeState {
+        ProbeState::Unknown
+    }
+
     /// Whether the first poll cannot give a value (a rate needs two scrapes).
     fn needs_two_polls(&self) -> bool {
         false

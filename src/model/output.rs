@@ -37,14 +37,34 @@ impl Outputs {
 pub struct Failure {
     pub reason: String,
     pub values: BTreeMap<String, Value>,
+    /// The target did not answer (refused, timed out, no such name): the kind's
+    /// `unanswered_state` (CRIT under the Nagios rule). Otherwise an answer that cannot be
+    /// judged, or a setup problem on our side: UNKNOWN.
+    pub unanswered: bool,
 }
 
 impl Failure {
+    /// A poll that cannot be judged (a bad answer, a missing file, a setup problem): UNKNOWN.
     pub fn new(reason: impl Into<String>) -> Failure {
         Failure {
             reason: reason.into(),
             values: BTreeMap::new(),
+            unanswered: false,
         }
+    }
+
+    /// A target that did not answer (refused, timed out, name not found).
+    pub fn unanswered(reason: impl Into<String>) -> Failure {
+        Failure {
+            unanswered: true,
+            ..Failure::new(reason)
+        }
+    }
+
+    /// Adds an output known even though the poll failed (`connected = false`).
+    pub fn with(mut self, name: &str, value: Value) -> Failure {
+        self.values.insert(name.to_string(), value);
+        self
     }
 }
 

@@ -4,6 +4,7 @@
 //! with units, its poll, its headline and default state (see [`crate::config::ProbeKind`]). The
 //! caller hands [`KINDS`] to the config loader.
 
+pub mod command;
 pub mod history;
 pub mod http;
 pub mod metrics;
@@ -30,4 +31,5 @@ pub static KINDS: Kinds = &[
     &redis::Redis,
     &prometheus::Prometheus,
     &metrics::Metrics,
+    &command::Command,
 ];

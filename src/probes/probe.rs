@@ -1,5 +1,6 @@
 //! One configured probe with its kind's live poller: the whole poll runs under the probe's
-//! timeout, every failure becomes UNKNOWN with a redacted reason, and a successful poll is
+//! timeout, a target that did not answer takes its kind's `unanswered_state` (CRIT under the
+//! Nagios rule), any other failure is UNKNOWN, each with a redacted reason; a successful poll is
 //! classified OK / WARN / CRIT by its conditions.
 
 use super::state::Conditions;
@@ -64,9 +65,13 @@ impl Probe {
             Err(_) => {
                 // a poll cut short may leave a connection half-used: start afresh next time
                 self.poller.reset();
+                sample.state = self.spec.settings.unanswered_state();
                 sample.reason = Some(format!("timeout after {}", format_duration(timeout)));
             }
             Ok(Err(failure)) => {
+                if failure.unanswered {
+                    sample.state = self.spec.settings.unanswered_state();
+                }
                 sample.outputs = failure.values;
                 sample.reason = Some(self.scrub(&failure.reason));
             }
