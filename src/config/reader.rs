@@ -208,6 +208,26 @@ impl TableReader<'_, '_> {
         })
     }
 
+    /// A whole number in `range` (a port); `None` when absent or wrong (reported).
+    pub fn integer(&mut self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+        let entry = self.get(key)?.clone();
+        match &entry.node.value {
+            NodeValue::Int(n) if range.contains(n) => Some(*n),
+            _ => {
+                self.fail(
+                    key,
+                    format!(
+                        "`{key}` must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                    format!("write {key} = {} (no quotes)", range.end().min(&443)),
+                );
+                None
+            }
+        }
+    }
+
     /// `true`/`false`; absent is false.
     pub fn bool(&mut self, key: &str) -> bool {
         match self.get(key).map(|e| e.node.clone()) {

@@ -14,6 +14,7 @@ pub mod redis;
 pub mod scheduler;
 pub mod sql;
 mod state;
+pub mod tcp;
 pub mod web;
 
 pub use crate::model::{Failure, Outputs, PollResult, ProbeState, Sample};
@@ -32,4 +33,5 @@ pub static KINDS: Kinds = &[
     &prometheus::Prometheus,
     &metrics::Metrics,
     &command::Command,
+    &tcp::Tcp,
 ];
