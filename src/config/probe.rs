@@ -133,7 +133,7 @@ pub(crate) fn read_probe(
             r.fail(
                 "unit",
                 format!("unknown unit `{text}`"),
-                "unit is one of: ms, %, bytes, /s",
+                "unit is one of: ms, %, bytes, /s, days",
             );
         }
         unit

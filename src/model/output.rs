@@ -79,6 +79,8 @@ pub enum ValueUnit {
     Percent,
     Bytes,
     PerSecond,
+    /// Days (a certificate's `days_left`).
+    Days,
 }
 
 impl ValueUnit {
@@ -89,6 +91,7 @@ impl ValueUnit {
             "%" | "percent" => ValueUnit::Percent,
             "bytes" | "B" => ValueUnit::Bytes,
             "/s" | "per_second" => ValueUnit::PerSecond,
+            "d" | "days" => ValueUnit::Days,
             _ => return None,
         })
     }
@@ -99,6 +102,7 @@ impl ValueUnit {
             ValueUnit::Millis => format!("{} ms", round(n)),
             ValueUnit::Percent => format!("{} %", round(n * 100.0)),
             ValueUnit::PerSecond => format!("{}/s", round(n)),
+            ValueUnit::Days => format!("{} d", round(n)),
             ValueUnit::Bytes => {
                 let units = ["B", "KiB", "MiB", "GiB", "TiB"];
                 let mut v = n;

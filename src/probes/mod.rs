@@ -15,6 +15,7 @@ pub mod scheduler;
 pub mod sql;
 mod state;
 pub mod tcp;
+pub mod tls;
 pub mod web;
 
 pub use crate::model::{Failure, Outputs, PollResult, ProbeState, Sample};
@@ -34,4 +35,5 @@ pub static KINDS: Kinds = &[
     &metrics::Metrics,
     &command::Command,
     &tcp::Tcp,
+    &tls::Tls,
 ];

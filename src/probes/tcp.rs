@@ -10,6 +10,7 @@ use crate::model::{
 use futures_util::future::BoxFuture;
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -154,24 +155,7 @@ impl TcpProbe {
     async fn poll_once(&self) -> PollResult {
         let s = &self.settings;
         let started = Instant::now();
-        let not_connected =
-            |reason: String| Failure::unanswered(reason).with("connected", Value::Bool(false));
-        let addresses: Vec<_> = tokio::net::lookup_host((s.host.as_str(), s.port))
-            .await
-            .map_err(|e| not_connected(format!("DNS lookup of {} failed: {e}", s.host)))?
-            .collect();
-        let mut last_error = format!("{} resolves to no address", s.host);
-        let mut connected = None;
-        for address in addresses {
-            match TcpStream::connect(address).await {
-                Ok(stream) => {
-                    connected = Some((stream, address));
-                    break;
-                }
-                Err(e) => last_error = connect_error(&e),
-            }
-        }
-        let (mut stream, address) = connected.ok_or_else(|| not_connected(last_error))?;
+        let (mut stream, address) = connect(&s.host, s.port).await?;
         let mut response = None;
         if let Some(expect) = &s.expect {
             if let Some(send) = &s.send {
@@ -199,6 +183,25 @@ impl Poller for TcpProbe {
     fn poll(&mut self) -> BoxFuture<'_, PollResult> {
         Box::pin(self.poll_once())
     }
+}
+
+/// Connects to the first address of `host` that accepts; a refusal, an unresolvable name or
+/// no address is a target that did not answer (`connected = false`).
+pub(crate) async fn connect(host: &str, port: u16) -> Result<(TcpStream, SocketAddr), Failure> {
+    let not_connected =
+        |reason: String| Failure::unanswered(reason).with("connected", Value::Bool(false));
+    let addresses: Vec<_> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| not_connected(format!("DNS lookup of {host} failed: {e}")))?
+        .collect();
+    let mut last_error = format!("{host} resolves to no address");
+    for address in addresses {
+        match TcpStream::connect(address).await {
+            Ok(stream) => return Ok((stream, address)),
+            Err(e) => last_error = connect_error(&e),
+        }
+    }
+    Err(not_connected(last_error))
 }
 
 /// Reads until `expect` shows, the peer closes, [`MAX_RESPONSE`] bytes, or — once something
