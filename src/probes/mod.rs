@@ -5,6 +5,7 @@
 //! caller hands [`KINDS`] to the config loader.
 
 pub mod command;
+pub mod dns;
 pub mod history;
 pub mod http;
 pub mod metrics;
@@ -36,4 +37,5 @@ pub static KINDS: Kinds = &[
     &command::Command,
     &tcp::Tcp,
     &tls::Tls,
+    &dns::Dns,
 ];
