@@ -8,6 +8,7 @@ pub mod command;
 pub mod dns;
 pub mod history;
 pub mod http;
+pub mod log;
 pub mod metrics;
 mod probe;
 pub mod prometheus;
@@ -38,4 +39,5 @@ pub static KINDS: Kinds = &[
     &tcp::Tcp,
     &tls::Tls,
     &dns::Dns,
+    &log::Log,
 ];
