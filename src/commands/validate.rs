@@ -7,29 +7,32 @@ use crate::error::{SourceError, SourceErrors};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Every error in one pass: the checklist's structure, its conditions (parsed, and read against
+/// the probes' kinds) and the config's, together, in file order.
 pub async fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let loaded = match checklist::load_located(&args.checklist) {
-        Ok(loaded) => loaded,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let mut errors = check_conditions(&loaded);
-    // probe names resolve against the config (given, or found in the default places) plus the
-    // checklist's own probes, exactly as `run` would see them
+    let (loaded, mut errors) = checklist::load_partial(&args.checklist);
+    if let Some(loaded) = &loaded {
+        errors.extend(check_conditions(loaded));
+    }
+    // probe names and outputs resolve against the config (given, or found in the default
+    // places) plus the checklist's own probes, exactly as `run` would see them
     errors.extend(check_against_config(
-        &loaded,
+        loaded.as_ref(),
         args.config.config.as_deref(),
         args.config.env.as_deref(),
     ));
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| (e.file.clone(), e.line, e.column));
-        eprintln!("{}", SourceErrors(errors));
-        return Ok(ExitCode::from(1));
+    match loaded {
+        Some(loaded) if errors.is_empty() => {
+            println!("{}", summary(&loaded.checklist));
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            errors.sort_by_key(|e| (e.file.clone(), e.line, e.column));
+            errors.dedup();
+            eprintln!("{}", SourceErrors(errors));
+            Ok(ExitCode::from(1))
+        }
     }
-    println!("{}", summary(&loaded.checklist));
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `ok: 9 phases, 120 items, 210 fields`.
@@ -48,15 +51,20 @@ fn check_conditions(loaded: &Loaded) -> Vec<SourceError> {
 }
 
 /// Checks the checklist against a config file: every probe named in `uses` and in conditions
-/// must resolve, after the checklist's own `[[probe]]` tables are added.
+/// must resolve, after the checklist's own `[[probe]]` tables are added, and every output read
+/// must be one its kind gives. The config's own errors come back even when the checklist could
+/// not be read.
 fn check_against_config(
-    loaded: &Loaded,
+    loaded: Option<&Loaded>,
     config: Option<&Path>,
     env: Option<&str>,
 ) -> Vec<SourceError> {
     let mut config = match crate::config::load(config, env, crate::probes::KINDS) {
         Ok(c) => c,
         Err(errors) => return errors.0,
+    };
+    let Some(loaded) = loaded else {
+        return Vec::new();
     };
     if let Err(errors) =
         config.merge_checklist_probes(&loaded.checklist.probes, &loaded.source.file)

@@ -8,7 +8,7 @@ mod item;
 use super::slug::IdSet;
 use super::source_map::{Loaded, MAX_SHOWN_ERRORS, SourceMap, sorted_capped};
 use super::{Checklist, Phase, Severity, Trigger};
-use crate::error::SourceErrors;
+use crate::error::{SourceError, SourceErrors};
 use crate::units::parse_duration;
 use access::Ctx;
 use std::collections::HashMap;
@@ -36,6 +36,15 @@ pub fn parse(text: &str, file: &Path) -> Result<Checklist, SourceErrors> {
 
 /// Like [`parse`], and also says where each item, condition and probe reference sits in the text.
 pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
+    match parse_partial(text, file) {
+        (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
+        (_, errors) => Err(sorted_capped(errors, file)),
+    }
+}
+
+/// Like [`parse_located`], but keeps what could be read beside the errors (nothing after a
+/// syntax error), so `validate` can check its conditions in the same pass.
+pub fn parse_partial(text: &str, file: &Path) -> (Option<Loaded>, Vec<SourceError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     let mut ctx = Ctx::new(text, file);
@@ -47,21 +56,13 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
             let hint = syntax_hint(e.message(), markdown);
             ctx.error(at, format!("bad TOML: {}", e.message()), hint);
         }
-        return Err(finish(ctx));
+        return (None, ctx.errors);
     }
     let root_span = root.span();
     let root = root.into_inner();
     let mut source = SourceMap::new(file, text);
     let checklist = read_root(&mut ctx, &root, root_span, &mut source);
-    if ctx.errors.is_empty() {
-        Ok(Loaded { checklist, source })
-    } else {
-        Err(finish(ctx))
-    }
-}
-
-fn finish(ctx: Ctx<'_>) -> SourceErrors {
-    sorted_capped(ctx.errors, ctx.file)
+    (Some(Loaded { checklist, source }), ctx.errors)
 }
 
 fn looks_like_markdown(text: &str) -> bool {
