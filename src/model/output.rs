@@ -96,6 +96,18 @@ impl ValueUnit {
         })
     }
 
+    /// How the number is held, for machines (`check --format json`): `ms`, `fraction` (shown as
+    /// a percentage), `bytes`, `per_second`, `days`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueUnit::Millis => "ms",
+            ValueUnit::Percent => "fraction",
+            ValueUnit::Bytes => "bytes",
+            ValueUnit::PerSecond => "per_second",
+            ValueUnit::Days => "days",
+        }
+    }
+
     /// `38.2 ms`, `6.2 %`, `1.5 MiB`, `12/s`.
     pub fn format(self, n: f64) -> String {
         match self {

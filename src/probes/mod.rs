@@ -24,7 +24,9 @@ pub use crate::model::{Failure, Outputs, PollResult, ProbeState, Sample};
 pub use history::History;
 pub use probe::Probe;
 pub use scheduler::{ProbeMsg, SchedulerHandle};
-pub use state::{Conditions, classify, headline, primary_value, state_at};
+pub use state::{
+    Conditions, classify, headline, output_text, output_unit, primary_value, state_at,
+};
 
 use crate::config::Kinds;
 
