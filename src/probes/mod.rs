@@ -39,7 +39,7 @@ pub static KINDS: Kinds = &[
     &metrics::Metrics,
     &command::Command,
     &tcp::Tcp,
-    &tls::Tls,
     &dns::Dns,
+    &tls::Tls,
     &log::Log,
 ];
