@@ -30,6 +30,10 @@ async fn a_cname_txt_and_mx() {
     assert_eq!(s.output("answers"), Some(Value::Number(2.0)));
     let answer = s.output("answer").unwrap().to_string();
     assert!(answer == "10.1.2.3" || answer == "10.1.2.4", "{answer}");
+    assert_eq!(
+        s.output("all"),
+        Some(Value::Text("10.1.2.3, 10.1.2.4".into()))
+    );
     probe_spec::assert_outputs_declared(&a, &s);
 
     let mut cname = Probe::new(spec(&server.server(), "www.test", "type = \"CNAME\""));

@@ -208,11 +208,20 @@ impl TableReader<'_, '_> {
         })
     }
 
-    /// A whole number in `range` (a port); `None` when absent or wrong (reported).
+    /// A whole number in `range` (a port), or a string that reads as one once interpolated
+    /// (`port = "${env.app_port}"`); `None` when absent or wrong (reported).
     pub fn integer(&mut self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
         let entry = self.get(key)?.clone();
-        match &entry.node.value {
-            NodeValue::Int(n) if range.contains(n) => Some(*n),
+        let n = match &entry.node.value {
+            NodeValue::Int(n) => Some(*n),
+            NodeValue::Str(raw) => match self.interpolated(key, raw, &entry.node) {
+                Some(text) => text.trim().parse().ok(),
+                None => return None,
+            },
+            _ => None,
+        };
+        match n {
+            Some(n) if range.contains(&n) => Some(n),
             _ => {
                 self.fail(
                     key,

@@ -1,7 +1,7 @@
 //! The `dns` kind: asks `server` (or the first nameserver of /etc/resolv.conf) for `query`'s
 //! records of `type` (A, AAAA, CNAME, TXT, MX, NS, …) over UDP, and over TCP when the answer is
 //! truncated. Outputs `rcode` (NOERROR, NXDOMAIN, SERVFAIL…), `answers` (records of the type),
-//! `answer` (the first, as text), `latency`. Without conditions an rcode other than NOERROR, or
+//! `answer` (the first, as text), `all` (every one, sorted), `latency`. Without conditions an rcode other than NOERROR, or
 //! no record of the type, is CRIT; a server that does not answer is CRIT.
 
 use crate::config::{Headline, KindSettings, Poller, ProbeKind, ProbeSpec, TableReader};
@@ -39,6 +39,11 @@ const OUTPUTS: &[OutputSpec] = &[
         "answer",
         OutputType::Text,
         "the first such record as text (an address, a name, TXT text, `10 mx.example.com`)",
+    ),
+    OutputSpec::new(
+        "all",
+        OutputType::Text,
+        "every record of the type as text, sorted, joined by `, ` (servers shuffle their order)",
     ),
     OutputSpec::new(
         "latency",
@@ -224,6 +229,12 @@ impl DnsProbe {
         if let Some(first) = of_type.first().copied().or(reply.answers.first()) {
             out.set("answer", Value::Text(record_text(&first.data.to_string())));
         }
+        let mut all: Vec<String> = of_type
+            .iter()
+            .map(|r| record_text(&r.data.to_string()))
+            .collect();
+        all.sort();
+        out.set("all", Value::Text(all.join(", ")));
         Ok(out)
     }
 }
