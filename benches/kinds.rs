@@ -73,10 +73,9 @@ async fn run(specs: Vec<ProbeSpec>, warmup: Duration, seconds: u64) -> Measured 
                     m.not_ok += 1;
                     m.reason = sample.reason.clone();
                 }
-                m.matches += sample
-                    .output("matches")
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0);
+                if let Some(total) = sample.output("total").and_then(|v| v.as_f64()) {
+                    m.totals.insert(sample.probe.clone(), total);
+                }
                 m.lags.push(lag);
             }
             Ok(None) => break,
@@ -99,7 +98,8 @@ struct Measured {
     lags: Vec<Duration>,
     not_ok: usize,
     reason: Option<String>,
-    matches: f64,
+    /// The last `total` of each log probe: matching lines counted since it started.
+    totals: std::collections::HashMap<String, f64>,
     wall: f64,
     cpu: f64,
     writer: f64,
@@ -182,16 +182,17 @@ async fn logs(count: usize, lines_per_second: u64, seconds: u64, ticks: f64) {
             p.display()
         ));
     }
-    let before = written.load(Ordering::Relaxed);
     let m = run(parse(&text), Duration::from_secs(3), seconds).await;
-    let lines = written.load(Ordering::Relaxed) - before;
     stop.store(true, Ordering::Relaxed);
     writer.join().unwrap();
+    let lines = written.load(Ordering::Relaxed);
+    let counted: f64 = m.totals.values().sum();
     let pct = |t: f64| t / ticks / m.wall * 100.0;
     println!(
-        "{count} log probes at 1s, {lines_per_second} lines/s each ({lines} lines written while \
-         measured): {} polls ({} not OK{}); CPU flightdeck {:.2} % of one core (process {:.2} %, \
-         writer {:.2} %); scheduling delay p99 {:.2} ms",
+        "{count} log probes at 1s, {lines_per_second} lines/s each ({lines} lines written, \
+         {counted} ERROR lines counted of about {}): {} polls ({} not OK{}); CPU flightdeck {:.2} % \
+         of one core (process {:.2} %, writer {:.2} %); scheduling delay p99 {:.2} ms",
+        lines / 20,
         m.lags.len(),
         m.not_ok,
         m.reason.map(|r| format!(": {r}")).unwrap_or_default(),

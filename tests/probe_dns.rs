@@ -129,15 +129,7 @@ async fn a_server_that_never_answers_is_crit() {
 #[test]
 fn config_mistakes_are_located() {
     let text = "[[probe]]\nname = \"d\"\nkind = \"dns\"\nquery = \"api.test\"\ntype = \"AXFR\"\nserver = \"dns.example\"\n";
-    let err = flightdeck::config::parse_str(
-        std::path::Path::new("d.toml"),
-        text,
-        None,
-        &|_| None,
-        flightdeck::probes::KINDS,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = probe_spec::errors("d.toml", text);
     assert!(
         err.contains("d.toml:5:8: error: unknown record type `AXFR`"),
         "{err}"

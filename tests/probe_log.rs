@@ -251,15 +251,7 @@ async fn matches_leave_the_window_total_stays() {
 #[test]
 fn a_bad_regex_is_located() {
     let text = "[[probe]]\nname = \"e\"\nkind = \"log\"\npath = \"/var/log/*/x.log\"\nmatch = \"ERROR|(FATAL\"\n";
-    let err = flightdeck::config::parse_str(
-        Path::new("l.toml"),
-        text,
-        None,
-        &|_| None,
-        flightdeck::probes::KINDS,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = probe_spec::errors("l.toml", text);
     assert!(
         err.contains("l.toml:5:16: error: bad regex in `match`"),
         "{err}"

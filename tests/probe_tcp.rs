@@ -129,15 +129,7 @@ async fn expect_against_a_real_redis() {
 fn config_mistakes_are_located() {
     let text =
         "[[probe]]\nname = \"t\"\nkind = \"tcp\"\nhost = \"db\"\nport = 70000\nsend = \"x\"\n";
-    let err = flightdeck::config::parse_str(
-        std::path::Path::new("t.toml"),
-        text,
-        None,
-        &|_| None,
-        flightdeck::probes::KINDS,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = probe_spec::errors("t.toml", text);
     assert!(err.contains("t.toml:5:8"), "{err}");
     assert!(
         err.contains("`port` must be a whole number from 1 to 65535"),

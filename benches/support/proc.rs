@@ -13,8 +13,7 @@ pub fn cpu_ticks(prefix: &str) -> (f64, f64) {
             let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
             // a thread's comm holds at most 15 bytes of its name
             if name.trim().starts_with(&prefix[..prefix.len().min(15)]) {
-                named +=
-                    stat_field_sum(&dir.join("stat").to_string_lossy(), 11, 12).unwrap_or(0.0);
+                named += stat_field_sum(&dir.join("stat").to_string_lossy(), 11, 12).unwrap_or(0.0);
             }
         }
     }
