@@ -160,7 +160,7 @@ async fn logs(count: usize, lines_per_second: u64, seconds: u64, ticks: f64) {
                         let mut chunk = String::new();
                         for _ in 0..per_tick {
                             n += 1;
-                            let level = if n % 20 == 0 { "ERROR" } else { "INFO" };
+                            let level = if n.is_multiple_of(20) { "ERROR" } else { "INFO" };
                             chunk.push_str(&format!(
                                 "2026-12-01T01:00:00Z {level} req={n} path=/api/v4/items took=12ms\n"
                             ));
