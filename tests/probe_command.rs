@@ -218,6 +218,9 @@ async fn json_paths_and_numbers_with_units() {
     let s = text.poll().await;
     assert_eq!(s.output("stdout"), Some(Value::Text("active".into())));
     assert_eq!(s.state, ProbeState::Unknown);
+    // without a unit the panel shows what the command said
+    let shown = flightdeck::probes::headline(text.spec(), &s).map(|h| h.1);
+    assert_eq!(shown.as_deref(), Some("active"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

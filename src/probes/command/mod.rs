@@ -5,7 +5,9 @@
 
 mod run;
 
-use crate::config::{KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader};
+use crate::config::{
+    Headline, KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader,
+};
 use crate::model::{OutputSpec, OutputType, PollResult, ProbeState, Value, ValueUnit};
 use crate::redact::{is_secret_name, redact_text};
 use futures_util::future::BoxFuture;
@@ -201,6 +203,21 @@ impl KindSettings for CommandSettings {
             settings: Arc::new(self.clone()),
             last_run: None,
         })
+    }
+
+    /// With a `unit`, stdout read as a number in it; without, stdout itself (`active`,
+    /// `deployment "api" successfully rolled out`).
+    fn headline(&self, unit: Option<ValueUnit>) -> Headline {
+        match unit {
+            Some(_) => Headline {
+                output: "value",
+                unit,
+            },
+            None => Headline {
+                output: "stdout",
+                unit: None,
+            },
+        }
     }
 
     fn sparkline(&self) -> &'static str {

@@ -226,7 +226,12 @@ pub(crate) fn number_with_unit(text: &str) -> Option<f64> {
     let split = text.find(|c: char| c.is_alphabetic() || c == '%')?;
     let number: f64 = text[..split].trim().parse().ok()?;
     let (_, factor) = units::lookup(text[split..].trim())?;
-    let n = number * factor;
+    // 70% is 70 / 100, not 70 * 0.01 (which is 0.7000000000000001)
+    let n = if factor < 1.0 {
+        number / (1.0 / factor).round()
+    } else {
+        number * factor
+    };
     n.is_finite().then_some(n)
 }
 
