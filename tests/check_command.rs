@@ -327,4 +327,5 @@ async fn json_lists_every_output_of_the_new_kinds_with_units() {
     // the table stays short: one line per probe
     let (_, table, _) = run_check(&config, "table").await;
     assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(!table.contains("pw123456"), "{table}");
 }

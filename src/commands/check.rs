@@ -167,7 +167,7 @@ pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
         .map(|(spec, sample)| {
             let value = headline(spec, sample)
                 .and_then(|(v, _)| serde_json::to_value(v).ok())
-                .unwrap_or(serde_json::Value::Null);
+                .map_or(serde_json::Value::Null, |v| redact_json(&v));
             let mut outputs = serde_json::Map::new();
             let mut units = serde_json::Map::new();
             for (name, v) in &sample.outputs {

@@ -154,7 +154,8 @@ pub fn headline(spec: &ProbeSpec, sample: &Sample) -> Option<(Value, String)> {
     let value = sample.outputs.get(shown.output)?.clone();
     let text = match (value.as_f64(), &value, shown.unit) {
         (Some(n), Value::Number(_), Some(unit)) => unit.format(n),
-        _ => short(&value.to_string()),
+        // a command's stdout can carry a connection string
+        _ => short(&crate::redact::redact_text(&value.to_string())),
     };
     Some((value, text))
 }
