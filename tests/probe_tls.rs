@@ -1,6 +1,7 @@
 //! The tls probe against certificates the real `openssl` made: valid for 10 days (OK, and WARN
 //! under a 14-day rule), expired, for the wrong host, self-signed without and with `ca_file`, a
-//! port that is closed or does not speak TLS, and STARTTLS against a real PostgreSQL.
+//! port that is closed or does not speak TLS, and STARTTLS over SMTP and against a real
+//! PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/probe_spec.rs"]
@@ -161,6 +162,27 @@ async fn closed_ports_and_plain_servers_are_crit() {
     let s = Probe::new(spec(port, "")).poll().await;
     assert_eq!(s.state, ProbeState::Crit);
     assert!(s.reason.unwrap().starts_with("TLS handshake failed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_over_smtp() {
+    let c = certs::Certs::new();
+    let (cert, key) = c.leaf("mail", &["localhost"], 30);
+    let port = certs::smtp_server(&cert, &key);
+    let mut probe = Probe::new(spec(
+        port,
+        &format!("starttls = \"smtp\"\n{}", ca(&c.path("ca.pem"))),
+    ));
+    let s = probe.poll().await;
+    assert_eq!(s.state, ProbeState::Ok, "{:?}", s.reason);
+    assert!(num(s.output("days_left")) > 29.9);
+    // a TLS-only port never sends an SMTP greeting: no answer, CRIT
+    let plain = certs::tls_server(&cert, &key);
+    let s = Probe::new(spec(plain, "starttls = \"smtp\"")).poll().await;
+    assert_eq!(
+        (s.state, s.reason.as_deref()),
+        (ProbeState::Crit, Some("timeout after 2s"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,8 +5,8 @@
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::{BufRead, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -218,6 +218,36 @@ impl Certs {
 /// A TLS server on a loopback port presenting `cert` (PEM) with `key`; it completes each
 /// handshake, then closes. Runs on its own thread for the rest of the test process.
 pub fn tls_server(cert: &Path, key: &Path) -> u16 {
+    serve(cert, key, |_| true)
+}
+
+/// An SMTP server that greets, offers STARTTLS after EHLO, and then presents `cert` over TLS.
+pub fn smtp_server(cert: &Path, key: &Path) -> u16 {
+    serve(cert, key, |stream| {
+        let Ok(copy) = stream.try_clone() else {
+            return false;
+        };
+        let mut lines = std::io::BufReader::new(copy);
+        let mut line = String::new();
+        let mut say = |text: &str| stream.write_all(text.as_bytes()).is_ok();
+        say("220 mail.test ESMTP\r\n")
+            && lines
+                .read_line(&mut line)
+                .is_ok_and(|_| line.starts_with("EHLO"))
+            && say("250-mail.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+            && {
+                line.clear();
+                lines
+                    .read_line(&mut line)
+                    .is_ok_and(|_| line.starts_with("STARTTLS"))
+            }
+            && say("220 2.0.0 ready to start TLS\r\n")
+    })
+}
+
+/// Accepts connections on a loopback port; `preface` speaks first in the clear (false ends the
+/// connection), then the TLS handshake with `cert`, a greeting, and the end.
+fn serve(cert: &Path, key: &Path, preface: fn(&mut TcpStream) -> bool) -> u16 {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .unwrap()
         .collect::<Result<_, _>>()
@@ -234,9 +264,12 @@ pub fn tls_server(cert: &Path, key: &Path) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
+        for mut stream in listener.incoming().flatten() {
             let config = config.clone();
             std::thread::spawn(move || {
+                if !preface(&mut stream) {
+                    return;
+                }
                 let Ok(conn) = rustls::ServerConnection::new(config) else {
                     return;
                 };
