@@ -115,6 +115,9 @@ pub struct Follower {
     ignore: Option<Regex>,
     files: HashMap<PathBuf, Followed>,
     started: bool,
+    /// What reads found and no poll has taken yet: a poll cut short by its timeout leaves its
+    /// finds here for the next one, so no match is lost.
+    pending: Found,
 }
 
 impl Follower {
@@ -125,16 +128,17 @@ impl Follower {
             ignore,
             files: HashMap::new(),
             started: false,
+            pending: Found::default(),
         }
     }
 
-    /// Reads what was written since the last poll. `Err` when no file is there (and none was
-    /// ever followed).
-    pub fn poll(&mut self) -> Result<Found, String> {
+    /// Reads what was written since the last poll into [`take`](Self::take)'s keeping. `Err`
+    /// when no file is there (and none was ever followed).
+    pub fn poll(&mut self) -> Result<(), String> {
         let listed = self.paths.list();
         let first = !self.started;
         self.started = true;
-        let mut found = Found::default();
+        let mut found = std::mem::take(&mut self.pending);
         let mut old: Vec<(PathBuf, Followed)> = self.files.drain().collect();
         let mut current = Vec::new();
         for (path, id) in listed {
@@ -166,6 +170,7 @@ impl Follower {
         }
         self.files = next;
         found.files = self.files.values().filter(|f| f.orphaned.is_none()).count();
+        self.pending = found;
         if self.files.is_empty() {
             return Err(match &self.paths.glob {
                 None => format!(
@@ -178,7 +183,15 @@ impl Follower {
                 ),
             });
         }
-        Ok(found)
+        Ok(())
+    }
+
+    /// What the reads found since the last take.
+    pub fn take(&mut self) -> Found {
+        let files = self.pending.files;
+        let found = std::mem::take(&mut self.pending);
+        self.pending.files = files;
+        found
     }
 
     fn read(&self, f: &mut Followed, found: &mut Found) {

@@ -185,13 +185,16 @@ impl LogProbe {
     async fn poll_once(&mut self) -> PollResult {
         let follower = self.follower.clone().map_err(Failure::new)?;
         let started = Instant::now();
-        let found = tokio::task::spawn_blocking(move || {
-            let mut f = follower.lock().unwrap_or_else(|e| e.into_inner());
+        let reader = follower.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut f = reader.lock().unwrap_or_else(|e| e.into_inner());
             f.poll()
         })
         .await
         .map_err(|e| Failure::new(format!("the reader stopped: {e}")))?
         .map_err(Failure::new)?;
+        // taken only now: a poll dropped while reading leaves its finds to the next one
+        let found = follower.lock().unwrap_or_else(|e| e.into_inner()).take();
         let now = Instant::now();
         self.total += found.matches;
         if let Some(line) = found.last {
