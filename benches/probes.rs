@@ -11,13 +11,9 @@
 #[path = "../tests/support/http.rs"]
 mod http;
 
-#[path = "support/proc.rs"]
-mod proc;
-
 use flightdeck::config::{self, ProbeSpec};
 use flightdeck::probes::{History, ProbeMsg, Sample, scheduler};
 use http::{Resp, TestServer};
-use proc::{clock_ticks, rss_kib};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -110,7 +106,7 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
         }
     }
 
-    let (cpu0, server0) = proc::cpu_ticks(SERVER_THREAD);
+    let (cpu0, server0) = cpu_ticks();
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
     let mut lags = Vec::new();
@@ -129,14 +125,17 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
         }
     }
     let wall = started.elapsed().as_secs_f64();
-    let (cpu1, server1) = proc::cpu_ticks(SERVER_THREAD);
+    let (cpu1, server1) = cpu_ticks();
     cancel.cancel();
     handle.join().await;
 
     let total = (cpu1 - cpu0) / ticks / wall * 100.0;
     let server = (server1 - server0) / ticks / wall * 100.0;
     lags.sort();
-    let pct = |p: f64| proc::percentile_ms(&lags, p);
+    let pct = |p: f64| {
+        lags.get(((lags.len() as f64 - 1.0) * p).round() as usize)
+            .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+    };
     println!(
         "{count} http probes at {interval}: {} polls in {wall:.1} s ({not_ok} not OK); \
          CPU probes {:.2} % of one core (process {total:.2} %, test server {server:.2} %); \
@@ -191,4 +190,53 @@ async fn memory(url: &str, count: usize) {
     );
     cancel.cancel();
     handle.join().await;
+}
+
+/// (all threads' utime + stime, the test server's threads') in clock ticks.
+fn cpu_ticks() -> (f64, f64) {
+    let total = stat_ticks("/proc/self/stat").unwrap_or(0.0);
+    let mut server = 0.0;
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for task in tasks.flatten() {
+            let dir = task.path();
+            let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+            if name
+                .trim()
+                .starts_with(&SERVER_THREAD[..SERVER_THREAD.len().min(15)])
+            {
+                server += stat_ticks(&dir.join("stat").to_string_lossy()).unwrap_or(0.0);
+            }
+        }
+    }
+    (total, server)
+}
+
+fn stat_ticks(path: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    // fields after the `(comm)`; utime and stime are fields 14 and 15 of the whole line
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+fn rss_kib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(f64::NAN)
+}
+
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
 }
