@@ -123,7 +123,7 @@ pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
                 errors.push(e.locate(&source.file, &source.text, offset));
                 continue;
             };
-            if r.kind == RefKind::State {
+            if !matches!(r.kind, RefKind::Output | RefKind::Baseline) {
                 continue;
             }
             if let Some((message, output_hint)) = spec.kind().unknown_output(&r.probe, &r.path) {
