@@ -11,6 +11,29 @@ pub fn redact_text(text: &str) -> String {
     out
 }
 
+/// A JSON document with every string redacted, and the value of every secret-named field
+/// (`token`, `password`, …) replaced by `***`.
+pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(redact_text(s)),
+        Value::Array(items) => Value::Array(items.iter().map(redact_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let shown = if is_secret_name(k) && !v.is_object() && !v.is_array() {
+                        Value::String("***".into())
+                    } else {
+                        redact_json(v)
+                    };
+                    (k.clone(), shown)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// Whether a header or variable name looks like it carries a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

@@ -110,9 +110,24 @@ async fn table_json_and_exit_codes() {
         let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["error", "kind", "latency_ms", "name", "state", "value"]
+            [
+                "error",
+                "kind",
+                "latency_ms",
+                "name",
+                "outputs",
+                "state",
+                "units",
+                "value"
+            ]
         );
     }
+    // every output of the poll, with the unit of each number that has one
+    assert_eq!(items[0]["outputs"]["status"], 200.0);
+    assert_eq!(items[0]["outputs"]["body"]["status"], "UP");
+    assert_eq!(items[0]["units"]["latency"], "ms");
+    assert_eq!(items[0]["units"]["body_bytes"], "bytes");
+    assert_eq!(items[0]["units"].get("status"), None);
     assert_eq!(items[0]["state"], "OK");
     assert_eq!(items[0]["value"], 200.0);
     assert!(items[0]["latency_ms"].as_f64().unwrap() > 0.0);
@@ -276,4 +291,47 @@ query = "queue_depth"
     assert_eq!(code, 4, "a config error");
     assert!(stderr.contains("unsupported scheme"), "{stderr}");
     assert!(!stdout.contains(PW) && !stderr.contains(PW), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_lists_every_output_of_the_new_kinds_with_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    std::fs::write(&log, "ERROR before\n").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let config = dir.path().join("kinds.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[probe]]\nname = \"pods\"\nkind = \"command\"\n\
+             argv = [\"echo\", '{{\"ready\": 3, \"token\": \"postgres://u:pw123456@db/x\"}}']\n\n\
+             [[probe]]\nname = \"port\"\nkind = \"tcp\"\nhost = \"127.0.0.1\"\nport = {port}\n\n\
+             [[probe]]\nname = \"errors\"\nkind = \"log\"\npath = \"{}\"\nmatch = \"ERROR\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_check(&config, "json").await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let items: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let pods = &items[0];
+    assert_eq!(pods["outputs"]["exit_code"], 0.0);
+    assert_eq!(pods["outputs"]["json"]["ready"], 3.0);
+    assert_eq!(pods["outputs"]["lines"], 1.0);
+    assert!(
+        !stdout.contains("pw123456"),
+        "a password in stdout is redacted: {stdout}"
+    );
+    assert_eq!(pods["units"]["latency"], "ms");
+    let port = &items[1];
+    assert_eq!(port["outputs"]["connected"], true);
+    assert_eq!(port["value"], port["outputs"]["latency"]);
+    let errors = &items[2];
+    assert_eq!(errors["outputs"]["matches"], 0.0);
+    assert_eq!(errors["outputs"]["files"], 1.0);
+    // the table stays short: one line per probe
+    let (_, table, _) = run_check(&config, "table").await;
+    assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(!table.contains("pw123456"), "{table}");
 }

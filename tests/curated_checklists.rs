@@ -143,8 +143,17 @@ fn secrets_come_from_the_environment_only() {
         let table: toml::Table = text.parse().unwrap();
         for probe in table["probe"].as_array().unwrap() {
             let name = probe["name"].as_str().unwrap();
-            let url = probe["url"].as_str().unwrap();
-            match probe["kind"].as_str().unwrap() {
+            let kind = probe["kind"].as_str().unwrap();
+            // tcp, dns, tls, log and command probes name a host, a file or a program: no URL
+            let url = probe.get("url").and_then(|u| u.as_str());
+            assert_eq!(
+                url.is_some(),
+                ["http", "sql", "redis", "prometheus", "metrics"].contains(&kind),
+                "{}: `{name}`",
+                config.display()
+            );
+            let url = url.unwrap_or_default();
+            match kind {
                 "sql" | "redis" => assert!(
                     url.starts_with("${") && url.ends_with('}') && !url.starts_with("${env."),
                     "{}: probe `{name}` has url {url:?}; connection strings come from ${{VAR}}",

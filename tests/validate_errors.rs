@@ -1,12 +1,17 @@
 //! `flightdeck validate` through the real binary: one fixture per kind of mistake, each reported at
-//! its exact file:line:column with a hint; all mistakes of a file at once; and a missing file, a
-//! directory or a binary file as one clear line with a non-zero exit.
+//! its exact file:line:column with a hint; all mistakes of a file at once (structure and
+//! conditions in one pass); an output a probe's kind never gives (`api.stauts`) located with a
+//! did-you-mean, in `ok`, `auto` and `when` alike; and a missing file, a directory or a binary
+//! file as one clear line with a non-zero exit.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 const INVALID: &str = "tests/fixtures/checklists/invalid";
+
+/// Conditions that read outputs their probes' kinds never give.
+const OUTPUTS: &str = "tests/fixtures/checklists/outputs";
 
 fn flightdeck(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flightdeck"))
@@ -285,5 +290,90 @@ fn config_flag_resolves_probe_names() {
         stderr(&out).contains("no-such-flightdeck.toml"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn outputs_a_kind_never_gives_are_located_with_a_did_you_mean() {
+    let checklist = format!("{OUTPUTS}/misread.toml");
+    let config = format!("{OUTPUTS}/misread.config.toml");
+    let out = flightdeck(&["validate", &checklist, "--config", &config]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let expected = [
+        (
+            format!("{checklist}:10:9: error: probe `api` (http) has no output `stauts`"),
+            "did you mean `status`? (a http probe gives: status, latency, body, body_bytes, body_truncated, header.NAME)",
+        ),
+        (
+            format!("{checklist}:20:9: error: probe `errors` (log) has no output `matchs`"),
+            "did you mean `matches`?",
+        ),
+        (
+            format!("{checklist}:24:9: error: probe `dns` (dns) has no output `anser`"),
+            "did you mean `answer`?",
+        ),
+    ];
+    for (line, hint) in &expected {
+        let at = err
+            .lines()
+            .position(|l| l == line)
+            .unwrap_or_else(|| panic!("missing `{line}` in:\n{err}"));
+        let next = err.lines().nth(at + 1).unwrap_or_default();
+        assert!(
+            next.starts_with("  hint: ") && next.contains(hint),
+            "{next}"
+        );
+    }
+    // `cert.days_left` and `cert.ok` are fine: three errors, no more
+    assert_eq!(err.matches(": error: ").count(), 3, "{err}");
+
+    // fixed, the same files pass
+    let dir = tempfile::tempdir().unwrap();
+    let fixed_list = dir.path().join("fixed.toml");
+    let fixed_config = dir.path().join("fixed.config.toml");
+    let text = std::fs::read_to_string(&checklist).unwrap();
+    let text = text
+        .replace("stauts", "status")
+        .replace("matchs", "matches")
+        .replace("anser", "answer");
+    std::fs::write(&fixed_list, text).unwrap();
+    std::fs::copy(&config, &fixed_config).unwrap();
+    let out = flightdeck(&[
+        "validate",
+        fixed_list.to_str().unwrap(),
+        "--config",
+        fixed_config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // a probe's own condition is read against its kind too (JSON paths and header families pass)
+    let bad = format!("{OUTPUTS}/bad-ok.config.toml");
+    let out = flightdeck(&["validate", fixed_list.to_str().unwrap(), "--config", &bad]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{bad}:5:7: error: probe `api` (http) has no output `stauts`\n  hint: did you mean `status`?"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.matches(": error: ").count(), 1, "{err}");
+}
+
+#[test]
+fn structure_and_conditions_in_one_pass() {
+    let checklist = format!("{OUTPUTS}/structural.toml");
+    let out = flightdeck(&["validate", &checklist]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{checklist}:9:9: error: probe `port` (tcp) has no output `conected`"),
+            format!("{checklist}:14:12: error: unknown severity `fatal`"),
+        ],
+        "{err}"
     );
 }

@@ -44,6 +44,27 @@ pub fn load_located_with(path: &Path, options: markdown::Options) -> Result<Load
     }
 }
 
+/// Like [`load_located`], keeping what could be read beside the errors (a TOML checklist with
+/// structural mistakes still has conditions to check), so `validate` reports every error of a
+/// file in one pass.
+pub fn load_partial(
+    path: &Path,
+    options: markdown::Options,
+) -> (Option<Loaded>, Vec<crate::error::SourceError>) {
+    let text = match read::read_source(path) {
+        Ok(text) => text,
+        Err(e) => return (None, vec![e]),
+    };
+    if is_markdown(path) || (!is_toml(path) && looks_like_markdown(&text)) {
+        match markdown::import_with(&text, path, options) {
+            Ok(loaded) => (Some(loaded), Vec::new()),
+            Err(errors) => (None, errors.0),
+        }
+    } else {
+        toml_format::parse_partial(&text, path)
+    }
+}
+
 fn is_toml(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())

@@ -3,7 +3,7 @@
 //! at its file:line:column.
 
 use super::Loaded;
-use crate::condition::{self, ConditionError};
+use crate::condition::{self, ConditionError, RefKind};
 use crate::config::Config;
 use crate::error::{SourceError, SourceErrors};
 use crate::suggest::closest;
@@ -14,6 +14,8 @@ fn conditions(loaded: &Loaded) -> (Vec<(usize, condition::Condition)>, Vec<Sourc
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
     let mut push = |offset: usize, text: &str| match condition::parse(text) {
+        // an empty condition is the structural pass's error already
+        _ if text.trim().is_empty() => {}
         Ok(c) => parsed.push((offset, c)),
         Err(e) => errors.push(e.locate(&source.file, &source.text, offset)),
     };
@@ -71,7 +73,8 @@ fn phase_errors(loaded: &Loaded, parsed: &[(usize, condition::Condition)]) -> Ve
 }
 
 /// Every probe named by the checklist must exist in `config` (which already holds the
-/// checklist's own `[[probe]]` tables).
+/// checklist's own `[[probe]]` tables), and every output a condition reads must be one its kind
+/// gives (`api.stauts` is an error with a did-you-mean).
 pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
     let source = &loaded.source;
     let known: Vec<&str> = config.probes.iter().map(|p| p.name.as_str()).collect();
@@ -110,12 +113,25 @@ pub fn probe_errors(loaded: &Loaded, config: &Config) -> Vec<SourceError> {
     let (parsed, _) = conditions(loaded);
     for (offset, cond) in parsed {
         for r in cond.references() {
-            if !known.contains(&r.probe.as_str()) {
+            let Some(spec) = config.probe(&r.probe) else {
                 let e = ConditionError {
                     offset: r.offset,
                     column: r.column,
                     message: format!("unknown probe `{}`", r.probe),
                     hint: Some(hint(&r.probe)),
+                };
+                errors.push(e.locate(&source.file, &source.text, offset));
+                continue;
+            };
+            if !matches!(r.kind, RefKind::Output | RefKind::Baseline) {
+                continue;
+            }
+            if let Some((message, output_hint)) = spec.kind().unknown_output(&r.probe, &r.path) {
+                let e = ConditionError {
+                    offset: r.offset,
+                    column: r.column,
+                    message,
+                    hint: Some(output_hint),
                 };
                 errors.push(e.locate(&source.file, &source.text, offset));
             }

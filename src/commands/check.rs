@@ -8,8 +8,9 @@
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::config::{self, ProbeSpec};
-use crate::probes::{Probe, ProbeState, Sample, headline};
-use crate::redact::redact_text;
+use crate::model::Value;
+use crate::probes::{Probe, ProbeState, Sample, headline, output_unit};
+use crate::redact::{redact_json, redact_text};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -166,7 +167,9 @@ pub fn render_table(specs: &[ProbeSpec], samples: &[Sample]) -> String {
     out.trim_end().to_string()
 }
 
-/// The JSON array: objects with `name`, `kind`, `state`, `value`, `latency_ms`, `error`.
+/// The JSON array: objects with `name`, `kind`, `state`, `value` (the headline), `latency_ms`,
+/// `error`, every output of the poll in `outputs` (redacted), and the unit of each number
+/// that has one in `units` (`ms`, `fraction`, `bytes`, `per_second`, `days`).
 pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
     let items: Vec<serde_json::Value> = specs
         .iter()
@@ -174,7 +177,18 @@ pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
         .map(|(spec, sample)| {
             let value = headline(spec, sample)
                 .and_then(|(v, _)| serde_json::to_value(v).ok())
-                .unwrap_or(serde_json::Value::Null);
+                .map_or(serde_json::Value::Null, |v| redact_json(&v));
+            let mut outputs = serde_json::Map::new();
+            let mut units = serde_json::Map::new();
+            for (name, v) in &sample.outputs {
+                let shown = serde_json::to_value(v)
+                    .map(|j| redact_json(&j))
+                    .unwrap_or(serde_json::Value::Null);
+                outputs.insert(name.clone(), shown);
+                if let (Value::Number(_), Some(unit)) = (v, output_unit(spec, name)) {
+                    units.insert(name.clone(), unit.as_str().into());
+                }
+            }
             serde_json::json!({
                 "name": spec.name,
                 "kind": spec.kind().name(),
@@ -182,6 +196,8 @@ pub fn render_json(specs: &[ProbeSpec], samples: &[Sample]) -> String {
                 "value": value,
                 "latency_ms": sample.latency_ms.map(|ms| (ms * 1000.0).round() / 1000.0),
                 "error": sample.reason.as_deref().map(redact_text),
+                "outputs": outputs,
+                "units": units,
             })
         })
         .collect();

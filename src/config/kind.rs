@@ -37,6 +37,41 @@ impl dyn ProbeKind {
     pub fn knows_output(&self, path: &str) -> bool {
         self.outputs().iter().any(|o| o.reads(path))
     }
+
+    /// For a path this kind never gives (`stauts`), the error and a did-you-mean hint that lists
+    /// what it gives; `None` when the path reads a declared output.
+    pub fn unknown_output(&self, probe: &str, path: &str) -> Option<(String, String)> {
+        if self.knows_output(path) {
+            return None;
+        }
+        let names: Vec<&str> = self
+            .outputs()
+            .iter()
+            .map(|o| o.name.trim_end_matches(".*").trim_end_matches('*'))
+            .collect();
+        let listed: Vec<String> = self
+            .outputs()
+            .iter()
+            .map(|o| match o.name.strip_suffix('*') {
+                Some(family) => format!("{family}NAME"),
+                None => o.name.to_string(),
+            })
+            .collect();
+        let (head, rest) = match path.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (path, None),
+        };
+        let gives = format!("a {} probe gives: {}", self.name(), listed.join(", "));
+        let hint = match crate::suggest::closest(head, &names) {
+            Some(near) => {
+                let meant = rest.map_or(near.to_string(), |r| format!("{near}.{r}"));
+                format!("did you mean `{meant}`? ({gives})")
+            }
+            None => gives,
+        };
+        let message = format!("probe `{probe}` ({}) has no output `{path}`", self.name());
+        Some((message, hint))
+    }
 }
 
 impl fmt::Debug for dyn ProbeKind {

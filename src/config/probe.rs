@@ -103,16 +103,16 @@ pub(crate) fn read_probe<'b>(
         .as_ref()
         .map_or("probe", |(n, _)| n.as_str())
         .to_string();
-    let ok = condition(r, "ok", &probe_name);
-    let warn = condition(r, "warn", &probe_name);
-    let crit = condition(r, "crit", &probe_name);
+    let ok = condition(r, "ok", &probe_name, kind);
+    let warn = condition(r, "warn", &probe_name, kind);
+    let crit = condition(r, "crit", &probe_name, kind);
     let unit = r.optional_str("unit").and_then(|text| {
         let unit = ValueUnit::parse(&text);
         if unit.is_none() {
             r.fail(
                 "unit",
                 format!("unknown unit `{text}`"),
-                "unit is one of: ms, %, bytes, /s",
+                "unit is one of: ms, %, bytes, /s, days",
             );
         }
         unit
@@ -163,8 +163,14 @@ pub(crate) fn read_probe<'b>(
     })
 }
 
-/// Reads and checks one of a probe's own conditions (`ok`, `warn`, `crit`).
-fn condition(r: &mut TableReader<'_, '_>, key: &str, probe: &str) -> Option<ConditionText> {
+/// Reads and checks one of a probe's own conditions (`ok`, `warn`, `crit`): it parses, holds no
+/// `for`, and reads only outputs its kind gives.
+fn condition(
+    r: &mut TableReader<'_, '_>,
+    key: &str,
+    probe: &str,
+    kind: Option<&'static dyn ProbeKind>,
+) -> Option<ConditionText> {
     let condition = r.condition_text(key)?;
     if condition.text.trim().is_empty() {
         let e = r
@@ -187,7 +193,20 @@ fn condition(r: &mut TableReader<'_, '_>, key: &str, probe: &str) -> Option<Cond
             r.sink.push(e);
             None
         }
-        Ok(_) => Some(condition),
+        Ok(parsed) => {
+            let mut known = true;
+            for reference in parsed.reference_slice() {
+                let unknown = kind.and_then(|k| k.unknown_output(probe, &reference.path));
+                if let Some((message, hint)) = unknown {
+                    let e = r
+                        .locate(&condition, reference.offset, &message)
+                        .with_hint(hint);
+                    r.sink.push(e);
+                    known = false;
+                }
+            }
+            known.then_some(condition)
+        }
         Err(err) => {
             let e = match condition.offset {
                 Some(start) => err.locate(r.sink.file, r.sink.text, start),

@@ -183,6 +183,35 @@ impl TableReader<'_, '_> {
         })
     }
 
+    /// A whole number in `range` (a port), or a string that reads as one once interpolated
+    /// (`port = "${env.app_port}"`); `None` when absent or wrong (reported).
+    pub fn integer(&mut self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+        let entry = self.get(key)?.clone();
+        let n = match &entry.node.value {
+            NodeValue::Int(n) => Some(*n),
+            NodeValue::Str(raw) => match self.interpolated(raw, &entry.node) {
+                Some(text) => text.trim().parse().ok(),
+                None => return None,
+            },
+            _ => None,
+        };
+        match n {
+            Some(n) if range.contains(&n) => Some(n),
+            _ => {
+                self.fail(
+                    key,
+                    format!(
+                        "`{key}` must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                    format!("write {key} = {} (no quotes)", range.end().min(&443)),
+                );
+                None
+            }
+        }
+    }
+
     /// `true`/`false`; absent is false.
     pub fn bool(&mut self, key: &str) -> bool {
         match self.get(key).map(|e| e.node.clone()) {
@@ -202,13 +231,44 @@ impl TableReader<'_, '_> {
         }
     }
 
-    /// A PEM bundle path (`ca_file`), relative to the config file's folder; it must be readable now.
-    pub fn ca_file(&mut self) -> Option<PathBuf> {
-        let path = PathBuf::from(self.optional_str("ca_file")?);
-        let resolved = match (&path, self.sink.file.parent()) {
+    /// A list of strings (`argv = ["kubectl", "rollout", "status"]`), each interpolated; `None`
+    /// when absent or wrong (reported).
+    pub fn string_list(&mut self, key: &str, example: &str) -> Option<Vec<String>> {
+        let entry = self.get(key)?.clone();
+        let NodeValue::Array(items) = &entry.node.value else {
+            self.fail(
+                key,
+                format!("`{key}` must be a list of strings"),
+                format!("write {example}"),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.value {
+                NodeValue::Str(raw) => out.push(self.interpolated(raw, item)?),
+                other => {
+                    let message = format!("`{key}` holds {}, not a string", other.type_name());
+                    self.fail_at_node(item, message, format!("quote it: {example}"));
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// A path relative to the config file's folder (absolute paths stay as they are).
+    pub fn path(&mut self, key: &str) -> Option<PathBuf> {
+        let path = PathBuf::from(self.optional_str(key)?);
+        Some(match (&path, self.sink.file.parent()) {
             (p, Some(dir)) if p.is_relative() => dir.join(p),
             (p, _) => p.clone(),
-        };
+        })
+    }
+
+    /// A PEM bundle path (`ca_file`), relative to the config file's folder; it must be readable now.
+    pub fn ca_file(&mut self) -> Option<PathBuf> {
+        let resolved = self.path("ca_file")?;
         if let Err(err) = std::fs::metadata(&resolved) {
             self.fail(
                 "ca_file",

@@ -62,6 +62,12 @@ impl Failure {
             ..Failure::no_answer(reason)
         }
     }
+
+    /// Adds an output known even though the poll failed (`connected = false`).
+    pub fn with(mut self, name: &str, value: Value) -> Failure {
+        self.values.insert(name.to_string(), value);
+        self
+    }
 }
 
 pub type PollResult = Result<Outputs, Failure>;
@@ -75,6 +81,8 @@ pub enum ValueUnit {
     Percent,
     Bytes,
     PerSecond,
+    /// Days (a certificate's `days_left`).
+    Days,
 }
 
 impl ValueUnit {
@@ -85,8 +93,21 @@ impl ValueUnit {
             "%" | "percent" => ValueUnit::Percent,
             "bytes" | "B" => ValueUnit::Bytes,
             "/s" | "per_second" => ValueUnit::PerSecond,
+            "d" | "days" => ValueUnit::Days,
             _ => return None,
         })
+    }
+
+    /// How the number is held, for machines (`check --format json`): `ms`, `fraction` (shown as
+    /// a percentage), `bytes`, `per_second`, `days`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueUnit::Millis => "ms",
+            ValueUnit::Percent => "fraction",
+            ValueUnit::Bytes => "bytes",
+            ValueUnit::PerSecond => "per_second",
+            ValueUnit::Days => "days",
+        }
     }
 
     /// `38.2 ms`, `6.2 %`, `1.5 MiB`, `12/s`.
@@ -95,6 +116,7 @@ impl ValueUnit {
             ValueUnit::Millis => format!("{} ms", round(n)),
             ValueUnit::Percent => format!("{} %", round(n * 100.0)),
             ValueUnit::PerSecond => format!("{}/s", round(n)),
+            ValueUnit::Days => format!("{} d", round(n)),
             ValueUnit::Bytes => {
                 let units = ["B", "KiB", "MiB", "GiB", "TiB"];
                 let mut v = n;

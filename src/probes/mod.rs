@@ -4,8 +4,11 @@
 //! with units, its poll, its headline and default state (see [`crate::config::ProbeKind`]). The
 //! caller hands [`KINDS`] to the config loader.
 
+pub mod command;
+pub mod dns;
 pub mod history;
 pub mod http;
+pub mod log;
 pub mod metrics;
 mod probe;
 pub mod prometheus;
@@ -13,13 +16,17 @@ pub mod redis;
 pub mod scheduler;
 pub mod sql;
 mod state;
+pub mod tcp;
+pub mod tls;
 pub mod web;
 
 pub use crate::model::{Failure, Outputs, PollResult, ProbeState, Sample};
 pub use history::History;
 pub use probe::Probe;
 pub use scheduler::{ProbeMsg, SchedulerHandle};
-pub use state::{Conditions, classify, headline, primary_value, state_at};
+pub use state::{
+    Conditions, classify, headline, output_text, output_unit, primary_value, state_at,
+};
 
 use crate::config::Kinds;
 
@@ -30,4 +37,9 @@ pub static KINDS: Kinds = &[
     &redis::Redis,
     &prometheus::Prometheus,
     &metrics::Metrics,
+    &command::Command,
+    &tcp::Tcp,
+    &dns::Dns,
+    &tls::Tls,
+    &log::Log,
 ];

@@ -3,7 +3,7 @@
 
 use crate::condition::{self, Condition, OutputsLookup, Truth};
 use crate::config::{ConditionText, ProbeSpec};
-use crate::model::{ProbeState, Sample, Value};
+use crate::model::{OutputType, ProbeState, Sample, Value, ValueUnit};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -168,9 +168,36 @@ pub fn headline(spec: &ProbeSpec, sample: &Sample) -> Option<(Value, String)> {
     };
     let text = match (value.as_f64(), &value, unit) {
         (Some(n), Value::Number(_), Some(unit)) => unit.format(n),
-        _ => short(&value.to_string()),
+        // a command's stdout can carry a connection string
+        _ => short(&crate::redact::redact_text(&value.to_string())),
     };
     Some((value, text))
+}
+
+/// The unit an output's number is in: the probe's own `unit` for its headline output, else the
+/// one its kind declares (`latency` in ms, `days_left` in days).
+pub fn output_unit(spec: &ProbeSpec, name: &str) -> Option<ValueUnit> {
+    let shown = spec.settings.headline(spec.unit);
+    if name == shown.output && shown.unit.is_some() {
+        return shown.unit;
+    }
+    spec.kind()
+        .outputs()
+        .iter()
+        .find(|o| o.reads(name))
+        .and_then(|o| match o.kind {
+            OutputType::Number(unit) => unit,
+            _ => None,
+        })
+}
+
+/// An output as people read it: a number in its unit (`38.2 ms`, `9.97 d`), anything else as
+/// its text, redacted.
+pub fn output_text(spec: &ProbeSpec, name: &str, value: &Value) -> String {
+    match (value, output_unit(spec, name)) {
+        (Value::Number(n), Some(unit)) => unit.format(*n),
+        _ => crate::redact::redact_text(&value.to_string()),
+    }
 }
 
 fn short(text: &str) -> String {
@@ -186,7 +213,6 @@ fn short(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ValueUnit;
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
 
@@ -299,6 +325,27 @@ mod tests {
             state_at(&x, interval, x.at + chrono::Duration::seconds(11)),
             ProbeState::Stale
         );
+    }
+
+    #[test]
+    fn outputs_read_in_their_units() {
+        let h = http();
+        assert_eq!(output_unit(&h, "latency"), Some(ValueUnit::Millis));
+        assert_eq!(output_unit(&h, "status"), None);
+        assert_eq!(output_text(&h, "latency", &Value::Number(38.2)), "38.2 ms");
+        assert_eq!(
+            output_text(
+                &h,
+                "header.location",
+                &Value::Text("postgres://u:pw@h/d".into())
+            ),
+            "postgres://u:***@h/d"
+        );
+        let mut s = sql();
+        s.unit = Some(ValueUnit::Bytes);
+        assert_eq!(output_text(&s, "value", &Value::Number(1536.0)), "1.5 KiB");
+        let tls = spec("kind = \"tls\"\nhost = \"example.com\"");
+        assert_eq!(output_text(&tls, "days_left", &Value::Number(9.5)), "9.5 d");
     }
 
     #[test]

@@ -234,6 +234,9 @@ fn probe_line<'a>(
 }
 
 /// The full view of one probe (Enter on a panel): target, timing, conditions, every output.
+/// Lines of a long text output (a command's stdout) shown in the probe detail.
+const DETAIL_TEXT_LINES: usize = 6;
+
 pub fn draw_detail(frame: &mut Frame, vm: &ViewModel, p: &ProbeView, area: Rect) {
     let (app, theme) = (vm.app, &vm.theme);
     use ratatui::widgets::{Clear, Wrap};
@@ -285,9 +288,16 @@ pub fn draw_detail(frame: &mut Frame, vm: &ViewModel, p: &ProbeView, area: Rect)
                     width * 3,
                 )));
             }
+            // every output, numbers in their units; a command's stdout or a log's last line
+            // keeps its first lines
             for (k, v) in &s.outputs {
-                let text = crate::redact::redact_text(&v.to_string());
-                lines.push(Line::raw(fit(&format!("{k:<8} {text}"), width)));
+                let text = crate::probes::output_text(spec, k, v);
+                let mut rows = text.lines().filter(|l| !l.trim().is_empty());
+                let first = rows.next().unwrap_or("");
+                lines.push(Line::raw(fit(&format!("{k:<8} {first}"), width)));
+                for row in rows.take(DETAIL_TEXT_LINES - 1) {
+                    lines.push(Line::raw(fit(&format!("{:<8} {row}", ""), width)));
+                }
             }
         }
     }

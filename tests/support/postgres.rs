@@ -123,6 +123,32 @@ impl PgServer {
         }
     }
 
+    /// Turns TLS on with this certificate and key (PEM) and restarts the server, for STARTTLS
+    /// (PostgreSQL's SSLRequest) against it.
+    pub fn enable_tls(&self, cert: &Path, key: &Path) {
+        let data = self.dir.path().join("data");
+        std::fs::copy(cert, data.join("server.crt")).expect("copy the certificate");
+        std::fs::copy(key, data.join("server.key")).expect("copy the key");
+        let mut conf = std::fs::read_to_string(data.join("postgresql.conf")).expect("read conf");
+        conf.push_str("\nssl = on\n");
+        std::fs::write(data.join("postgresql.conf"), conf).expect("write conf");
+        let mut fix = vec![Command::new("chmod")];
+        fix[0].arg("600").arg(data.join("server.key"));
+        if is_root() {
+            let mut chown = Command::new("chown");
+            chown
+                .arg("postgres:postgres")
+                .arg(data.join("server.crt"))
+                .arg(data.join("server.key"));
+            fix.push(chown);
+        }
+        for mut c in fix {
+            assert!(c.status().expect("chmod/chown").success());
+        }
+        self.stop();
+        self.start_again();
+    }
+
     /// Stops the server immediately (connections are cut), keeping its data.
     pub fn stop(&self) {
         let _ = pg_command(&self.bin, "pg_ctl")

@@ -19,6 +19,20 @@ pub fn one(text: &str) -> ProbeSpec {
     config.probes.into_iter().next().expect("one probe")
 }
 
+/// The errors of a config that must not load, read as `file`, as `validate` prints them.
+pub fn errors(file: &str, text: &str) -> String {
+    match config::parse_str(
+        Path::new(file),
+        text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    ) {
+        Ok(_) => panic!("{file} loaded, but it has mistakes"),
+        Err(e) => e.to_string(),
+    }
+}
+
 /// Every output of `sample` is one the probe's kind declares (what `validate` checks against).
 pub fn assert_outputs_declared(probe: &Probe, sample: &Sample) {
     let kind = probe.spec().kind();

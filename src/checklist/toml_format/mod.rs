@@ -8,7 +8,7 @@ mod item;
 use super::slug::IdSet;
 use super::source_map::{Loaded, MAX_SHOWN_ERRORS, SourceMap, sorted_capped};
 use super::{Checklist, Phase, Severity, Trigger};
-use crate::error::SourceErrors;
+use crate::error::{SourceError, SourceErrors};
 use crate::toml_span::{self, NodeValue, Table};
 use crate::units::parse_duration;
 use access::Ctx;
@@ -46,6 +46,15 @@ pub fn parse(text: &str, file: &Path) -> Result<Checklist, SourceErrors> {
 
 /// Like [`parse`], and also says where each item, condition and probe reference sits in the text.
 pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
+    match parse_partial(text, file) {
+        (Some(loaded), errors) if errors.is_empty() => Ok(loaded),
+        (_, errors) => Err(sorted_capped(errors, file)),
+    }
+}
+
+/// Like [`parse_located`], but keeps what could be read beside the errors (nothing after a
+/// syntax error), so `validate` can check its conditions in the same pass.
+pub fn parse_partial(text: &str, file: &Path) -> (Option<Loaded>, Vec<SourceError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut ctx = Ctx::new(text, file);
     let root = match toml_span::parse_all(text) {
@@ -57,20 +66,12 @@ pub fn parse_located(text: &str, file: &Path) -> Result<Loaded, SourceErrors> {
                 let hint = syntax_hint(&e.message, markdown);
                 ctx.error(e.at, format!("bad TOML: {}", e.message), hint);
             }
-            return Err(finish(ctx));
+            return (None, ctx.doc.errors);
         }
     };
     let mut source = SourceMap::new(file, text);
     let checklist = read_root(&mut ctx, &root, 0..0, &mut source);
-    if ctx.doc.errors.is_empty() {
-        Ok(Loaded { checklist, source })
-    } else {
-        Err(finish(ctx))
-    }
-}
-
-fn finish(ctx: Ctx<'_>) -> SourceErrors {
-    sorted_capped(ctx.doc.errors, ctx.doc.file)
+    (Some(Loaded { checklist, source }), ctx.doc.errors)
 }
 
 fn syntax_hint(message: &str, markdown: bool) -> String {
