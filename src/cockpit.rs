@@ -120,6 +120,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
             .await?;
         let joined = Joined {
             mode: JoinMode::Drive,
+            ..Joined::default()
         };
         store
             .append(&session, NewEvent::new(&actor, EventBody::Joined(joined)))

@@ -88,6 +88,7 @@ fn journal() -> Vec<Event> {
             None,
             EventBody::Joined(Joined {
                 mode: JoinMode::Drive,
+                ..Joined::default()
             }),
         ),
         (
@@ -97,6 +98,7 @@ fn journal() -> Vec<Event> {
             None,
             EventBody::Joined(Joined {
                 mode: JoinMode::Watch,
+                ..Joined::default()
             }),
         ),
         (
@@ -244,6 +246,7 @@ fn journal() -> Vec<Event> {
             actor: actor.into(),
             item: item.map(str::to_owned),
             body,
+            key: None,
         })
         .collect()
 }

@@ -38,6 +38,7 @@ fn ev(seq: i64, actor: &str, item: Option<&str>, body: EventBody) -> Event {
         actor: actor.into(),
         item: item.map(str::to_owned),
         body,
+        key: None,
     }
 }
 

@@ -12,12 +12,14 @@
 pub mod error;
 mod migrate;
 mod postgres;
+pub mod presence;
 mod sqlite;
 mod subscribe;
 
 pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
 pub use postgres::PG_HEARTBEAT;
+pub use presence::{HEARTBEAT, PRESENCE_TIMEOUT, Presence, Role, Seen};
 pub use sqlite::SQLITE_POLL_INTERVAL;
 
 use crate::checklist::Checklist;
@@ -215,7 +217,9 @@ impl Store {
     }
 
     /// Appends one event; it is committed and durable when this returns. The store assigns
-    /// `seq` and `at` (now; on PostgreSQL the server's clock, shared by every host).
+    /// `seq` and `at` (now — on PostgreSQL the server's clock, shared by every host — unless the
+    /// event carries the time it happened). An event with a `key` the session already holds is
+    /// not written again: the event already there is returned, so a replay is harmless.
     /// An unknown session is `StoreError::UnknownSession`.
     pub async fn append(&self, session: &str, event: NewEvent) -> Result<Event, StoreError> {
         let result = match &self.backend {
@@ -226,6 +230,23 @@ impl Store {
             Ok(Some(e)) => Ok(e),
             Ok(None) => Err(self.unknown_session(session).await),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Refreshes `me`'s presence row and reads every row of `session`, the silent ones too (each
+    /// with its age on the store's clock; rows silent for an hour are deleted).
+    pub async fn heartbeat(&self, session: &str, me: &Presence) -> Result<Vec<Seen>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.heartbeat(session, me).await,
+            Backend::Postgres(p) => p.heartbeat(session, me).await,
+        }
+    }
+
+    /// Removes `screen`'s presence row (it closed).
+    pub async fn leave(&self, session: &str, screen: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.leave(session, screen).await,
+            Backend::Postgres(p) => p.leave(session, screen).await,
         }
     }
 
