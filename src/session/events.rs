@@ -2,6 +2,7 @@
 //! decisions, triggers and baselines.
 
 use super::SessionState;
+use super::pair;
 use super::types::{Decision, NoteEntry};
 use crate::journal::{Baseline, Event, EventBody};
 
@@ -12,6 +13,9 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
             state.started_at.get_or_insert(e.at);
             state.started_by.get_or_insert_with(|| e.actor.clone());
         }
+        EventBody::Joined(j) => pair::joined(state, e, j),
+        EventBody::Left(l) => pair::left(state, e, l),
+        EventBody::Wheel(w) => pair::wheel(state, e, w),
         EventBody::Note(note) => {
             let entry = NoteEntry {
                 actor: e.actor.clone(),
@@ -49,6 +53,7 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
         }),
         EventBody::TriggerFired(fired) => {
             let t = state.triggers.entry(fired.trigger.clone()).or_default();
+            t.changes += 1;
             t.active = true;
             t.unacknowledged = true;
             t.fired_at = Some(e.at);
@@ -67,6 +72,7 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
         }
         EventBody::TriggerCleared(cleared) => {
             let t = state.triggers.entry(cleared.trigger.clone()).or_default();
+            t.changes += 1;
             t.active = false;
             t.cleared_at = Some(e.at);
         }
