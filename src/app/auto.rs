@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// A probe sample: the marker's events are appended; one bell per trigger fired.
 pub(super) fn on_sample(app: &mut App, sample: &Sample, fx: &mut Vec<Effect>) {
-    if app.meta.read_only {
+    if !super::pair::writes_auto(app) {
         return;
     }
     let Some(marker) = app.marker.as_mut() else {
@@ -30,7 +30,7 @@ pub(super) fn on_sample(app: &mut App, sample: &Sample, fx: &mut Vec<Effect>) {
 
 /// The journal moved: phases may have started or finished.
 pub(super) fn on_journal(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.meta.read_only {
+    if !super::pair::writes_auto(app) {
         return;
     }
     let Some(marker) = app.marker.as_mut() else {

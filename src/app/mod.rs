@@ -7,13 +7,15 @@ mod actions;
 mod auto;
 pub mod keymap;
 pub mod msg;
+pub mod pair;
 mod probe_list;
 mod prompts;
 mod search;
 mod tree;
+pub mod unsynced;
 mod update;
 
-pub use msg::{Effect, Key, Msg, Viewport};
+pub use msg::{Effect, Key, Msg, StoreHealth, Viewport};
 pub use probe_list::severity_rank;
 pub use tree::{FlatItem, Row, visible_scroll};
 pub use update::update;
@@ -25,10 +27,13 @@ use crate::session::SessionState;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
-/// Asks the journal to write `event`; it shows once the journal hands it back committed.
+/// Asks the journal to write `event`; it shows once the journal has made it durable (in the
+/// spool, marked unsynced until the store has it).
 pub(crate) fn append(app: &mut App, fx: &mut Vec<Effect>, event: crate::store::NewEvent) {
-    app.pending_writes += 1;
-    fx.push(Effect::Append(event));
+    for ev in pair::prepare(app, event) {
+        app.pending_writes += 1;
+        fx.push(Effect::Append(ev));
+    }
 }
 
 /// A one-line message in the footer for a few seconds.
@@ -177,6 +182,12 @@ pub struct App {
     pub marker: Option<crate::marking::Marker>,
     /// Ring the terminal bell when a trigger fires.
     pub bell: bool,
+    /// Who this screen is, who else is here, who asks for the wheel.
+    pub pair: pair::Pair,
+    /// Events durable in the spool and not yet in the store, shown marked.
+    pub unsynced: unsynced::Overlay,
+    /// Whether the store takes our events.
+    pub store: StoreHealth,
 }
 
 impl App {
@@ -213,6 +224,9 @@ impl App {
             quit: false,
             marker: None,
             bell: true,
+            pair: pair::Pair::default(),
+            unsynced: unsynced::Overlay::default(),
+            store: StoreHealth::default(),
         };
         app.rebuild_rows();
         app.cursor = app

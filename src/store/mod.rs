@@ -13,6 +13,7 @@ pub mod error;
 mod migrate;
 mod postgres;
 pub mod presence;
+pub mod spool;
 mod sqlite;
 mod subscribe;
 
@@ -20,6 +21,7 @@ pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
 pub use postgres::PG_HEARTBEAT;
 pub use presence::{HEARTBEAT, PRESENCE_TIMEOUT, Presence, Role, Seen};
+pub use spool::{Spool, Spooled, default_spool_path};
 pub use sqlite::SQLITE_POLL_INTERVAL;
 
 use crate::checklist::Checklist;
@@ -75,6 +77,8 @@ impl Snapshot<'_> {
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// A hash of the URL as given (password and all): which store a spooled event is for.
+    identity: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -164,7 +168,23 @@ impl Store {
             Target::Sqlite(path) => Backend::Sqlite(sqlite::SqliteStore::open(path, create).await?),
             Target::Postgres(url) => Backend::Postgres(postgres::PgStore::open(&url).await?),
         };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            identity: format!("{:016x}", stable_hash(url.trim())).into(),
+        })
+    }
+
+    /// Names this store (a hash of its URL) without saying anything of the URL.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// The SQLite journal's file, for followers that watch it; `None` on PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match &self.backend {
+            Backend::Sqlite(s) => Some(s.path()),
+            Backend::Postgres(_) => None,
+        }
     }
 
     /// The store's URL with any password replaced by `***`, for messages.

@@ -40,6 +40,7 @@ const OPEN_ATTEMPTS: u32 = 40;
 #[derive(Clone)]
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
+    path: Arc<std::path::Path>,
     options: SqliteConnectOptions,
     url: Arc<str>,
     write_lock: Arc<Mutex<()>>,
@@ -90,6 +91,7 @@ impl SqliteStore {
         };
         Ok(SqliteStore {
             pool,
+            path: path.as_path().into(),
             options: options.create_if_missing(false),
             url: url.into(),
             write_lock: Arc::new(Mutex::new(())),
@@ -98,6 +100,10 @@ impl SqliteStore {
 
     pub(crate) fn display_url(&self) -> String {
         self.url.to_string()
+    }
+
+    pub(crate) fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     fn err(&self, action: &'static str) -> impl Fn(sqlx::Error) -> StoreError + '_ {

@@ -1,13 +1,18 @@
-//! Starting the cockpit: everything is loaded and validated first, then the journal worker, the
-//! probe scheduler and the marker are wired to the app, and only then is the terminal touched.
+//! Starting the cockpit: everything is loaded and validated first, then the screen joins the
+//! session (presence, `joined`, the wheel), the journal worker (spool and delivery), the
+//! presence heartbeat, the probe scheduler and the marker are wired to the app, and only then is
+//! the terminal touched. On the way out the screen journals its leave and waits briefly for the
+//! spool to drain.
+
+mod join;
 
 use crate::app::{self, App, Effect, Msg, SessionMeta};
 use crate::checklist::Checklist;
 use crate::config::ProbeSpec;
-use crate::journal::{EventBody, JoinMode, Joined, NewEvent};
+use crate::journal::{EventBody, Left, NewEvent};
 use crate::marking::Marker;
-use crate::runtime::{self, Clock, Exit, JournalCmd, Wiring};
-use crate::store::Store;
+use crate::runtime::{self, Clock, Exit, JournalCmd, JournalSetup, Wiring};
+use crate::store::{Spool, Store};
 use crate::terminal::TerminalGuard;
 use chrono::Utc;
 use std::collections::HashMap;
@@ -25,6 +30,8 @@ pub struct Launch {
     pub session: String,
     pub actor: String,
     pub env: Option<String>,
+    /// `watch` / `run --read-only`: the screen writes its presence (and a co-sign) only, until it
+    /// takes the wheel.
     pub read_only: bool,
     pub ascii: bool,
     pub color: bool,
@@ -106,27 +113,19 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
         .iter()
         .map(|p| (p.name.clone(), p.interval))
         .collect();
-    let marker = if read_only {
-        None
-    } else {
-        Some(Marker::new(&checklist, &intervals).map_err(|errors| {
-            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-            anyhow::anyhow!("{}", text.join("\n"))
-        })?)
-    };
+    // every screen has a marker: a watcher uses it once it takes the wheel
+    let marker = Marker::new(&checklist, &intervals).map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        anyhow::anyhow!("{}", text.join("\n"))
+    })?;
     if !read_only {
         store
             .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
             .await?;
-        let joined = Joined {
-            mode: JoinMode::Drive,
-            ..Joined::default()
-        };
-        store
-            .append(&session, NewEvent::new(&actor, EventBody::Joined(joined)))
-            .await?;
     }
-    let events = store.events_after(&session, 0).await?;
+    let me = runtime::identity();
+    let joining = join::join(&store, &session, &checklist, &actor, &me, read_only).await?;
+    let events = joining.events;
     let last_seq = events.last().map_or(0, |e| e.seq);
 
     let meta = SessionMeta {
@@ -141,13 +140,29 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     app.light = light;
     app.bell = bell;
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
-    app.marker = marker;
+    app.marker = Some(marker);
+    app.pair.me = me.clone();
+    app.pair.seen = joining.rows;
     app.set_probes(&probes);
     app::update(&mut app, Msg::Journaled { events, acked: 0 });
 
     let cancel = CancellationToken::new();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);
-    let journal = runtime::spawn_journal(store.clone(), session.clone(), last_seq, msg_tx.clone());
+    let spool = open_spool(&store, &session).await;
+    if let Err(e) = &spool {
+        app::update(&mut app, Msg::JournalError(e.clone()));
+    }
+    let journal = runtime::spawn_journal(
+        JournalSetup {
+            store: store.clone(),
+            session: session.clone(),
+            last_seq,
+            spool: spool.ok(),
+            key_prefix: me.screen.clone(),
+        },
+        msg_tx.clone(),
+    );
+    let leaving = journal.clone();
 
     // other instances' events: the store tells us a newer seq exists, the worker fetches them
     let subscribed = store.subscribe(&session, last_seq).await;
@@ -197,16 +212,29 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
             }
         });
     }
+    let presence_cancel = CancellationToken::new();
+    let first = app::pair::presence(&app);
+    let (presence, heartbeats) = runtime::spawn_presence(
+        store.clone(),
+        session.clone(),
+        first,
+        msg_tx.clone(),
+        presence_cancel.clone(),
+    );
     drop(msg_tx);
 
     let poller = scheduler.clone();
     let wiring = Wiring {
         msgs: msg_rx,
         journal,
-        on_effect: Box::new(move |effect| {
-            if let Effect::PollNow(name) = effect {
+        on_effect: Box::new(move |effect| match effect {
+            Effect::PollNow(name) => {
                 poller.poll_now(name);
             }
+            Effect::Presence(p) => {
+                let _ = presence.send(p.clone());
+            }
+            _ => {}
         }),
         cancel: cancel.clone(),
         refresh_on_clock,
@@ -220,6 +248,9 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     let exit = runtime::run(&mut app, &mut guard, input, wiring).await;
     drop(guard);
     cancel.cancel();
+    leave(&leaving, &app, &me.screen).await;
+    presence_cancel.cancel();
+    let _ = heartbeats.await;
     match &exit {
         Exit::TerminalLost(why) => {
             tracing::warn!(session = %session, reason = %why, "terminal lost; cockpit closed")
@@ -227,6 +258,42 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
         Exit::Quit | Exit::Cancelled => tracing::info!(session = %session, "cockpit closed"),
     }
     Ok(exit)
+}
+
+/// The spool beside the default journal (`FLIGHTDECK_SPOOL` names another file); the error is
+/// shown on screen, and events are then delivered from memory.
+async fn open_spool(store: &Store, session: &str) -> Result<Spool, String> {
+    let path = match std::env::var_os("FLIGHTDECK_SPOOL") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => crate::store::default_spool_path().map_err(|e| e.to_string())?,
+    };
+    Spool::open(&path, store, session)
+        .await
+        .map_err(|e| format!("spool: {e}"))
+}
+
+/// Journals this screen's leave and gives the spool a few seconds to drain; what is still
+/// waiting then stays in the spool for the next cockpit on this session.
+async fn leave(journal: &tokio::sync::mpsc::UnboundedSender<JournalCmd>, app: &App, screen: &str) {
+    let left = Left {
+        screen: screen.to_owned(),
+        silent: false,
+    };
+    let ev =
+        NewEvent::new(&app.meta.actor, EventBody::Left(left)).with_key(format!("left:{screen}"));
+    let _ = journal.send(JournalCmd::Append(ev));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let _ = journal.send(JournalCmd::Flush(tx));
+    match tokio::time::timeout(std::time::Duration::from_secs(3), rx).await {
+        Ok(Ok(0)) => {}
+        Ok(Ok(waiting)) => {
+            tracing::warn!(
+                waiting,
+                "closing with events still in the spool; the next cockpit delivers them"
+            )
+        }
+        _ => tracing::warn!("closing before the journal worker confirmed the spool drained"),
+    }
 }
 
 /// The last line on the console after the cockpit closed; nothing when the terminal is gone
