@@ -310,8 +310,9 @@ impl Store {
     /// other process: each message is a seq that now exists (not every seq is sent; messages
     /// may coalesce). On receipt, call `events_after(session, last_seq_you_applied)`.
     ///
-    /// SQLite: a task polls `PRAGMA data_version` on its own connection every
-    /// `SQLITE_POLL_INTERVAL` (it changes only when another connection commits).
+    /// SQLite: a task is woken by inotify when the journal's `-wal` (or database) file is
+    /// written, then reads `PRAGMA data_version` on its own connection (it changes only when
+    /// another connection commits); it also looks every `SQLITE_POLL_INTERVAL` in case.
     /// PostgreSQL: LISTEN on the session's channel (every append NOTIFYs its seq). After a lost
     /// connection the task reconnects and sends the current last seq, since notifications sent
     /// meanwhile are lost; a periodic heartbeat does the same, so a silent half-open socket

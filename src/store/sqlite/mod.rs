@@ -245,6 +245,7 @@ impl SqliteStore {
             .map_err(self.err("watch the journal"))?;
         Ok(follow::spawn_sqlite_poller(
             conn,
+            self.path.to_path_buf(),
             session.to_owned(),
             after_seq,
         ))
@@ -290,11 +291,14 @@ async fn connect_and_migrate(options: &SqliteConnectOptions) -> Result<SqlitePoo
     Ok(pool)
 }
 
-/// Busy/locked, or a unique violation from a racing first migration: worth another attempt.
+/// Busy/locked, or a unique violation or a column added twice by a racing migration (another
+/// process applied it first): worth another attempt, which finds it applied.
 fn classify(e: &sqlx::Error) -> Retry {
     let retry = e.as_database_error().is_some_and(|d| {
         let code: i64 = d.code().and_then(|c| c.parse().ok()).unwrap_or(0);
-        matches!(code & 0xff, 5 | 6) || d.is_unique_violation()
+        matches!(code & 0xff, 5 | 6)
+            || d.is_unique_violation()
+            || d.message().contains("duplicate column name")
     });
     if retry {
         Retry::Yes(e.to_string())
