@@ -223,7 +223,7 @@ async fn leave(journal: &tokio::sync::mpsc::UnboundedSender<JournalCmd>, app: &A
     };
     let ev =
         NewEvent::new(&app.meta.actor, EventBody::Left(left)).with_key(format!("left:{screen}"));
-    let _ = journal.send(JournalCmd::Append(ev));
+    let _ = journal.send(JournalCmd::Append(Box::new(ev)));
     let (tx, rx) = tokio::sync::oneshot::channel();
     let _ = journal.send(JournalCmd::Flush(tx));
     match tokio::time::timeout(std::time::Duration::from_secs(3), rx).await {

@@ -51,20 +51,21 @@ pub fn people(state: &SessionState) -> Vec<Person> {
                 .filter(|s| s.actor == actor)
                 .map(|s| (s.from, s.to, s.how))
                 .collect();
-            let driving_s: i64 = spells
+            let driving_ms: i64 = spells
                 .iter()
-                .map(|(from, to, _)| seconds(*from, to.or(end)))
+                .map(|(from, to, _)| millis(*from, to.or(end)))
                 .sum();
             let screens: Vec<_> = state.screens.iter().filter(|s| s.actor == actor).collect();
             let on_screens: i64 = screens
                 .iter()
-                .map(|s| seconds(s.joined_at, s.left_at.or(end)))
+                .map(|s| millis(s.joined_at, s.left_at.or(end)))
                 .sum();
             let mut roles = Vec::new();
             if !spells.is_empty() {
                 roles.push("driving");
             }
-            if screens.iter().any(|s| s.mode == JoinMode::Watch) || on_screens > driving_s {
+            // on a screen while someone else drove
+            if screens.iter().any(|s| s.mode == JoinMode::Watch) || on_screens > driving_ms {
                 roles.push("watching");
             }
             let mut did = BTreeMap::new();
@@ -79,7 +80,7 @@ pub fn people(state: &SessionState) -> Vec<Person> {
             Person {
                 actor,
                 roles,
-                driving_s,
+                driving_s: driving_ms / 1000,
                 spells,
                 screens: screens
                     .iter()
@@ -101,8 +102,8 @@ pub fn people(state: &SessionState) -> Vec<Person> {
         .collect()
 }
 
-fn seconds(from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> i64 {
-    to.map_or(0, |t| (t - from).num_seconds().max(0))
+fn millis(from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> i64 {
+    to.map_or(0, |t| (t - from).num_milliseconds().max(0))
 }
 
 /// The `people` array of the JSON report.

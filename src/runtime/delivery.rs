@@ -30,7 +30,7 @@ pub(super) struct Waiting {
 }
 
 pub(super) enum Input {
-    Waiting(Waiting),
+    Waiting(Box<Waiting>),
     Refresh,
     Flush(oneshot::Sender<usize>),
 }
@@ -88,7 +88,7 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
             let mut refresh = st.down.is_some();
             for input in inputs {
                 match input {
-                    Input::Waiting(w) => st.queue.push_back(w),
+                    Input::Waiting(w) => st.queue.push_back(*w),
                     Input::Refresh => refresh = true,
                     Input::Flush(answer) => flushes.push(answer),
                 }

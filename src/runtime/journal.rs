@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 
 /// What the journal worker is asked to do.
 pub enum JournalCmd {
-    Append(NewEvent),
+    Append(Box<NewEvent>),
     /// Look for events other instances wrote.
     Refresh,
     /// Try to deliver everything waiting now; answers how many events still wait.
@@ -57,11 +57,11 @@ pub fn spawn_journal(
                         return;
                     }
                     for row in rows {
-                        let _ = deliver_tx.send(delivery::Input::Waiting(Waiting {
+                        let _ = deliver_tx.send(delivery::Input::Waiting(Box::new(Waiting {
                             id: Some(row.id),
                             event: row.event,
                             waited: true,
-                        }));
+                        })));
                     }
                 }
                 Ok(_) => {}
@@ -89,7 +89,8 @@ pub fn spawn_journal(
             let mut spooled = Vec::new();
             for cmd in cmds {
                 match cmd {
-                    JournalCmd::Append(mut event) => {
+                    JournalCmd::Append(event) => {
+                        let mut event = *event;
                         if event.key.is_none() {
                             next_key += 1;
                             event.key = Some(format!("{key_prefix}-{next_key}"));
@@ -113,11 +114,11 @@ pub fn spawn_journal(
                             None => None,
                         };
                         spooled.push(event.clone());
-                        let _ = deliver_tx.send(delivery::Input::Waiting(Waiting {
+                        let _ = deliver_tx.send(delivery::Input::Waiting(Box::new(Waiting {
                             id,
                             event,
                             waited: false,
-                        }));
+                        })));
                     }
                     JournalCmd::Refresh => {
                         let _ = deliver_tx.send(delivery::Input::Refresh);

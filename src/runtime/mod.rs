@@ -183,7 +183,11 @@ pub fn frame<S: Screen>(app: &mut App, screen: &mut S) -> io::Result<()> {
 fn carry_out<S: Screen>(app: &mut App, screen: &mut S, wiring: &mut Wiring, effect: &Effect) {
     match effect {
         Effect::Append(ev) => {
-            if wiring.journal.send(JournalCmd::Append(ev.clone())).is_err() {
+            if wiring
+                .journal
+                .send(JournalCmd::Append(Box::new(ev.clone())))
+                .is_err()
+            {
                 app::update(app, Msg::JournalError("the journal worker stopped".into()));
             }
         }
