@@ -63,7 +63,9 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
         let mut open = true;
         while open || !st.queue.is_empty() {
             let mut inputs = Vec::new();
-            if st.down.is_some() {
+            if st.down.is_none() && !st.queue.is_empty() {
+                // the store answers and events wait: deliver now, with whatever else came in
+            } else if st.down.is_some() {
                 tokio::select! {
                     got = rx.recv(), if open => match got {
                         Some(i) => inputs.push(i),
@@ -154,7 +156,10 @@ impl State {
             .await
         {
             Ok(events) => {
-                self.up().await;
+                // while events wait, only appends say whether the store takes them
+                if self.queue.is_empty() {
+                    self.up().await;
+                }
                 if let Some(last) = events.last() {
                     self.d.last_seq = last.seq;
                 }
