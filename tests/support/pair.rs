@@ -42,7 +42,7 @@ impl Screen for Publishing {
         shown.pending_writes = app.pending_writes;
         shown.reachable = app.store.reachable;
         // the text is what costs: kept every tenth frame, and whenever nothing is on its way
-        if shown.frames % 10 == 0 || app.pending_writes == 0 {
+        if shown.frames.is_multiple_of(10) || app.pending_writes == 0 {
             shown.text = self.inner.text();
         }
         Ok(drawn)
