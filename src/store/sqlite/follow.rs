@@ -16,9 +16,15 @@ use tokio::sync::mpsc;
 /// call, no disk read): the fallback when file notifications are unavailable or missed.
 pub const SQLITE_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-/// After a wake-up, how long to keep looking for the commit: the log is written (and wakes us)
-/// before it is synced and the commit published in the shared index, which notifies nobody.
-const SETTLE: [u64; 7] = [0, 2, 5, 10, 25, 50, 100];
+/// After a wake-up, keep looking for the commit: the log is written (and wakes us) before it is
+/// synced (an fsync: milliseconds to tens of them) and the commit published in the shared index,
+/// which notifies nobody. Every 2 ms for 60 ms, then every 10 ms up to about a quarter second:
+/// each look is one read of that index, and only writes start it.
+fn settle() -> impl Iterator<Item = Duration> {
+    std::iter::once(Duration::ZERO)
+        .chain(std::iter::repeat_n(Duration::from_millis(2), 30))
+        .chain(std::iter::repeat_n(Duration::from_millis(10), 20))
+}
 
 /// Wakes `wake` on every write to `db` or its `-wal`; `None` when inotify is not available
 /// (the slow poll then does the work).
@@ -152,8 +158,8 @@ pub(super) fn spawn_sqlite_poller(
                     }
                     // a commit is several writes: take them as one, then wait for it to publish
                     while wake.try_recv().is_ok() {}
-                    for ms in SETTLE {
-                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                    for pause in settle() {
+                        tokio::time::sleep(pause).await;
                         match f.look(&tx).await {
                             Ok(true) => break,
                             Ok(false) => {}
