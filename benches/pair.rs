@@ -9,12 +9,14 @@
 
 #[path = "../tests/support/postgres.rs"]
 mod postgres;
+#[path = "../tests/support/store_fixture.rs"]
+mod store_fixture;
 
-use flightdeck::app::{App, Viewport};
-use flightdeck::checklist::{Checklist, Item, Phase};
+use flightdeck::app::App;
+use flightdeck::checklist::Checklist;
 use flightdeck::cockpit::{self, Launch, Wired};
 use flightdeck::journal::{EventBody, NewEvent};
-use flightdeck::runtime::{self, HeadlessScreen, JournalCmd, JournalSetup, Screen};
+use flightdeck::runtime::{self, HeadlessScreen, JournalCmd, JournalSetup};
 use flightdeck::store::{Spool, Store};
 use std::io::{BufRead, Write};
 use std::process::{Command, Stdio};
@@ -23,22 +25,7 @@ use std::time::{Duration, Instant};
 const COMMITS: usize = 200;
 
 fn checklist() -> Checklist {
-    Checklist {
-        title: "bench".into(),
-        phases: vec![Phase {
-            id: "p".into(),
-            name: "P".into(),
-            items: (0..20)
-                .map(|i| Item {
-                    id: format!("i{i}"),
-                    text: format!("Item {i}"),
-                    ..Item::default()
-                })
-                .collect(),
-            ..Phase::default()
-        }],
-        ..Checklist::default()
-    }
+    store_fixture::items(20)
 }
 
 fn now_micros() -> i64 {
@@ -47,45 +34,33 @@ fn now_micros() -> i64 {
 
 /// The child's screen: each frame, every `bench-N` note newly shown is reported with the time
 /// of the frame that shows it.
-struct Reporting {
-    inner: HeadlessScreen,
-    seen: usize,
-}
-
-impl Screen for Reporting {
-    fn draw(&mut self, app: &App) -> std::io::Result<Viewport> {
-        let drawn = self.inner.draw(app)?;
+fn reporting(already: usize) -> HeadlessScreen {
+    let mut seen = already;
+    HeadlessScreen::new(120, 40).observed(Box::new(move |app: &App, _: &HeadlessScreen| {
         let at = now_micros();
         let notes = &app.session.notes;
         let mut out = std::io::stdout().lock();
-        for note in notes.iter().skip(self.seen) {
+        for note in notes.iter().skip(seen) {
             if let Some(n) = note.text.strip_prefix("bench-") {
                 let _ = writeln!(out, "{n} {at}");
             }
         }
         let _ = out.flush();
-        self.seen = notes.len();
-        Ok(drawn)
-    }
-    fn resize(&mut self, w: u16, h: u16) -> std::io::Result<()> {
-        self.inner.resize(w, h)
-    }
-    fn copy(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.copy(text)
-    }
-    fn bell(&mut self) -> std::io::Result<()> {
-        self.inner.bell()
-    }
+        seen = notes.len();
+    }))
+}
+
+fn tokio_runtime(threads: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// The watching cockpit, in the child process: the real wiring on a headless screen.
 fn child(url: &str) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    tokio_runtime(2).block_on(async {
         let store = Store::open_existing(url).await.unwrap();
         let checklist = store.checklist("bench").await.unwrap();
         let Wired {
@@ -109,10 +84,7 @@ fn child(url: &str) {
         .await
         .unwrap();
         flightdeck::app::update(&mut app, flightdeck::app::Msg::Resize(120, 40));
-        let mut screen = Reporting {
-            inner: HeadlessScreen::new(120, 40),
-            seen: app.session.notes.len(),
-        };
+        let mut screen = reporting(app.session.notes.len());
         println!("ready");
         let input = futures_util::stream::pending();
         runtime::run(&mut app, &mut screen, input, wiring).await;
@@ -127,11 +99,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// Appends `COMMITS` notes, one every 50–100 ms, and times each to the child's frame.
 fn commit_to_frame(label: &str, url: &str, dir: &std::path::Path) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = tokio_runtime(1);
     let store = rt.block_on(async {
         let store = Store::open(url).await.unwrap();
         store
@@ -268,12 +236,7 @@ fn watcher_idle(dir: &std::path::Path, window: Duration) {
 fn spool_drain(dir: &std::path::Path) {
     let pg = postgres::PgServer::start();
     let url = pg.create_db("drain");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    tokio_runtime(2).block_on(async {
         let store = Store::open(&url).await.unwrap();
         store
             .open_session("s", &checklist(), None, "bench")

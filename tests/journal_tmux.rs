@@ -40,7 +40,10 @@ fn tick_survives_kill_9() {
         .lines()
         .find(|l| l.contains("✔ Staging Deployment Successful"))
         .unwrap_or_default();
-    assert!(row.contains("alice "), "who ticked it, on its row: {screen}");
+    assert!(
+        row.contains("alice "),
+        "who ticked it, on its row: {screen}"
+    );
     t.send(&["j", "i"]);
     t.type_text("metrics look clean");
     t.send(&["Enter"]);

@@ -11,9 +11,11 @@ mod marking;
 mod pair;
 #[path = "support/postgres.rs"]
 mod postgres;
+#[path = "support/store_fixture.rs"]
+mod store_fixture;
 
 use flightdeck::app::{App, SessionMeta};
-use flightdeck::checklist::{Checklist, Item, Phase};
+use flightdeck::checklist::Checklist;
 use flightdeck::journal::{Event, EventBody, EventKind, NewEvent};
 use flightdeck::marking::Marker;
 use flightdeck::probes::ProbeState;
@@ -27,22 +29,7 @@ use std::time::Duration;
 const ITEMS: usize = 30;
 
 fn checklist() -> Checklist {
-    Checklist {
-        title: "Pair".into(),
-        phases: vec![Phase {
-            id: "p".into(),
-            name: "Phase".into(),
-            items: (0..ITEMS)
-                .map(|i| Item {
-                    id: format!("i{i}"),
-                    text: format!("Item {i}"),
-                    ..Item::default()
-                })
-                .collect(),
-            ..Phase::default()
-        }],
-        ..Checklist::default()
-    }
+    store_fixture::items(ITEMS)
 }
 
 fn app(checklist: Checklist, actor: &str) -> App {

@@ -14,7 +14,7 @@ mod journal;
 mod keys;
 mod presence;
 
-pub use headless::HeadlessScreen;
+pub use headless::{HeadlessScreen, Observer};
 pub use journal::{JournalCmd, JournalSetup, spawn_journal};
 pub use keys::key_from_terminal;
 pub use presence::{identity, spawn_presence};

@@ -1,39 +1,9 @@
 //! The fold of pair-watching: screens join and leave, the wheel moves only from the screen that
 //! holds it, and a co-sign must come from another person on another account or host.
 
+use super::tests::{checklist, ev};
 use super::*;
-use crate::checklist::{Item, Phase};
 use crate::journal::{Cosign, EventBody, JoinMode, Joined, Left, Tick, Wheel, WheelHow};
-
-fn checklist() -> Checklist {
-    Checklist {
-        title: "t".into(),
-        phases: vec![Phase {
-            id: "p".into(),
-            name: "P".into(),
-            items: vec![Item {
-                id: "b".into(),
-                text: "B".into(),
-                cosign: true,
-                ..Item::default()
-            }],
-            ..Phase::default()
-        }],
-        ..Checklist::default()
-    }
-}
-
-fn ev(seq: i64, actor: &str, item: Option<&str>, body: EventBody) -> Event {
-    Event {
-        seq,
-        session: "s".into(),
-        at: DateTime::from_timestamp(1_700_000_000 + seq * 60, 0).unwrap_or_default(),
-        actor: actor.into(),
-        item: item.map(str::to_owned),
-        body,
-        key: None,
-    }
-}
 
 fn joined(screen: &str, mode: JoinMode) -> EventBody {
     EventBody::Joined(Joined {

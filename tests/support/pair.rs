@@ -5,11 +5,9 @@
 #![allow(dead_code)]
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use flightdeck::app::{App, Msg, Viewport};
+use flightdeck::app::{App, Msg};
 use flightdeck::probes::Sample;
-use flightdeck::runtime::{
-    self, Clock, Exit, HeadlessScreen, JournalCmd, JournalSetup, Screen, Wiring,
-};
+use flightdeck::runtime::{self, Clock, Exit, HeadlessScreen, JournalCmd, JournalSetup, Wiring};
 use flightdeck::store::{Spool, Store};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,35 +25,20 @@ pub struct Shown {
     pub text: String,
 }
 
-struct Publishing {
-    inner: HeadlessScreen,
-    shown: Arc<Mutex<Shown>>,
-}
-
-impl Screen for Publishing {
-    fn draw(&mut self, app: &App) -> std::io::Result<Viewport> {
-        let drawn = self.inner.draw(app)?;
-        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+/// Each frame publishes what it shows; the text (what costs) every tenth frame, and whenever
+/// nothing is on its way.
+fn publishing(shown: Arc<Mutex<Shown>>) -> HeadlessScreen {
+    HeadlessScreen::new(120, 40).observed(Box::new(move |app: &App, screen: &HeadlessScreen| {
+        let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
         shown.frames += 1;
         shown.last_seq = app.session.last_seq;
         shown.unsynced = app.unsynced.waiting();
         shown.pending_writes = app.pending_writes;
         shown.reachable = app.store.reachable;
-        // the text is what costs: kept every tenth frame, and whenever nothing is on its way
         if shown.frames.is_multiple_of(10) || app.pending_writes == 0 {
-            shown.text = self.inner.text();
+            shown.text = screen.text();
         }
-        Ok(drawn)
-    }
-    fn resize(&mut self, w: u16, h: u16) -> std::io::Result<()> {
-        self.inner.resize(w, h)
-    }
-    fn copy(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.copy(text)
-    }
-    fn bell(&mut self) -> std::io::Result<()> {
-        self.inner.bell()
-    }
+    }))
 }
 
 pub struct Cockpit {
@@ -116,10 +99,7 @@ pub async fn start(mut app: App, store: &Store, spool: Option<Spool>, prefix: &s
         refresh_on_clock: false,
         clock: Clock::System,
     };
-    let mut screen = Publishing {
-        inner: HeadlessScreen::new(120, 40),
-        shown: shown.clone(),
-    };
+    let mut screen = publishing(shown.clone());
     flightdeck::app::update(&mut app, Msg::Resize(120, 40));
     let task = tokio::spawn(async move {
         let input = Box::pin(futures_util::stream::poll_fn(move |cx| {
