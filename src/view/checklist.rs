@@ -116,7 +116,7 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
                 _ => String::new(),
             };
             // in the spool, not yet in the store: done here, marked until it is synced
-            let right = if app.unsynced.touches(&f.item.id) {
+            let right = if app.unsynced.touches(&f.item.id, app.now) {
                 format!("{right}⇡ ")
             } else {
                 right

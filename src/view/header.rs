@@ -183,8 +183,8 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
     }
 }
 
-/// `⚠ store unreachable since 02:14:05 — 12 waiting `, or `syncing 3 ` while events are on their
-/// way; empty when everything is in the store.
+/// `⚠ store unreachable since 02:14:05 — 12 waiting `, or `syncing 3 ` while events have been on
+/// their way for a second or more; empty when everything is in the store.
 fn store_status(app: &App) -> String {
     let waiting = app.unsynced.waiting();
     if !app.store.reachable {
@@ -195,7 +195,7 @@ fn store_status(app: &App) -> String {
             .unwrap_or_default();
         return format!("⚠ store unreachable{since} — {waiting} waiting  ");
     }
-    if waiting > 0 {
+    if app.unsynced.lingering(app.now) > 0 {
         return format!("syncing {waiting}  ");
     }
     String::new()
