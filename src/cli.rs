@@ -21,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Open the cockpit on a checklist (TOML or Markdown); resumes the session if it exists
     Run(RunArgs),
+    /// Watch a session from a second screen: the same cockpit, read-only; `w` asks for the
+    /// wheel, `c` co-signs
+    Watch(WatchArgs),
     /// Start a built-in demo service on loopback and run the bundled demo checklist against it
     Demo(DemoArgs),
     /// Poll every probe once, print the result; exit with the worst state: 2 CRIT, 1 WARN,
@@ -75,6 +78,27 @@ pub struct RunArgs {
     /// Read the boxes inside fenced code blocks too (a checklist pasted inside a ```markdown fence)
     #[arg(long)]
     pub read_fenced: bool,
+    /// Watch instead of driving: the same screen, and nothing written but this screen's
+    /// presence (and a co-sign) until it takes the wheel (`w`)
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Session name [default: the most recent session in the store]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArg,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Who you are in the journal [default: $USER@hostname]
+    #[arg(long = "as", value_name = "USER")]
+    pub actor: Option<String>,
+    /// Use ASCII glyphs instead of Unicode symbols
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 #[derive(Debug, Clone, Args)]

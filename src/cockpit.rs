@@ -1,19 +1,21 @@
-//! Starting the cockpit: everything is loaded and validated first, then the journal worker, the
-//! probe scheduler and the marker are wired to the app, and only then is the terminal touched.
+//! Starting the cockpit: everything is loaded and validated first, then the screen joins the
+//! session (presence, `joined`, the wheel), the journal worker (spool and delivery), the
+//! presence heartbeat, the probe scheduler and the marker are wired to the app, and only then is
+//! the terminal touched. On the way out the screen journals its leave and waits briefly for the
+//! spool to drain.
 
-use crate::app::{self, App, Effect, Msg, SessionMeta};
+mod join;
+mod wire;
+
+pub use wire::{Closing, Wired, wire};
+
+use crate::app::{self, Msg};
 use crate::checklist::Checklist;
 use crate::config::ProbeSpec;
-use crate::journal::{EventBody, JoinMode, Joined, NewEvent};
-use crate::marking::Marker;
-use crate::runtime::{self, Clock, Exit, JournalCmd, Wiring};
+use crate::runtime::{self, Exit};
 use crate::store::Store;
 use crate::terminal::TerminalGuard;
-use chrono::Utc;
-use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::sync::Arc;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub struct Launch {
@@ -25,6 +27,8 @@ pub struct Launch {
     pub session: String,
     pub actor: String,
     pub env: Option<String>,
+    /// `watch` / `run --read-only`: the screen writes its presence (and a co-sign) only, until it
+    /// takes the wheel.
     pub read_only: bool,
     pub ascii: bool,
     pub color: bool,
@@ -106,145 +110,27 @@ pub fn require_terminal() -> anyhow::Result<()> {
 
 /// Runs the cockpit on `launch` until the user quits, a signal arrives or the terminal goes away.
 pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
-    let Launch {
-        checklist,
-        checklist_path,
-        probes,
-        store,
-        session,
-        actor,
-        env,
-        read_only,
-        ascii,
-        color,
-        light,
-        bell,
-    } = launch;
     require_terminal()?;
     let _log = crate::logging::init();
     tracing::info!(
-        session = %session,
-        actor = %actor,
-        store = %store.display_url(),
-        checklist = %checklist_path.as_deref().unwrap_or("-"),
-        probes = probes.len(),
-        read_only,
+        session = %launch.session,
+        actor = %launch.actor,
+        store = %launch.store.display_url(),
+        checklist = %launch.checklist_path.as_deref().unwrap_or("-"),
+        probes = launch.probes.len(),
+        read_only = launch.read_only,
         "cockpit starting"
     );
-    for p in &probes {
+    for p in &launch.probes {
         tracing::info!(probe = %p.name, kind = p.kind().name(), target = %p.target(), "probe");
     }
-    let intervals: HashMap<String, std::time::Duration> = probes
-        .iter()
-        .map(|p| (p.name.clone(), p.interval))
-        .collect();
-    let marker = if read_only {
-        None
-    } else {
-        Some(Marker::new(&checklist, &intervals).map_err(|errors| {
-            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-            anyhow::anyhow!("{}", text.join("\n"))
-        })?)
-    };
-    if !read_only {
-        store
-            .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
-            .await?;
-        let joined = Joined {
-            mode: JoinMode::Drive,
-            checklist_path: checklist_path.clone(),
-            fingerprint: Some(checklist.fingerprint()),
-        };
-        store
-            .append(&session, NewEvent::new(&actor, EventBody::Joined(joined)))
-            .await?;
-    }
-    let events = store.events_after(&session, 0).await?;
-    let last_seq = events.last().map_or(0, |e| e.seq);
-
-    let meta = SessionMeta {
-        session: session.clone(),
-        actor,
-        env,
-        read_only,
-    };
-    let mut app = App::new(checklist, meta, Utc::now());
-    app.ascii = ascii;
-    app.color = color;
-    app.light = light;
-    app.bell = bell;
-    app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
-    app.marker = marker;
-    app.set_probes(&probes);
-    app::update(&mut app, Msg::Journaled { events, acked: 0 });
-
-    let cancel = CancellationToken::new();
-    let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);
-    let journal = runtime::spawn_journal(store.clone(), session.clone(), last_seq, msg_tx.clone());
-
-    // other instances' events: the store tells us a newer seq exists, the worker fetches them
-    let subscribed = store.subscribe(&session, last_seq).await;
-    let refresh_on_clock = subscribed.is_err();
-    if let Ok(mut news) = subscribed {
-        let journal = journal.clone();
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    seq = news.recv() => match seq {
-                        Some(_) => {
-                            let _ = journal.send(JournalCmd::Refresh);
-                        }
-                        None => return,
-                    },
-                }
-            }
-        });
-    }
-
-    let (probe_tx, mut probe_rx) = mpsc::channel(1024);
-    let scheduler = Arc::new(crate::probes::scheduler::spawn(
-        probes,
-        probe_tx,
-        cancel.clone(),
-    ));
-    {
-        let msg_tx = msg_tx.clone();
-        tokio::spawn(async move {
-            let mut last: HashMap<String, crate::probes::ProbeState> = HashMap::new();
-            while let Some(m) = probe_rx.recv().await {
-                let sample = crate::probes::scheduler::ProbeMsg::into_sample(m);
-                // the log keeps state changes, not every poll
-                if last.insert(sample.probe.clone(), sample.state) != Some(sample.state) {
-                    tracing::info!(
-                        probe = %sample.probe,
-                        state = sample.state.as_str(),
-                        reason = %sample.reason.as_deref().unwrap_or(""),
-                        "probe state"
-                    );
-                }
-                if msg_tx.send(Msg::Probe(sample)).await.is_err() {
-                    return;
-                }
-            }
-        });
-    }
-    drop(msg_tx);
-
-    let poller = scheduler.clone();
-    let wiring = Wiring {
-        msgs: msg_rx,
-        journal,
-        on_effect: Box::new(move |effect| {
-            if let Effect::PollNow(name) = effect {
-                poller.poll_now(name);
-            }
-        }),
-        cancel: cancel.clone(),
-        refresh_on_clock,
-        clock: Clock::System,
-    };
+    let session = launch.session.clone();
+    let Wired {
+        mut app,
+        wiring,
+        closing,
+    } = wire(launch).await?;
+    let cancel = wiring.cancel.clone();
     spawn_signal_watch(cancel.clone())?;
     let mut guard = TerminalGuard::enter()?;
     let (w, h) = guard.size();
@@ -252,7 +138,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     let input = crossterm::event::EventStream::new();
     let exit = runtime::run(&mut app, &mut guard, input, wiring).await;
     drop(guard);
-    cancel.cancel();
+    closing.close(&app).await;
     match &exit {
         Exit::TerminalLost(why) => {
             tracing::warn!(session = %session, reason = %why, "terminal lost; cockpit closed")

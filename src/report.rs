@@ -4,6 +4,7 @@
 //! string through `redact_text`: a URL with a password typed into a note never leaves the box.
 
 mod markdown;
+pub mod people;
 
 pub use markdown::markdown;
 
@@ -16,7 +17,8 @@ use serde_json::{Map, Value, json};
 
 /// The JSON report. Top level: `session`, `checklist`, `version`, `started_at`, `started_by`,
 /// `last_seq`, `actors`, `summary`, `notes`, `items`, `phases`, `triggers`, `decisions`,
-/// `baselines`, `events`. See `item_json`, `phase_json`, `trigger_json` for their shapes.
+/// `baselines`, `events`; and `people` (see `people::json`) when the journal says who drove.
+/// See `item_json`, `phase_json`, `trigger_json` for their shapes.
 pub fn json(checklist: &Checklist, state: &SessionState) -> Value {
     let walk = checklist.walk();
     let items: Vec<Value> = walk
@@ -48,6 +50,11 @@ pub fn json(checklist: &Checklist, state: &SessionState) -> Value {
         "baselines": state.baselines,
         "events": state.events.iter().map(event_json).collect::<Vec<_>>(),
     });
+    if people::known(state)
+        && let Value::Object(map) = &mut report
+    {
+        map.insert("people".to_owned(), people::json(state));
+    }
     redact_value(&mut report);
     report
 }

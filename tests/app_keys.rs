@@ -288,6 +288,7 @@ fn events_from_another_instance_show_up() {
         actor: "bob@laptop".into(),
         item: Some("smoke".into()),
         body: EventBody::tick(),
+        key: None,
     };
     update(
         &mut app,

@@ -35,10 +35,14 @@ fn tick_survives_kill_9() {
     t.wait_for("Staging Deployment Successful", Duration::from_secs(20));
     // tick the first item, fill a field on the second
     t.send(&["Space"]);
-    let screen = t.wait_for("✔ Staging", Duration::from_secs(10));
+    let screen = t.wait_for("✔ Staging Deployment Successful", Duration::from_secs(10));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("✔ Staging Deployment Successful"))
+        .unwrap_or_default();
     assert!(
-        screen.contains("✔ Staging Deployment Successful"),
-        "{screen}"
+        row.contains("alice "),
+        "who ticked it, on its row: {screen}"
     );
     t.send(&["j", "i"]);
     t.type_text("metrics look clean");

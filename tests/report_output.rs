@@ -246,6 +246,7 @@ fn journal() -> Vec<Event> {
             actor: actor.into(),
             item: item.map(str::to_owned),
             body,
+            key: None,
         })
         .collect()
 }

@@ -1,5 +1,6 @@
-//! Two cockpits on one session (two people, or two terminals): each writes, both land, and each
-//! screen shows the other's ticks within a fraction of a second.
+//! Two cockpits on one session (two people, or two terminals): one drives at a time, the wheel
+//! changes hands, what each writes lands, and each screen shows the other's ticks within a
+//! fraction of a second.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/report.rs"]
@@ -23,7 +24,8 @@ fn both_write_and_both_see() {
     let store = format!("sqlite://{}/j.db", dir.path().display());
     let cmd = |who: &str| {
         format!(
-            "{BIN} run {} --session shared --store {store} --as {who}; echo EXITED-$?; sleep 30",
+            "XDG_STATE_HOME={} {BIN} run {} --session shared --store {store} --as {who}; echo EXITED-$?; sleep 30",
+            dir.path().join(format!("state-{who}")).display(),
             checklist.display()
         )
     };
@@ -38,14 +40,22 @@ fn both_write_and_both_see() {
     alice.send(&["Space"]);
     alice.wait_for("✔ alpha step", Duration::from_secs(5));
     bob.wait_for("✔ alpha step", Duration::from_secs(5));
+    // alice drives: bob's second `run` watches until she hands him the wheel
     bob.send(&["j", "Space"]);
+    bob.wait_for("watching: alice@one drives", Duration::from_secs(5));
+    bob.send(&["w"]);
+    alice.wait_for("bob@two asks for the wheel", Duration::from_secs(5));
+    alice.send(&["w"]);
+    bob.wait_for("bob@two (you) driving", Duration::from_secs(5));
+    bob.send(&["Space"]);
     bob.wait_for("✔ beta step", Duration::from_secs(5));
     alice.wait_for("✔ beta step", Duration::from_secs(5));
-    // both at once
-    alice.send(&["j", "j", "Space"]);
-    bob.send(&["k", "i"]);
+    // both at once: bob ticks and notes, alice (watching now) is refused
+    bob.send(&["j", "Space", "k", "i"]);
     bob.type_text("bob was here");
     bob.send(&["Enter"]);
+    alice.send(&["j", "j", "Space"]);
+    alice.wait_for("watching: bob@two drives", Duration::from_secs(5));
     alice.wait_for("✔ gamma step", Duration::from_secs(5));
     bob.wait_for("✔ gamma step", Duration::from_secs(5));
     for t in [&alice, &bob] {
@@ -64,6 +74,6 @@ fn both_write_and_both_see() {
     };
     assert_eq!(by("alpha-step"), ("done".into(), "alice@one".into()));
     assert_eq!(by("beta-step"), ("done".into(), "bob@two".into()));
-    assert_eq!(by("gamma-step"), ("done".into(), "alice@one".into()));
+    assert_eq!(by("gamma-step"), ("done".into(), "bob@two".into()));
     assert!(report.to_string().contains("bob was here"));
 }

@@ -8,11 +8,7 @@ use crate::journal::{EventBody, NewEvent};
 use crate::session::ItemState;
 
 fn writable(app: &mut App) -> bool {
-    if app.meta.read_only {
-        flash(app, "read-only: this screen is watching", true);
-        return false;
-    }
-    true
+    super::pair::writable(app)
 }
 
 pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
@@ -33,6 +29,7 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             | Action::PollNow
             | Action::Focus
             | Action::Acknowledge
+            | Action::Wheel
             | Action::Help
             | Action::Quit => {}
             _ => {
@@ -249,20 +246,8 @@ pub(super) fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 buffer: String::new(),
             };
         }
-        Action::Cosign => {
-            let Some(id) = item_for_write(app) else {
-                return;
-            };
-            let status = app.session.item(&id).cloned().unwrap_or_default();
-            if status.state != ItemState::AwaitingCosign {
-                flash(app, "nothing to co-sign here", false);
-            } else if status.by.as_deref() == Some(app.meta.actor.as_str()) {
-                flash(app, "a second, different person must co-sign", true);
-            } else {
-                let ev = app.item_event(&id, EventBody::cosign());
-                append(app, fx, ev);
-            }
-        }
+        Action::Cosign => super::pair::cosign(app, fx),
+        Action::Wheel => super::pair::on_wheel_key(app, fx),
         Action::Help => app.mode = Mode::Help,
         Action::Quit => app.mode = Mode::ConfirmQuit,
     }
@@ -337,8 +322,7 @@ fn tick(app: &mut App, fx: &mut Vec<Effect>) {
             append(app, fx, ev);
         }
         ItemState::AwaitingCosign if status.by.as_deref() != Some(app.meta.actor.as_str()) => {
-            let ev = app.item_event(&id, EventBody::cosign());
-            append(app, fx, ev);
+            super::pair::cosign(app, fx);
         }
         ItemState::AwaitingCosign | ItemState::Done | ItemState::Skipped => {
             let ev = app.item_event(&id, EventBody::untick());

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// A probe sample: the marker's events are appended; one bell per trigger fired.
 pub(super) fn on_sample(app: &mut App, sample: &Arc<Sample>, fx: &mut Vec<Effect>) {
-    if app.meta.read_only {
+    if !super::pair::writes_auto(app) {
         return;
     }
     let Some(marker) = app.marker.as_mut() else {
@@ -31,7 +31,7 @@ pub(super) fn on_sample(app: &mut App, sample: &Arc<Sample>, fx: &mut Vec<Effect
 
 /// The journal moved: phases may have started or finished.
 pub(super) fn on_journal(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.meta.read_only {
+    if !super::pair::writes_auto(app) {
         return;
     }
     let Some(marker) = app.marker.as_mut() else {

@@ -34,6 +34,9 @@ pub enum Action {
     Acknowledge,
     Decide,
     Cosign,
+    /// Ask for the wheel (watching), hand it to the asker (driving), or take it when nobody
+    /// holds it or its holder went silent.
+    Wheel,
     Help,
     Quit,
 }
@@ -223,6 +226,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Cosign,
         hint: None,
         help: "co-sign another's tick",
+    },
+    Binding {
+        keys: &[Key::Char('w')],
+        label: "w",
+        action: Action::Wheel,
+        hint: None,
+        help: "wheel: ask / hand over / take",
     },
     Binding {
         keys: &[Key::Char('?')],

@@ -7,13 +7,15 @@ mod actions;
 mod auto;
 pub mod keymap;
 pub mod msg;
+pub mod pair;
 mod probe_list;
 mod prompts;
 mod search;
 mod tree;
+pub mod unsynced;
 mod update;
 
-pub use msg::{Effect, Key, Msg, Viewport};
+pub use msg::{Effect, Key, Msg, StoreHealth, Viewport};
 pub use probe_list::{PanelLookup, severity_rank};
 pub use prompts::{choices as prompt_choices, picked as prompt_pick};
 pub use tree::{FlatItem, Row, visible_scroll};
@@ -27,11 +29,14 @@ use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Asks the journal to write `event`; it shows once the journal hands it back committed.
+/// Asks the journal to write `event`; it shows once the journal has made it durable (in the
+/// spool, marked unsynced until the store has it).
 pub(crate) fn append(app: &mut App, fx: &mut Vec<Effect>, event: crate::store::NewEvent) {
-    app.pending_writes += 1;
-    app.in_flight.push_back(event.clone());
-    fx.push(Effect::Append(event));
+    for ev in pair::prepare(app, event) {
+        app.pending_writes += 1;
+        app.in_flight.push_back(ev.clone());
+        fx.push(Effect::Append(ev));
+    }
 }
 
 /// A one-line message in the footer for a few seconds.
@@ -207,6 +212,12 @@ pub struct App {
     pub marker: Option<crate::marking::Marker>,
     /// Ring the terminal bell when a trigger fires.
     pub bell: bool,
+    /// Who this screen is, who else is here, who asks for the wheel.
+    pub pair: pair::Pair,
+    /// Events durable in the spool and not yet in the store, shown marked.
+    pub unsynced: unsynced::Overlay,
+    /// Whether the store takes our events.
+    pub store: StoreHealth,
 }
 
 impl App {
@@ -244,6 +255,9 @@ impl App {
             quit: false,
             marker: None,
             bell: true,
+            pair: pair::Pair::default(),
+            unsynced: unsynced::Overlay::default(),
+            store: StoreHealth::default(),
         };
         app.rebuild_rows();
         app.cursor = app

@@ -1,7 +1,7 @@
 //! What flows into `update` (messages) and what comes out of it (effects for the runtime to carry out).
 
 use crate::probes::Sample;
-use crate::store::{Event, NewEvent};
+use crate::store::{Event, NewEvent, Presence, Seen};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -45,6 +45,22 @@ pub enum Msg {
         events: Vec<Event>,
         acked: usize,
     },
+    /// Events made durable in the local spool, on their way to the store (shown at once, marked
+    /// unsynced until the journal hands them back); `acked` is how many of this instance's own
+    /// appends they complete.
+    Spooled {
+        events: Vec<NewEvent>,
+        acked: usize,
+    },
+    /// Whether the store takes our events (lasting: shown until it changes).
+    Store(StoreHealth),
+    /// Who is on the session: every presence row, this screen's too, with its age. `settled`:
+    /// this screen's own heartbeats have gone through steadily for as long as silence takes, so
+    /// another screen's silence is its own (not an outage we shared).
+    Presence {
+        rows: Vec<Seen>,
+        settled: bool,
+    },
     /// The journal could not be written or read; the text is already redacted.
     JournalError(String),
     /// A probe finished a poll; the panel and the marker keep this one allocation.
@@ -64,5 +80,28 @@ pub enum Effect {
     PollNow(String),
     /// Ring the terminal bell.
     Bell,
+    /// What this screen's presence row says changed: heartbeat it.
+    Presence(Presence),
     Quit,
+}
+
+/// The store as the journal worker last found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreHealth {
+    /// `false` while appends or reads fail.
+    pub reachable: bool,
+    /// When it started failing.
+    pub since: Option<DateTime<Utc>>,
+    /// Why (redacted).
+    pub error: Option<String>,
+}
+
+impl Default for StoreHealth {
+    fn default() -> Self {
+        StoreHealth {
+            reachable: true,
+            since: None,
+            error: None,
+        }
+    }
 }

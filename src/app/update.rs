@@ -3,7 +3,7 @@
 use super::keymap::{self};
 use super::msg::{Effect, Key, Msg};
 use super::{App, Mode, flash};
-use super::{actions, auto, prompts, search};
+use super::{actions, auto, pair, prompts, search, unsynced};
 use crate::probes::Sample;
 use std::sync::Arc;
 
@@ -27,12 +27,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             // appends come back in the order they were sent
             let done = acked.min(app.in_flight.len());
             app.in_flight.drain(..done);
-            for e in &events {
-                app.session.apply(e);
-            }
+            unsynced::on_journaled(app, &events);
             app.dirty = true;
             auto::on_journal(app, &mut fx);
         }
+        Msg::Spooled { events, acked } => {
+            app.pending_writes = app.pending_writes.saturating_sub(acked);
+            // ours are on the screen now (the overlay): no longer in flight
+            let done = acked.min(app.in_flight.len());
+            app.in_flight.drain(..done);
+            unsynced::on_spooled(app, events);
+            app.dirty = true;
+            auto::on_journal(app, &mut fx);
+        }
+        Msg::Store(health) => {
+            app.dirty |= health != app.store;
+            app.store = health;
+        }
+        Msg::Presence { rows, settled } => pair::on_presence(app, rows, settled, &mut fx),
         Msg::JournalError(text) => {
             app.pending_writes = 0;
             app.in_flight.clear();
@@ -55,6 +67,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     if app.dirty {
         app.ensure_visible(app.viewport.list_rows);
     }
+    pair::after_update(app, &mut fx);
     fx
 }
 

@@ -8,6 +8,7 @@ pub mod report;
 pub mod run;
 pub mod sessions;
 pub mod validate;
+pub mod watch;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args).await,
+        Command::Watch(args) => watch::run(args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Check(args) => check::run(args).await,
         Command::Import(args) => import::run(args).await,

@@ -39,7 +39,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         session: session.clone(),
         actor,
         env: args.config.env.clone(),
-        read_only: false,
+        read_only: args.read_only,
         ascii: args.ascii || prepared.config.ui.ascii,
         color: cockpit::color_wanted() && prepared.config.ui.theme != crate::config::Theme::Mono,
         light: cockpit::light_wanted(prepared.config.ui.theme),

@@ -3,8 +3,9 @@
 
 use super::EventKind;
 use super::payload::{
-    AutoCheck, Baseline, Cosign, FieldEntry, GoNoGo, Joined, Note, PhaseRef, ProbeChanged,
+    AutoCheck, Baseline, Cosign, FieldEntry, GoNoGo, Joined, Left, Note, PhaseRef, ProbeChanged,
     RegressionAcked, SessionStarted, Skip, Tick, TriggerCleared, TriggerFired, TriggerRef, Untick,
+    Wheel,
 };
 use crate::condition::Evidence;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -23,6 +24,10 @@ pub enum EventBody {
     SessionStarted(SessionStarted),
     /// A cockpit opened the session.
     Joined(Joined),
+    /// A cockpit closed, or went silent.
+    Left(Left),
+    /// Who drives from now on.
+    Wheel(Wheel),
     Tick(Tick),
     Untick(Untick),
     Skip(Skip),
@@ -83,7 +88,9 @@ macro_rules! about_item {
             | EventBody::Field(FieldEntry {
                 item_text: $text, ..
             })
-            | EventBody::Cosign(Cosign { item_text: $text })
+            | EventBody::Cosign(Cosign {
+                item_text: $text, ..
+            })
             | EventBody::RegressionAcked(RegressionAcked { item_text: $text })
             | EventBody::Pending(AutoCheck {
                 item_text: $text, ..
@@ -173,6 +180,8 @@ impl EventBody {
         match self {
             EventBody::SessionStarted(_) => EventKind::SessionStarted,
             EventBody::Joined(_) => EventKind::Joined,
+            EventBody::Left(_) => EventKind::Left,
+            EventBody::Wheel(_) => EventKind::Wheel,
             EventBody::Tick(_) => EventKind::Tick,
             EventBody::Untick(_) => EventKind::Untick,
             EventBody::Skip(_) => EventKind::Skip,

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum EventKind {
     SessionStarted,
     Joined,
+    Left,
+    Wheel,
     Tick,
     Untick,
     Skip,
@@ -38,6 +40,8 @@ impl EventKind {
         match self {
             EventKind::SessionStarted => "session_started",
             EventKind::Joined => "joined",
+            EventKind::Left => "left",
+            EventKind::Wheel => "wheel",
             EventKind::Tick => "tick",
             EventKind::Untick => "untick",
             EventKind::Skip => "skip",

@@ -15,21 +15,33 @@ mod tests;
 pub use body::{EventBody, RawBody};
 pub use kind::EventKind;
 pub use payload::{
-    AutoCheck, Baseline, BaselineValue, Cosign, FieldEntry, GoNoGo, JoinMode, Joined, Note,
+    AutoCheck, Baseline, BaselineValue, Cosign, FieldEntry, GoNoGo, JoinMode, Joined, Left, Note,
     PhaseRef, ProbeChanged, RegressionAcked, SessionStarted, Skip, Tick, TriggerCleared,
-    TriggerFired, TriggerRef, Untick,
+    TriggerFired, TriggerRef, Untick, Wheel, WheelHow,
 };
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An event about to be appended: the store gives it its `seq` and `at`.
+///
+/// `key` makes the append idempotent: the store keeps one event per key and session, and a second
+/// append with the same key is answered with the event already there. A person's action gets a
+/// unique key when it is spooled (so a replay after an outage lands once); an automatic event
+/// gets a key naming the logical event (`tick:ITEM:GENERATION`), so of several screens
+/// evaluating the same probes, the first to reach the store writes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEvent {
     pub actor: String,
     pub item: Option<String>,
     #[serde(flatten)]
     pub body: EventBody,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// When it happened, for an event that waited (in the spool, during an outage): the store
+    /// keeps this time instead of its own clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 impl NewEvent {
@@ -39,7 +51,15 @@ impl NewEvent {
             actor: actor.into(),
             item: None,
             body,
+            key: None,
+            at: None,
         }
+    }
+
+    /// The same event with idempotency key `key`.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
     }
 
     /// An event about one item, stamped with the item's text as it read when it was acted on
@@ -55,6 +75,8 @@ impl NewEvent {
             actor: actor.into(),
             item: Some(item.to_owned()),
             body,
+            key: None,
+            at: None,
         }
     }
 
@@ -71,6 +93,7 @@ impl NewEvent {
             actor: self.actor.clone(),
             item: self.item.clone(),
             body: self.body.clone(),
+            key: self.key.clone(),
         }
     }
 }
@@ -86,6 +109,9 @@ pub struct Event {
     pub item: Option<String>,
     #[serde(flatten)]
     pub body: EventBody,
+    /// The idempotency key it was appended with (none in journals written before keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl Event {

@@ -21,7 +21,10 @@ pub struct SessionStarted {
     pub checklist_path: Option<String>,
 }
 
-/// `joined`: `{mode}` — a cockpit opened the session.
+/// `joined`: `{mode, screen?, os_user?, host?, client?}` — a cockpit opened the session. `screen`
+/// names the cockpit (one process) in `left`, `wheel` and the presence table; `os_user` and `host`
+/// are who runs it (co-signing needs another OS user or host); `client` is the ssh client address
+/// (`SSH_CONNECTION`) when there is one. Journals written before pair-watching have `mode` only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Joined {
     pub mode: JoinMode,
@@ -31,6 +34,55 @@ pub struct Joined {
     pub checklist_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+}
+
+/// `left`: `{screen, silent}` — a cockpit closed (`silent: false`, written by itself) or was not
+/// heard from for 15 s (`silent: true`, written once by another screen that noticed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Left {
+    pub screen: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub silent: bool,
+}
+
+/// `wheel`: `{screen, to, from, how}` — the cockpit `screen` (run by actor `to`) drives from now
+/// on. `from` is the screen the writer saw driving (`null`: nobody); the fold accepts the event
+/// only when that is still true, so of two screens grabbing the wheel at once the first in the
+/// journal wins. `how`: `first` (a cockpit found nobody driving), `handed` (the driver handed it
+/// over), `taken` (the driver had been silent for 15 s, or was the same person on another screen).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Wheel {
+    pub screen: String,
+    pub to: String,
+    pub from: Option<String>,
+    pub how: WheelHow,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WheelHow {
+    #[default]
+    First,
+    Handed,
+    Taken,
+}
+
+impl WheelHow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WheelHow::First => "first",
+            WheelHow::Handed => "handed",
+            WheelHow::Taken => "taken",
+        }
+    }
 }
 
 /// How a cockpit joined: `flightdeck run` writes `drive`; a read-only screen writes nothing, and
@@ -54,7 +106,8 @@ impl JoinMode {
 
 /// `tick`: the item is done. By hand `{}`; by hand over an `auto` condition that had not held
 /// `{override: true, reason?}`; by the engine `{evidence, auto}`. `note?` is read (and written by
-/// tools), no key of the cockpit writes it.
+/// tools), no key of the cockpit writes it. On a `cosign` item the cockpit adds `os_user` and
+/// `host`, so the co-sign can be checked against them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tick {
     #[serde(rename = "override", default, skip_serializing_if = "is_false")]
@@ -75,6 +128,10 @@ pub struct Tick {
     pub past_gate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 /// `untick`: the item is back to do. `{reason?}` (no key of the cockpit asks for one today).
@@ -118,11 +175,17 @@ pub struct FieldEntry {
     pub item_text: Option<String>,
 }
 
-/// `cosign`: a second, different person confirms a `cosign` item. `{}`.
+/// `cosign`: a second, different person confirms a `cosign` item. `{os_user?, host?}`: who runs
+/// the co-signing cockpit. The fold accepts it only from another actor, and — when both the tick
+/// and the co-sign say where they come from — another OS user or another host.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cosign {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 /// `regression_acked`: someone saw a regressed item's alarm (the banner quiets down; the item

@@ -69,6 +69,53 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
         ),
         (EventBody::Joined(Joined::default()), &["mode"]),
         (
+            EventBody::Joined(Joined {
+                mode: JoinMode::Watch,
+                screen: text("vm1-42-9f"),
+                os_user: text("bob"),
+                host: text("vm1"),
+                client: text("10.0.0.7"),
+                checklist_path: text("checklists/window.toml"),
+                fingerprint: text("0123456789abcdef"),
+            }),
+            &[
+                "mode",
+                "screen",
+                "os_user",
+                "host",
+                "client",
+                "checklist_path",
+                "fingerprint",
+            ],
+        ),
+        (
+            EventBody::Left(Left {
+                screen: "vm1-42-9f".into(),
+                silent: true,
+            }),
+            &["screen", "silent"],
+        ),
+        (
+            EventBody::Left(Left {
+                screen: "vm1-42-9f".into(),
+                silent: false,
+            }),
+            &["screen"],
+        ),
+        (
+            EventBody::Wheel(Wheel {
+                screen: "vm1-42-9f".into(),
+                to: "bob".into(),
+                from: text("vm2-7-a0"),
+                how: WheelHow::Handed,
+            }),
+            &["screen", "to", "from", "how"],
+        ),
+        (
+            EventBody::Wheel(Wheel::default()),
+            &["screen", "to", "from", "how"],
+        ),
+        (
             EventBody::Tick(Tick {
                 overridden: true,
                 reason: text("by hand"),
@@ -77,6 +124,8 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
                 auto: text("api.status == 200"),
                 past_gate: text("t-1h"),
                 item_text: text("API healthy"),
+                os_user: text("alice"),
+                host: text("vm1"),
             }),
             &[
                 "override",
@@ -86,6 +135,8 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
                 "auto",
                 "past_gate",
                 "item_text",
+                "os_user",
+                "host",
             ],
         ),
         (EventBody::tick(), &[]),
@@ -136,8 +187,10 @@ fn every_kind() -> Vec<(EventBody, &'static [&'static str])> {
         (
             EventBody::Cosign(Cosign {
                 item_text: text("i"),
+                os_user: text("bob"),
+                host: text("vm2"),
             }),
-            &["item_text"],
+            &["item_text", "os_user", "host"],
         ),
         (EventBody::cosign(), &[]),
         (
@@ -217,7 +270,7 @@ fn each_kind_stores_exactly_its_documented_keys_and_reads_back_the_same() {
         assert_eq!(payload, body.payload_json());
         assert_eq!(EventBody::from_stored(kind, payload), body, "{kind}");
     }
-    assert_eq!(kinds.len(), 20, "every kind is covered: {kinds:?}");
+    assert_eq!(kinds.len(), 22, "every kind is covered: {kinds:?}");
 }
 
 #[test]

@@ -86,6 +86,7 @@ fn event(seq: i64, item: Option<&str>, body: EventBody) -> Event {
         actor: "flightdeck".into(),
         item: item.map(str::to_owned),
         body,
+        key: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! A screen without a terminal: frames go to a ratatui `TestBackend`, for tests, benchmarks and
-//! the `peek` example. It counts frames and keeps what the clipboard and the bell were asked.
+//! the `peek` example. It counts frames, keeps what the clipboard and the bell were asked, and
+//! hands each frame to an observer when one is set (what a test or a benchmark watches for).
 
 use super::Screen;
 use crate::app::App;
@@ -9,12 +10,16 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use std::io;
 
+/// Called after each frame with the app it showed and the screen that drew it.
+pub type Observer = Box<dyn FnMut(&App, &HeadlessScreen) + Send>;
+
 pub struct HeadlessScreen {
     pub terminal: Terminal<TestBackend>,
     /// Frames drawn so far.
     pub frames: usize,
     pub copied: Vec<String>,
     pub bells: usize,
+    observer: Option<Observer>,
 }
 
 impl HeadlessScreen {
@@ -28,7 +33,14 @@ impl HeadlessScreen {
             frames: 0,
             copied: Vec::new(),
             bells: 0,
+            observer: None,
         }
+    }
+
+    /// The same screen, calling `observer` after every frame.
+    pub fn observed(mut self, observer: Observer) -> HeadlessScreen {
+        self.observer = Some(observer);
+        self
     }
 
     /// The last frame as text, one line per row.
@@ -42,6 +54,10 @@ impl Screen for HeadlessScreen {
         let mut drawn = Viewport::default();
         let Ok(_) = self.terminal.draw(|f| drawn = crate::view::draw(f, app));
         self.frames += 1;
+        if let Some(mut observe) = self.observer.take() {
+            observe(app, self);
+            self.observer = Some(observe);
+        }
         Ok(drawn)
     }
 

@@ -8,13 +8,16 @@
 //! not five. The loop never awaits the journal: appends are queued, and the header counts them
 //! ("saving… N") until the journal hands them back.
 
+mod delivery;
 mod headless;
 mod journal;
 mod keys;
+mod presence;
 
-pub use headless::HeadlessScreen;
-pub use journal::{JournalCmd, spawn_journal};
+pub use headless::{HeadlessScreen, Observer};
+pub use journal::{JournalCmd, JournalSetup, spawn_journal};
 pub use keys::key_from_terminal;
+pub use presence::{identity, spawn_presence};
 
 use crate::app::Viewport;
 use crate::app::{self, App, Effect, Msg};
@@ -180,7 +183,11 @@ pub fn frame<S: Screen>(app: &mut App, screen: &mut S) -> io::Result<()> {
 fn carry_out<S: Screen>(app: &mut App, screen: &mut S, wiring: &mut Wiring, effect: &Effect) {
     match effect {
         Effect::Append(ev) => {
-            if wiring.journal.send(JournalCmd::Append(ev.clone())).is_err() {
+            if wiring
+                .journal
+                .send(JournalCmd::Append(Box::new(ev.clone())))
+                .is_err()
+            {
                 app::update(app, Msg::JournalError("the journal worker stopped".into()));
             }
         }
@@ -190,7 +197,7 @@ fn carry_out<S: Screen>(app: &mut App, screen: &mut S, wiring: &mut Wiring, effe
         Effect::Bell => {
             let _ = screen.bell();
         }
-        Effect::PollNow(_) | Effect::Quit => {}
+        Effect::PollNow(_) | Effect::Presence(_) | Effect::Quit => {}
     }
     (wiring.on_effect)(effect);
 }
@@ -201,7 +208,7 @@ async fn finish_writes(app: &mut App, msgs: &mut mpsc::Receiver<Msg>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while app.pending_writes > 0 {
         match tokio::time::timeout_at(deadline, msgs.recv()).await {
-            Ok(Some(Msg::Journaled { acked, .. })) => {
+            Ok(Some(Msg::Journaled { acked, .. } | Msg::Spooled { acked, .. })) => {
                 app.pending_writes = app.pending_writes.saturating_sub(acked);
             }
             Ok(Some(Msg::JournalError(_))) | Ok(None) | Err(_) => return,

@@ -2,6 +2,7 @@
 //! decisions, triggers and baselines.
 
 use super::SessionState;
+use super::pair;
 use super::types::{Decision, FieldValue, NoteEntry};
 use crate::journal::{Baseline, Event, EventBody};
 
@@ -12,6 +13,9 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
             state.started_at.get_or_insert(e.at);
             state.started_by.get_or_insert_with(|| e.actor.clone());
         }
+        EventBody::Joined(j) => pair::joined(state, e, j),
+        EventBody::Left(l) => pair::left(state, e, l),
+        EventBody::Wheel(w) => pair::wheel(state, e, w),
         EventBody::Note(note) => {
             let entry = NoteEntry {
                 actor: e.actor.clone(),
@@ -41,6 +45,7 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
         }
         EventBody::ProbeChanged(p) => {
             state.probe_states.insert(p.probe.clone(), p.to);
+            *state.probe_changes.entry(p.probe.clone()).or_default() += 1;
         }
         EventBody::PhaseStarted(p) => {
             state
@@ -63,6 +68,7 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
         }),
         EventBody::TriggerFired(fired) => {
             let t = state.triggers.entry(fired.trigger.clone()).or_default();
+            t.changes += 1;
             t.active = true;
             t.unacknowledged = true;
             t.fired_at = Some(e.at);
@@ -81,6 +87,7 @@ pub(super) fn apply(state: &mut SessionState, e: &Event) {
         }
         EventBody::TriggerCleared(cleared) => {
             let t = state.triggers.entry(cleared.trigger.clone()).or_default();
+            t.changes += 1;
             t.active = false;
             t.cleared_at = Some(e.at);
         }

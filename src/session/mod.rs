@@ -7,12 +7,17 @@
 
 mod events;
 mod items;
+mod pair;
+#[cfg(test)]
+mod pair_tests;
 #[cfg(test)]
 mod tests;
 mod types;
 
+pub use items::cosign_refusal;
 pub use types::{
-    Decision, FieldValue, ItemState, ItemStatus, NoteEntry, PhaseStatus, TriggerStatus,
+    Decision, Driver, FieldValue, ItemState, ItemStatus, NoteEntry, PhaseStatus, ScreenInfo, Spell,
+    TriggerStatus,
 };
 
 use crate::checklist::Checklist;
@@ -38,8 +43,15 @@ pub struct SessionState {
     pub baselines: HashMap<String, BTreeMap<String, BaselineValue>>,
     /// Everyone who has joined, in order of first appearance.
     pub actors: Vec<String>,
-    /// Each probe's state as last journaled (`probe_changed`).
+    /// Each probe's state as last journaled (`probe_changed`), and how many changes it had.
     pub probe_states: HashMap<String, crate::model::ProbeState>,
+    pub probe_changes: HashMap<String, u32>,
+    /// Every cockpit that joined, in order (journals before pair-watching have none).
+    pub screens: Vec<ScreenInfo>,
+    /// The screen that holds the wheel; `None` when nobody does (or the journal predates it).
+    pub driver: Option<Driver>,
+    /// Every spell at the wheel, oldest first.
+    pub spells: Vec<Spell>,
     pub events: Vec<Event>,
     cosign_items: HashSet<String>,
 }
@@ -70,6 +82,11 @@ impl SessionState {
 
     pub fn item(&self, id: &str) -> Option<&ItemStatus> {
         self.items.get(id)
+    }
+
+    /// The cockpit `screen`, as it joined.
+    pub fn screen(&self, screen: &str) -> Option<&ScreenInfo> {
+        self.screens.iter().find(|s| s.screen == screen)
     }
 
     pub fn item_state(&self, id: &str) -> ItemState {

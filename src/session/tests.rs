@@ -5,7 +5,7 @@ use crate::checklist::{Item, Phase};
 use crate::journal::{Baseline, EventBody, GoNoGo, Skip, Tick};
 use serde_json::json;
 
-fn checklist() -> Checklist {
+pub(super) fn checklist() -> Checklist {
     Checklist {
         title: "t".into(),
         phases: vec![Phase {
@@ -30,7 +30,7 @@ fn checklist() -> Checklist {
     }
 }
 
-fn ev(seq: i64, actor: &str, item: Option<&str>, body: EventBody) -> Event {
+pub(super) fn ev(seq: i64, actor: &str, item: Option<&str>, body: EventBody) -> Event {
     Event {
         seq,
         session: "s".into(),
@@ -38,6 +38,7 @@ fn ev(seq: i64, actor: &str, item: Option<&str>, body: EventBody) -> Event {
         actor: actor.into(),
         item: item.map(str::to_owned),
         body,
+        key: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the fold says about each item, phase, trigger and decision.
 
 use crate::condition::Evidence;
+use crate::journal::{JoinMode, WheelHow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -67,6 +68,14 @@ pub struct ItemStatus {
     /// The auto condition started holding at this time (journaled `pending`).
     pub pending_since: Option<DateTime<Utc>>,
     pub cosigned_by: Option<String>,
+    /// The OS user and host the (first) tick came from, when it said: a co-sign must come from
+    /// another of either.
+    #[serde(skip)]
+    pub ticked_from: Option<(String, String)>,
+    /// How many ticks, unticks, skips, co-signs, regressions and recoveries the item has had: the
+    /// generation an automatic event's key names, the same on every screen at the same point.
+    #[serde(skip)]
+    pub changes: u32,
 }
 
 impl Default for ItemStatus {
@@ -88,6 +97,8 @@ impl Default for ItemStatus {
             evidence: None,
             pending_since: None,
             cosigned_by: None,
+            ticked_from: None,
+            changes: 0,
         }
     }
 }
@@ -126,4 +137,42 @@ pub struct TriggerStatus {
     pub message: Option<String>,
     /// `info`, `warning` or `critical`, as the trigger fired.
     pub severity: Option<String>,
+    /// Fires and clears so far: the generation an automatic event's key names.
+    #[serde(skip)]
+    pub changes: u32,
+}
+
+/// A cockpit that joined the session (journals written before pair-watching have none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenInfo {
+    pub screen: String,
+    pub actor: String,
+    pub mode: JoinMode,
+    pub os_user: Option<String>,
+    pub host: Option<String>,
+    /// The ssh client's address, when it had one.
+    pub client: Option<String>,
+    pub joined_at: DateTime<Utc>,
+    pub left_at: Option<DateTime<Utc>>,
+}
+
+/// Who holds the wheel now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Driver {
+    pub screen: String,
+    pub actor: String,
+    pub since: DateTime<Utc>,
+}
+
+/// One spell at the wheel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spell {
+    pub actor: String,
+    pub screen: String,
+    pub from: DateTime<Utc>,
+    /// `None` while it lasts.
+    pub to: Option<DateTime<Utc>>,
+    pub how: WheelHow,
+    /// The `wheel` event that started it.
+    pub seq: i64,
 }

@@ -2,7 +2,7 @@
 //!
 //! `sessions(name PK, created_at, checklist_title, checklist_path, checklist_json)` and
 //! `events(seq PK, session, at, actor, kind, item NULL, payload JSON)` with an index on
-//! `(session, seq)`. On PostgreSQL they live in their own schema `flightdeck`, so a team can
+//! `(session, seq)`; v2 adds `events.key` (unique per session) and `presence`. On PostgreSQL they live in their own schema `flightdeck`, so a team can
 //! point the journal at a shared database that already has tables named `events`.
 //! Migrations are append-only: never edit a shipped one (sqlx checks checksums), add the next.
 
@@ -50,6 +50,48 @@ CREATE TABLE IF NOT EXISTS flightdeck.events (
 CREATE INDEX IF NOT EXISTS events_session_seq ON flightdeck.events(session, seq);
 "#;
 
+/// Pair-watching: an idempotency key per event (unique per session when set, so a replayed or
+/// racing append lands once), and the presence table — one row per open cockpit, refreshed by
+/// its heartbeat, never part of the journal.
+const SQLITE_V2: &str = r#"
+ALTER TABLE events ADD COLUMN key TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS events_session_key ON events(session, key) WHERE key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS presence (
+    session   TEXT NOT NULL,
+    screen    TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    os_user   TEXT NOT NULL,
+    host      TEXT NOT NULL,
+    client    TEXT,
+    role      TEXT NOT NULL,
+    item      TEXT,
+    asked_at  TEXT,
+    joined_at TEXT NOT NULL,
+    seen_at   TEXT NOT NULL,
+    PRIMARY KEY (session, screen)
+);
+"#;
+
+const POSTGRES_V2: &str = r#"
+ALTER TABLE flightdeck.events ADD COLUMN IF NOT EXISTS key TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS events_session_key ON flightdeck.events(session, key)
+    WHERE key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS flightdeck.presence (
+    session   TEXT NOT NULL,
+    screen    TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    os_user   TEXT NOT NULL,
+    host      TEXT NOT NULL,
+    client    TEXT,
+    role      TEXT NOT NULL,
+    item      TEXT,
+    asked_at  TIMESTAMPTZ,
+    joined_at TIMESTAMPTZ NOT NULL,
+    seen_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (session, screen)
+);
+"#;
+
 /// The PostgreSQL schema holding the journal.
 pub(crate) const PG_SCHEMA: &str = "flightdeck";
 
@@ -64,7 +106,10 @@ fn migration(version: i64, description: &'static str, sql: &'static str) -> Migr
 }
 
 pub(crate) fn sqlite() -> Migrator {
-    let mut m = Migrator::with_migrations(vec![migration(1, "journal", SQLITE_V1)]);
+    let mut m = Migrator::with_migrations(vec![
+        migration(1, "journal", SQLITE_V1),
+        migration(2, "pair", SQLITE_V2),
+    ]);
     // Our own bookkeeping table, so a journal placed in an application's database file cannot
     // collide with that application's sqlx migrations.
     m.dangerous_set_table_name("_flightdeck_migrations");
@@ -72,7 +117,10 @@ pub(crate) fn sqlite() -> Migrator {
 }
 
 pub(crate) fn postgres() -> Migrator {
-    let mut m = Migrator::with_migrations(vec![migration(1, "journal", POSTGRES_V1)]);
+    let mut m = Migrator::with_migrations(vec![
+        migration(1, "journal", POSTGRES_V1),
+        migration(2, "pair", POSTGRES_V2),
+    ]);
     m.create_schema(PG_SCHEMA);
     m.dangerous_set_table_name("flightdeck._sqlx_migrations");
     m

@@ -12,12 +12,16 @@
 pub mod error;
 mod migrate;
 mod postgres;
+pub mod presence;
+pub mod spool;
 mod sqlite;
 mod subscribe;
 
 pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
 pub use postgres::PG_HEARTBEAT;
+pub use presence::{HEARTBEAT, PRESENCE_TIMEOUT, Presence, Role, Seen};
+pub use spool::{Spool, Spooled, default_spool_path};
 pub use sqlite::SQLITE_POLL_INTERVAL;
 
 use crate::checklist::Checklist;
@@ -73,6 +77,8 @@ impl Snapshot<'_> {
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// A hash of the URL as given (password and all): which store a spooled event is for.
+    identity: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -162,7 +168,23 @@ impl Store {
             Target::Sqlite(path) => Backend::Sqlite(sqlite::SqliteStore::open(path, create).await?),
             Target::Postgres(url) => Backend::Postgres(postgres::PgStore::open(&url).await?),
         };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            identity: format!("{:016x}", stable_hash(url.trim())).into(),
+        })
+    }
+
+    /// Names this store (a hash of its URL) without saying anything of the URL.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// The SQLite journal's file, for followers that watch it; `None` on PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match &self.backend {
+            Backend::Sqlite(s) => Some(s.path()),
+            Backend::Postgres(_) => None,
+        }
     }
 
     /// The store's URL with any password replaced by `***`, for messages.
@@ -215,7 +237,9 @@ impl Store {
     }
 
     /// Appends one event; it is committed and durable when this returns. The store assigns
-    /// `seq` and `at` (now; on PostgreSQL the server's clock, shared by every host).
+    /// `seq` and `at` (now — on PostgreSQL the server's clock, shared by every host — unless the
+    /// event carries the time it happened). An event with a `key` the session already holds is
+    /// not written again: the event already there is returned, so a replay is harmless.
     /// An unknown session is `StoreError::UnknownSession`.
     pub async fn append(&self, session: &str, event: NewEvent) -> Result<Event, StoreError> {
         let result = match &self.backend {
@@ -226,6 +250,23 @@ impl Store {
             Ok(Some(e)) => Ok(e),
             Ok(None) => Err(self.unknown_session(session).await),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Refreshes `me`'s presence row and reads every row of `session`, the silent ones too (each
+    /// with its age on the store's clock; rows silent for an hour are deleted).
+    pub async fn heartbeat(&self, session: &str, me: &Presence) -> Result<Vec<Seen>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.heartbeat(session, me).await,
+            Backend::Postgres(p) => p.heartbeat(session, me).await,
+        }
+    }
+
+    /// Removes `screen`'s presence row (it closed).
+    pub async fn leave(&self, session: &str, screen: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.leave(session, screen).await,
+            Backend::Postgres(p) => p.leave(session, screen).await,
         }
     }
 
@@ -269,8 +310,9 @@ impl Store {
     /// other process: each message is a seq that now exists (not every seq is sent; messages
     /// may coalesce). On receipt, call `events_after(session, last_seq_you_applied)`.
     ///
-    /// SQLite: a task polls `PRAGMA data_version` on its own connection every
-    /// `SQLITE_POLL_INTERVAL` (it changes only when another connection commits).
+    /// SQLite: a task is woken by inotify when the journal's `-wal` (or database) file is
+    /// written, then reads `PRAGMA data_version` on its own connection (it changes only when
+    /// another connection commits); it also looks every `SQLITE_POLL_INTERVAL` in case.
     /// PostgreSQL: LISTEN on the session's channel (every append NOTIFYs its seq). After a lost
     /// connection the task reconnects and sends the current last seq, since notifications sent
     /// meanwhile are lost; a periodic heartbeat does the same, so a silent half-open socket

@@ -8,13 +8,35 @@ use crate::condition::{self, Evidence};
 
 pub struct Banner {
     pub text: String,
-    /// Waiting for someone to acknowledge it: loud, with the `A` hint.
-    pub unacked: bool,
+    /// Loud (an alarm nobody acknowledged, the wheel waiting for someone); else dimmed.
+    pub loud: bool,
+    /// The key that answers it, shown at the right (`A acknowledge`).
+    pub hint: &'static str,
 }
 
-/// Unacknowledged alarms first (triggers, then regressions), then the acknowledged ones.
+impl Banner {
+    fn alarm(text: String) -> Banner {
+        Banner {
+            text,
+            loud: true,
+            hint: "A acknowledge ",
+        }
+    }
+
+    fn acked(text: String) -> Banner {
+        Banner {
+            text,
+            loud: false,
+            hint: "",
+        }
+    }
+}
+
+/// The wheel when it needs someone, then unacknowledged alarms (triggers, then regressions),
+/// then the acknowledged ones.
 pub fn banners(app: &App) -> Vec<Banner> {
     let mut loud = Vec::new();
+    wheel_banner(app, &mut loud);
     let mut quiet = Vec::new();
     let mut fired: Vec<_> = app
         .session
@@ -45,17 +67,14 @@ pub fn banners(app: &App) -> Vec<Banner> {
             }
         }
         if t.unacknowledged {
-            loud.push(Banner {
-                text,
-                unacked: true,
-            });
+            loud.push(Banner::alarm(text));
         } else {
             let by = t.acked_by.as_deref().unwrap_or("?");
             let at = t.acked_at.map(|a| short_clock(app, a)).unwrap_or_default();
-            quiet.push(Banner {
-                text: format!("{text} — acked by {} {at}", short_actor(by)),
-                unacked: false,
-            });
+            quiet.push(Banner::acked(format!(
+                "{text} — acked by {} {at}",
+                short_actor(by)
+            )));
         }
     }
     let regressed: Vec<_> = app
@@ -78,10 +97,7 @@ pub fn banners(app: &App) -> Vec<Banner> {
         if let Some(now) = first.item.auto.as_deref().and_then(|a| reading_now(app, a)) {
             text.push_str(&format!(", now {now}"));
         }
-        loud.push(Banner {
-            text,
-            unacked: true,
-        });
+        loud.push(Banner::alarm(text));
     }
     if !acked.is_empty() {
         let names: Vec<_> = acked.iter().map(|(f, _)| f.item.text.as_str()).collect();
@@ -90,10 +106,10 @@ pub fn banners(app: &App) -> Vec<Banner> {
             .and_then(|(_, s)| s.regression_acked.as_ref())
             .map(|(who, at)| format!(" — acked by {} {}", short_actor(who), short_clock(app, *at)))
             .unwrap_or_default();
-        quiet.push(Banner {
-            text: format!("REGRESSED: {}{by}", names.join(", ")),
-            unacked: false,
-        });
+        quiet.push(Banner::acked(format!(
+            "REGRESSED: {}{by}",
+            names.join(", ")
+        )));
     }
     loud.extend(quiet);
     loud
@@ -124,4 +140,35 @@ fn short_clock(app: &App, at: chrono::DateTime<chrono::Utc>) -> String {
 /// `bob` for `bob@bastion`: the header has little room.
 fn short_actor(actor: &str) -> &str {
     actor.split('@').next().unwrap_or(actor)
+}
+
+/// The wheel, when it needs someone: a watcher asks the driver, or the driver's screen is silent.
+fn wheel_banner(app: &App, out: &mut Vec<Banner>) {
+    use crate::app::pair;
+    use crate::store::Role;
+    if app.pair.me.screen.is_empty() {
+        return;
+    }
+    match pair::role(app) {
+        Role::Driving => {
+            if let Some(first) = pair::askers(app).first() {
+                out.push(Banner {
+                    text: format!("> {} asks for the wheel", first.presence.actor),
+                    loud: true,
+                    hint: "w hand over ",
+                });
+            }
+        }
+        Role::Watching => {
+            if let Some(d) = &app.session.driver
+                && !pair::driver_alive(app, d)
+            {
+                out.push(Banner {
+                    text: format!("> {}'s screen is silent", d.actor),
+                    loud: true,
+                    hint: "w take the wheel ",
+                });
+            }
+        }
+    }
 }

@@ -153,6 +153,12 @@ fn render_row<'a>(vm: &ViewModel<'a>, row: &Row, width: usize) -> Line<'a> {
                 (ItemState::Skipped, _) => " skipped ".to_owned(),
                 _ => String::new(),
             };
+            // in the spool, not yet in the store: done here, marked until it is synced
+            let right = if app.unsynced.touches(&f.item.id, app.now) {
+                format!("{right}⇡ ")
+            } else {
+                right
+            };
             let right = if right.width() * 5 > width * 2 {
                 String::new()
             } else {

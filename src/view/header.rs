@@ -1,8 +1,10 @@
-//! The header: title, env, session, clock and elapsed; the current phase's progress and budget;
-//! who is here; and the alarm banners (`banners.rs`) under it.
+//! The header: title, env, session, clock and elapsed (and, lastingly, a store that does not take
+//! our events, with how many wait); the current phase's progress, budget and go/no-go decision;
+//! who is on the session and who drives. The alarm banners under it are `banners.rs`'s.
 
 use super::ViewModel;
 use super::{clock, fit};
+use crate::app::App;
 use crate::marking::BudgetLevel;
 use crate::units::{format_clock, format_duration};
 use ratatui::Frame;
@@ -22,6 +24,8 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
     if app.pending_writes > 0 {
         right = format!("saving… {} {right}", app.pending_writes);
     }
+    let store = store_status(app);
+    let right_width = right.chars().count() + store.chars().count();
     // the clock and the env always show; the title gives way first, then the session name
     let env = app
         .meta
@@ -30,7 +34,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         .map(|e| format!("   env {e}"))
         .unwrap_or_default();
     let mut session = format!("   session {}", app.meta.session);
-    let fixed = 13 + env.chars().count() + right.chars().count() + 2;
+    let fixed = 13 + env.chars().count() + right_width + 2;
     if fixed + session.chars().count() + 12 > width {
         session.clear();
     }
@@ -49,8 +53,10 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         Span::styled(env, theme.accent()),
         Span::styled(session, theme.dim()),
     ];
+    // the store's trouble sits just before the clock, in the alarm's colour
+    let right = vec![Span::styled(store, theme.crit()), Span::raw(right)];
     frame.render_widget(
-        Paragraph::new(spread(left, &right, width)),
+        Paragraph::new(spread_spans(left, right, width)),
         Rect { height: 1, ..area },
     );
 
@@ -107,14 +113,10 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
             second.push(Span::styled(text, style));
         }
     }
-    let role = if app.meta.read_only {
-        "watching"
-    } else {
-        "driving"
-    };
-    let who = format!("{} ({role}) ", app.meta.actor);
+    let used: usize = second.iter().map(|s| s.width()).sum();
+    let who = fit(&people(app), width.saturating_sub(used + 2));
     frame.render_widget(
-        Paragraph::new(spread(second, &who, width)),
+        Paragraph::new(spread(second, &format!("{who} "), width)),
         Rect {
             y: area.y + 1,
             height: 1,
@@ -129,11 +131,8 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         .enumerate()
     {
         // loud until acknowledged; then dimmed, saying who acknowledged it
-        let (hint, style) = if b.unacked {
-            ("A acknowledge ", theme.alarm())
-        } else {
-            ("", theme.dim())
-        };
+        let style = if b.loud { theme.alarm() } else { theme.dim() };
+        let hint = b.hint;
         let text = fit(
             &crate::redact::redact_text(&b.text),
             width.saturating_sub(hint.len() + 2),
@@ -182,13 +181,75 @@ fn decision_shown(app: &crate::app::App, current: usize) -> Option<(String, bool
     })
 }
 
+/// `⚠ store unreachable since 02:14:05 — 12 waiting `, or `syncing 3 ` while events have been on
+/// their way for a second or more; empty when everything is in the store.
+fn store_status(app: &App) -> String {
+    let waiting = app.unsynced.waiting();
+    if !app.store.reachable {
+        let since = app
+            .store
+            .since
+            .map(|t| format!(" since {}", clock(app, t)))
+            .unwrap_or_default();
+        return format!("⚠ store unreachable{since} — {waiting} waiting  ");
+    }
+    if app.unsynced.lingering(app.now) > 0 {
+        return format!("syncing {waiting}  ");
+    }
+    String::new()
+}
+
+/// Who is on the session, the driver first: `alice@one driving · bob@two (you) watching, asks`.
+/// Before the first heartbeat (or without pair-watching) it is this screen alone.
+fn people(app: &App) -> String {
+    use crate::app::pair;
+    let me = &app.pair.me.screen;
+    let driver = app.session.driver.as_ref().map(|d| d.screen.as_str());
+    let mut rows: Vec<_> = pair::present(app).collect();
+    rows.sort_by_key(|r| Some(r.presence.screen.as_str()) != driver);
+    let mut parts: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let mut text = r.presence.actor.clone();
+            if &r.presence.screen == me {
+                text.push_str(" (you)");
+            }
+            if Some(r.presence.screen.as_str()) == driver {
+                text.push_str(" driving");
+            } else if r.presence.asks_wheel {
+                text.push_str(" watching, asks");
+            } else {
+                text.push_str(" watching");
+            }
+            text
+        })
+        .collect();
+    if !rows.iter().any(|r| &r.presence.screen == me) {
+        parts.insert(
+            0,
+            format!("{} ({})", app.meta.actor, pair::role(app).as_str()),
+        );
+    }
+    if let Some(d) = &app.session.driver
+        && !rows.iter().any(|r| r.presence.screen == d.screen)
+        && &d.screen != me
+    {
+        parts.insert(0, format!("{} driving (silent)", d.actor));
+    }
+    parts.join(" · ")
+}
+
 /// Left spans, then `right` flush against the right edge (dropped when there is no room).
-fn spread<'a>(mut left: Vec<Span<'a>>, right: &str, width: usize) -> Line<'a> {
+fn spread<'a>(left: Vec<Span<'a>>, right: &str, width: usize) -> Line<'a> {
+    spread_spans(left, vec![Span::raw(right.to_owned())], width)
+}
+
+fn spread_spans<'a>(mut left: Vec<Span<'a>>, right: Vec<Span<'a>>, width: usize) -> Line<'a> {
     let used: usize = left.iter().map(|s| s.width()).sum();
-    let right_width = unicode_width::UnicodeWidthStr::width(right);
+    let right_width: usize = right.iter().map(|s| s.width()).sum();
     if used + right_width < width {
         left.push(Span::raw(" ".repeat(width - used - right_width)));
-        left.push(Span::raw(right.to_owned()));
+        left.extend(right);
     }
     Line::from(left)
 }

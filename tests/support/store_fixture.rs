@@ -100,3 +100,23 @@ pub fn sqlite_url() -> (tempfile::TempDir, String) {
     let url = format!("sqlite://{}", dir.path().join("journal.db").display());
     (dir, url)
 }
+
+/// One phase of `n` plain items `i0`…: what pair-watching's tests and benchmarks act on.
+pub fn items(n: usize) -> Checklist {
+    Checklist {
+        title: "Pair".into(),
+        phases: vec![Phase {
+            id: "p".into(),
+            name: "Phase".into(),
+            items: (0..n)
+                .map(|i| Item {
+                    id: format!("i{i}"),
+                    text: format!("Item {i}"),
+                    ..Item::default()
+                })
+                .collect(),
+            ..Phase::default()
+        }],
+        ..Checklist::default()
+    }
+}

@@ -58,6 +58,21 @@ impl Tmux {
             .output();
     }
 
+    /// The server's socket path (for a client attaching from another terminal).
+    pub fn socket(&self) -> &str {
+        &self.socket
+    }
+
+    /// Sets a window option of the session (`window-size smallest`).
+    pub fn set_option(&self, name: &str, value: &str) {
+        let out = self
+            .cmd()
+            .args(["set-option", "-w", "-t", &self.session, name, value])
+            .output()
+            .expect("tmux set-option");
+        assert!(out.status.success(), "set-option {name} failed");
+    }
+
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
         c.args(["-S", &self.socket, "-f", "/dev/null"]);

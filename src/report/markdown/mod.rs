@@ -86,6 +86,7 @@ fn header(out: &mut String, checklist: &Checklist, state: &SessionState) {
     if !state.actors.is_empty() {
         let _ = writeln!(out, "| People | {} |", cell(&state.actors.join(", ")));
     }
+    people(out, state);
     for note in &checklist.notes {
         let _ = writeln!(out, "\n{}", note.trim_end());
     }
@@ -116,6 +117,47 @@ fn procedures(out: &mut String, phase: &crate::checklist::Phase, after: Option<&
             fence(out, "", command);
             out.push('\n');
         }
+    }
+}
+
+/// Who was on the window, when the journal says who drove: roles, time at the wheel (each spell),
+/// screens, and what each did.
+fn people(out: &mut String, state: &SessionState) {
+    if !super::people::known(state) {
+        return;
+    }
+    let _ = writeln!(out, "\n**People**\n");
+    for p in super::people::people(state) {
+        let mut line = format!("- **{}**", cell(&p.actor));
+        if !p.roles.is_empty() {
+            let _ = write!(line, " — {}", p.roles.join(", "));
+        }
+        if p.driving_s > 0 || !p.spells.is_empty() {
+            let spells: Vec<String> = p
+                .spells
+                .iter()
+                .map(|(from, to, how)| {
+                    let to = to.map_or_else(|| "end".to_owned(), hms);
+                    format!("{}–{to} ({})", hms(*from), how.as_str())
+                })
+                .collect();
+            let _ = write!(
+                line,
+                "; drove {} ({})",
+                crate::units::format_duration(std::time::Duration::from_secs(
+                    u64::try_from(p.driving_s).unwrap_or(0)
+                )),
+                spells.join(", ")
+            );
+        }
+        if !p.did.is_empty() {
+            let did: Vec<String> = p.did.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            let _ = write!(line, "; did: {}", did.join(", "));
+        }
+        if !p.screens.is_empty() {
+            let _ = write!(line, "; screens: {}", cell(&p.screens.join(", ")));
+        }
+        let _ = writeln!(out, "{line}");
     }
 }
 

@@ -113,6 +113,8 @@ fn event_name(body: &EventBody) -> &'static str {
     match body {
         EventBody::SessionStarted(_) => "session started",
         EventBody::Joined(_) => "joined",
+        EventBody::Left(_) => "left",
+        EventBody::Wheel(_) => "wheel",
         EventBody::Tick(_) => "ticked",
         EventBody::Untick(_) => "unticked",
         EventBody::Skip(_) => "skipped",
@@ -140,7 +142,23 @@ fn detail(checklist: &Checklist, e: &Event) -> String {
     let text = |t: Option<&String>| t.map(|t| one_line(t)).unwrap_or_default();
     match &e.body {
         EventBody::SessionStarted(s) => one_line(&s.checklist_title),
-        EventBody::Joined(j) => j.mode.as_str().to_owned(),
+        EventBody::Joined(j) => {
+            let mut parts = vec![j.mode.as_str().to_owned()];
+            if let (Some(user), Some(host)) = (&j.os_user, &j.host) {
+                parts.push(format!("{user}@{host}"));
+            }
+            if let Some(client) = &j.client {
+                parts.push(format!("from {client}"));
+            }
+            parts.join(" ")
+        }
+        EventBody::Left(l) if l.silent => "not heard from for 15 s".to_owned(),
+        EventBody::Left(_) => String::new(),
+        EventBody::Wheel(w) => match w.how {
+            crate::journal::WheelHow::First => format!("{} drives", one_line(&w.to)),
+            crate::journal::WheelHow::Handed => format!("handed to {}", one_line(&w.to)),
+            crate::journal::WheelHow::Taken => format!("taken by {}", one_line(&w.to)),
+        },
         EventBody::Cosign(_) | EventBody::RegressionAcked(_) => String::new(),
         EventBody::ProbeChanged(p) => {
             let from = p.from.map_or("—", |s| s.as_str());

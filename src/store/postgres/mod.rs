@@ -7,6 +7,7 @@
 //! `at` comes from the server's clock, one clock for every host.
 
 mod follow;
+mod presence;
 
 pub use follow::PG_HEARTBEAT;
 
@@ -36,7 +37,7 @@ pub(crate) struct PgStore {
     url: Arc<str>,
 }
 
-const EVENT_COLUMNS: &str = "seq, session, at, actor, kind, item, payload";
+const EVENT_COLUMNS: &str = "seq, session, at, actor, kind, item, payload, key";
 
 impl PgStore {
     pub(crate) async fn open(url: &str) -> Result<PgStore, StoreError> {
@@ -370,17 +371,33 @@ async fn insert_event(
         .body
         .to_stored()
         .map_err(|e| sqlx::Error::Encode(e.into()))?;
+    // `at`: the server's clock, unless the event says when it happened (it waited in a spool).
     let row = sqlx::query(
-        "INSERT INTO flightdeck.events (session, at, actor, kind, item, payload) \
-         VALUES ($1, clock_timestamp(), $2, $3, $4, $5) RETURNING seq, at",
+        "INSERT INTO flightdeck.events (session, at, actor, kind, item, payload, key) \
+         VALUES ($1, COALESCE($6, clock_timestamp()), $2, $3, $4, $5, $7) \
+         ON CONFLICT (session, key) WHERE key IS NOT NULL DO NOTHING RETURNING seq, at",
     )
     .bind(session)
     .bind(&event.actor)
     .bind(kind)
     .bind(event.item.as_deref())
     .bind(Json(&payload))
-    .fetch_one(&mut *conn)
+    .bind(event.at)
+    .bind(event.key.as_deref())
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(row) = row else {
+        // The key is there already (a replay, or another screen was first): that event is the
+        // answer, and nobody needs telling.
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM flightdeck.events WHERE session = $1 AND key = $2"
+        )))
+        .bind(session)
+        .bind(event.key.as_deref())
+        .fetch_one(&mut *conn)
+        .await?;
+        return decode_event(&row);
+    };
     let seq: i64 = row.try_get("seq")?;
     let at: DateTime<Utc> = row.try_get("at")?;
     sqlx::query("SELECT pg_notify($1, $2)")
@@ -401,5 +418,6 @@ fn decode_event(row: &PgRow) -> Result<Event, sqlx::Error> {
         actor: row.try_get("actor")?,
         item: row.try_get("item")?,
         body: EventBody::from_stored(&kind, payload.0),
+        key: row.try_get("key")?,
     })
 }

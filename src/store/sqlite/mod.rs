@@ -14,6 +14,7 @@
 //! - WAL sharing needs one host: never put the journal on NFS.
 
 mod follow;
+mod presence;
 
 pub use follow::SQLITE_POLL_INTERVAL;
 
@@ -39,12 +40,13 @@ const OPEN_ATTEMPTS: u32 = 40;
 #[derive(Clone)]
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
+    path: Arc<std::path::Path>,
     options: SqliteConnectOptions,
     url: Arc<str>,
     write_lock: Arc<Mutex<()>>,
 }
 
-const EVENT_COLUMNS: &str = "seq, session, at, actor, kind, item, payload";
+const EVENT_COLUMNS: &str = "seq, session, at, actor, kind, item, payload, key";
 
 impl SqliteStore {
     pub(crate) async fn open(path: PathBuf, create: bool) -> Result<SqliteStore, StoreError> {
@@ -89,6 +91,7 @@ impl SqliteStore {
         };
         Ok(SqliteStore {
             pool,
+            path: path.as_path().into(),
             options: options.create_if_missing(false),
             url: url.into(),
             write_lock: Arc::new(Mutex::new(())),
@@ -97,6 +100,10 @@ impl SqliteStore {
 
     pub(crate) fn display_url(&self) -> String {
         self.url.to_string()
+    }
+
+    pub(crate) fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     fn err(&self, action: &'static str) -> impl Fn(sqlx::Error) -> StoreError + '_ {
@@ -112,49 +119,12 @@ impl SqliteStore {
         let action = "open the session";
         let _guard = self.write_lock.lock().await;
         let mut conn = self.pool.acquire().await.map_err(self.err(action))?;
-        let mut tx = conn
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(self.err(action))?;
-        let exists = sqlx::query("SELECT 1 FROM sessions WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(self.err(action))?
-            .is_some();
-        if exists {
-            sqlx::query(
-                "UPDATE sessions SET checklist_title = ?, checklist_path = ?, checklist_json = ? \
-                 WHERE name = ?",
-            )
-            .bind(snapshot.title)
-            .bind(snapshot.path)
-            .bind(snapshot.json)
-            .bind(name)
-            .execute(&mut *tx)
-            .await
-            .map_err(self.err(action))?;
-        } else {
-            let now = format_at(Utc::now());
-            sqlx::query(
-                "INSERT INTO sessions (name, created_at, checklist_title, checklist_path, \
-                 checklist_json) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(name)
-            .bind(&now)
-            .bind(snapshot.title)
-            .bind(snapshot.path)
-            .bind(snapshot.json)
-            .execute(&mut *tx)
-            .await
-            .map_err(self.err(action))?;
-            let started = snapshot.started(actor);
-            insert_event(&mut tx, name, &started)
-                .await
-                .map_err(self.err(action))?;
+        let result = open_session_on(&mut conn, name, snapshot, actor).await;
+        if result.is_err() {
+            // see `append`
+            conn.close_on_drop();
         }
-        tx.commit().await.map_err(self.err(action))?;
-        Ok(SessionOpen { created: !exists })
+        result.map_err(self.err(action))
     }
 
     pub(crate) async fn checklist_json(&self, session: &str) -> Result<Option<String>, StoreError> {
@@ -165,7 +135,8 @@ impl SqliteStore {
             .map_err(self.err("read the session's checklist"))
     }
 
-    /// `Ok(None)`: no such session.
+    /// `Ok(None)`: no such session. An event whose key the session already has is not written
+    /// again: the one there is returned.
     pub(crate) async fn append(
         &self,
         session: &str,
@@ -174,17 +145,19 @@ impl SqliteStore {
         let action = "append an event";
         let _guard = self.write_lock.lock().await;
         let mut conn = self.pool.acquire().await.map_err(self.err(action))?;
-        let mut tx = conn
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(self.err(action))?;
-        let inserted = match insert_event(&mut tx, session, event).await {
-            Ok(e) => e,
-            Err(e) if is_foreign_key(&e) => return Ok(None),
-            Err(e) => return Err(self.err(action)(e)),
-        };
-        tx.commit().await.map_err(self.err(action))?;
-        Ok(Some(inserted))
+        let result = append_on(&mut conn, session, event).await;
+        if result.is_err() {
+            // After "disk full" or an I/O error SQLite may have rolled the transaction back
+            // itself; sqlx's own rollback then fails and leaves the connection believing it is
+            // still inside one ("begin_with at non-zero transaction depth" on every later write,
+            // even once there is room again). A fresh connection is the one certain way out.
+            conn.close_on_drop();
+        }
+        match result {
+            Ok(e) => Ok(Some(e)),
+            Err(e) if is_foreign_key(&e) => Ok(None),
+            Err(e) => Err(self.err(action)(e)),
+        }
     }
 
     pub(crate) async fn events_after(
@@ -272,6 +245,7 @@ impl SqliteStore {
             .map_err(self.err("watch the journal"))?;
         Ok(follow::spawn_sqlite_poller(
             conn,
+            self.path.to_path_buf(),
             session.to_owned(),
             after_seq,
         ))
@@ -317,11 +291,14 @@ async fn connect_and_migrate(options: &SqliteConnectOptions) -> Result<SqlitePoo
     Ok(pool)
 }
 
-/// Busy/locked, or a unique violation from a racing first migration: worth another attempt.
+/// Busy/locked, or a unique violation or a column added twice by a racing migration (another
+/// process applied it first): worth another attempt, which finds it applied.
 fn classify(e: &sqlx::Error) -> Retry {
     let retry = e.as_database_error().is_some_and(|d| {
         let code: i64 = d.code().and_then(|c| c.parse().ok()).unwrap_or(0);
-        matches!(code & 0xff, 5 | 6) || d.is_unique_violation()
+        matches!(code & 0xff, 5 | 6)
+            || d.is_unique_violation()
+            || d.message().contains("duplicate column name")
     });
     if retry {
         Retry::Yes(e.to_string())
@@ -335,21 +312,75 @@ fn is_foreign_key(e: &sqlx::Error) -> bool {
         .is_some_and(|d| d.is_foreign_key_violation())
 }
 
+async fn open_session_on(
+    conn: &mut sqlx::SqliteConnection,
+    name: &str,
+    snapshot: &Snapshot<'_>,
+    actor: &str,
+) -> Result<SessionOpen, sqlx::Error> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let exists = sqlx::query("SELECT 1 FROM sessions WHERE name = ?")
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if exists {
+        sqlx::query(
+            "UPDATE sessions SET checklist_title = ?, checklist_path = ?, checklist_json = ? \
+             WHERE name = ?",
+        )
+        .bind(snapshot.title)
+        .bind(snapshot.path)
+        .bind(snapshot.json)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO sessions (name, created_at, checklist_title, checklist_path, \
+             checklist_json) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(format_at(Utc::now()))
+        .bind(snapshot.title)
+        .bind(snapshot.path)
+        .bind(snapshot.json)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut tx, name, &snapshot.started(actor)).await?;
+    }
+    tx.commit().await?;
+    Ok(SessionOpen { created: !exists })
+}
+
+async fn append_on(
+    conn: &mut sqlx::SqliteConnection,
+    session: &str,
+    event: &NewEvent,
+) -> Result<Event, sqlx::Error> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let inserted = insert_event(&mut tx, session, event).await?;
+    tx.commit().await?;
+    Ok(inserted)
+}
+
 async fn insert_event(
     conn: &mut sqlx::SqliteConnection,
     session: &str,
     event: &NewEvent,
 ) -> Result<Event, sqlx::Error> {
-    // Taken inside the write transaction, so `at` never goes backwards along seq on one host.
-    let at = truncate_micros(Utc::now());
+    // Taken inside the write transaction, so `at` never goes backwards along seq on one host —
+    // unless the event says when it happened (it waited in a spool through an outage).
+    let at = truncate_micros(event.at.unwrap_or_else(Utc::now));
     let (kind, payload) = event
         .body
         .to_stored()
         .map_err(|e| sqlx::Error::Encode(e.into()))?;
     let payload = serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO events (session, at, actor, kind, item, payload) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+    let seq: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO events (session, at, actor, kind, item, payload, key) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (session, key) WHERE key IS NOT NULL DO NOTHING RETURNING seq",
     )
     .bind(session)
     .bind(format_at(at))
@@ -357,9 +388,24 @@ async fn insert_event(
     .bind(kind)
     .bind(event.item.as_deref())
     .bind(payload)
-    .fetch_one(&mut *conn)
+    .bind(event.key.as_deref())
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(event.committed(session, seq, at))
+    match seq {
+        Some(seq) => Ok(event.committed(session, seq, at)),
+        None => {
+            // The key is there already (a replay, or another screen was first): that event is
+            // the answer.
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE session = ? AND key = ?"
+            )))
+            .bind(session)
+            .bind(event.key.as_deref())
+            .fetch_one(&mut *conn)
+            .await?;
+            decode_event(&row).map_err(|m| sqlx::Error::Decode(m.into()))
+        }
+    }
 }
 
 pub(crate) fn decode_event(row: &SqliteRow) -> Result<Event, String> {
@@ -378,6 +424,7 @@ pub(crate) fn decode_event(row: &SqliteRow) -> Result<Event, String> {
         actor: text("actor")?,
         item: row.try_get("item").map_err(|e| e.to_string())?,
         body: EventBody::from_stored(&text("kind")?, payload),
+        key: row.try_get("key").map_err(|e| e.to_string())?,
     })
 }
 
