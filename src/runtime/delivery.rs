@@ -49,6 +49,8 @@ struct State {
     down: Option<(DateTime<Utc>, String)>,
     retry: Duration,
     tx: mpsc::Sender<Msg>,
+    /// The app's loop has ended: nobody to hand news to, but closing's events still go in.
+    app_gone: bool,
 }
 
 pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc::Sender<Msg>) {
@@ -59,6 +61,7 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
             down: None,
             retry: RETRY_FIRST,
             tx,
+            app_gone: false,
         };
         let mut open = true;
         while open || !st.queue.is_empty() {
@@ -96,8 +99,8 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
                 }
             }
             let delivered = st.drain().await;
-            if (delivered > 0 || refresh) && st.news().await.is_err() {
-                return;
+            if delivered > 0 || refresh {
+                st.news().await;
             }
             for answer in flushes {
                 let _ = answer.send(st.queue.len());
@@ -134,8 +137,8 @@ impl State {
                     self.queue.pop_front();
                     delivered += 1;
                     self.up().await;
-                    if delivered % NEWS_EVERY == 0 && self.news().await.is_err() {
-                        return delivered;
+                    if delivered % NEWS_EVERY == 0 {
+                        self.news().await;
                     }
                 }
                 Err(e) => {
@@ -147,8 +150,11 @@ impl State {
         delivered
     }
 
-    /// Reads the journal past the last seen seq and hands it to the app. `Err`: the app is gone.
-    async fn news(&mut self) -> Result<(), ()> {
+    /// Reads the journal past the last seen seq and hands it to the app, while there is one.
+    async fn news(&mut self) {
+        if self.app_gone {
+            return;
+        }
         match self
             .d
             .store
@@ -165,12 +171,11 @@ impl State {
                 }
                 if !events.is_empty() {
                     let msg = Msg::Journaled { events, acked: 0 };
-                    self.tx.send(msg).await.map_err(|_| ())?;
+                    self.app_gone = self.tx.send(msg).await.is_err();
                 }
             }
             Err(e) => self.failed(e.to_string()).await,
         }
-        Ok(())
     }
 
     async fn failed(&mut self, error: String) {

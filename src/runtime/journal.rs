@@ -2,7 +2,9 @@
 //! made durable in the spool (fsynced; the app shows it as done-but-unsynced at once), then
 //! delivered to the store in order by `delivery`, which also hands back every new event in seq
 //! order — ours and other instances' alike. The UI loop never waits for either: commands go
-//! through an unbounded queue, and spooling never waits behind a slow or dead store.
+//! through an unbounded queue, and spooling never waits behind a slow or dead store. The worker
+//! outlives the loop: what closing sends (the screen's `left`, a flush) is still spooled and
+//! delivered after nobody reads the app's queue any more.
 
 use super::delivery::{self, Waiting};
 use crate::app::Msg;
@@ -53,9 +55,7 @@ pub fn spawn_journal(
             match spool.waiting().await {
                 Ok(rows) if !rows.is_empty() => {
                     let events = rows.iter().map(|r| r.event.clone()).collect();
-                    if tx.send(Msg::Spooled { events, acked: 0 }).await.is_err() {
-                        return;
-                    }
+                    let _ = tx.send(Msg::Spooled { events, acked: 0 }).await;
                     for row in rows {
                         let _ = deliver_tx.send(delivery::Input::Waiting(Box::new(Waiting {
                             id: Some(row.id),
@@ -105,9 +105,7 @@ pub fn spawn_journal(
                                         "{e} (the event is kept in memory until the store takes it)"
                                     ));
                                     tracing::error!(error = %text, "spool write failed");
-                                    if tx.send(Msg::JournalError(text)).await.is_err() {
-                                        return;
-                                    }
+                                    let _ = tx.send(Msg::JournalError(text)).await;
                                     None
                                 }
                             },
@@ -134,9 +132,9 @@ pub fn spawn_journal(
                     events: spooled,
                     acked,
                 };
-                if tx.send(msg).await.is_err() {
-                    return;
-                }
+                // the loop may have ended (the cockpit is closing): keep taking commands until
+                // every sender is gone, or closing's leave and flush would be dropped
+                let _ = tx.send(msg).await;
             }
         }
     });
