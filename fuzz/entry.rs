@@ -15,8 +15,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
+/// A fuzz target: it takes any bytes and panics only on a broken promise.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `cargo fuzz run NAME` and `fuzz/regressions/NAME/` know them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("markdown", markdown_import),
     ("checklist_toml", checklist_toml),
     ("config", config_file),
@@ -140,7 +143,10 @@ fn outputs(rest: &str) -> BTreeMap<String, Value> {
     ] {
         out.insert(name.to_owned(), Value::Number(number));
     }
-    out.insert("connected".into(), Value::Bool(rest.len() % 2 == 0));
+    out.insert(
+        "connected".into(),
+        Value::Bool(rest.len().is_multiple_of(2)),
+    );
     out.insert("stdout".into(), Value::Text(rest.to_owned()));
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(rest) {
         out.insert("body".into(), Value::Json(json));
