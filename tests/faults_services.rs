@@ -8,6 +8,8 @@
 //! exactly once when the server is back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/freeze.rs"]
+mod freeze;
 #[path = "support/postgres.rs"]
 mod postgres;
 #[path = "support/prometheus.rs"]
@@ -19,6 +21,7 @@ mod report;
 #[path = "support/tmux.rs"]
 mod tmux;
 
+use freeze::Frozen;
 use std::time::{Duration, Instant};
 use tmux::Tmux;
 
@@ -57,34 +60,6 @@ impl Services {
             "cache" => self.redis.start_again(),
             _ => self.prom.start_again(),
         }
-    }
-}
-
-fn signal(pids: &[u32], sig: &str) -> bool {
-    std::process::Command::new("kill")
-        .arg(format!("-{sig}"))
-        .args(pids.iter().map(u32::to_string))
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Processes frozen by SIGSTOP, thawed when dropped — also when the test fails, or stopping the
-/// server at the end would wait on it.
-struct Frozen(Vec<u32>);
-
-impl Frozen {
-    fn new(pids: Vec<u32>) -> Frozen {
-        assert!(
-            !pids.is_empty() && signal(&pids, "STOP"),
-            "SIGSTOP {pids:?}"
-        );
-        Frozen(pids)
-    }
-}
-
-impl Drop for Frozen {
-    fn drop(&mut self) {
-        signal(&self.0, "CONT");
     }
 }
 
