@@ -15,7 +15,7 @@ mod tree;
 pub mod unsynced;
 mod update;
 
-pub use msg::{Effect, Key, Msg, StoreHealth, Viewport};
+pub use msg::{Effect, Key, Msg, NotifyHealth, StoreHealth, Viewport};
 pub use probe_list::{PanelLookup, severity_rank};
 pub use prompts::{choices as prompt_choices, picked as prompt_pick};
 pub use tree::{FlatItem, Row, visible_scroll};
@@ -218,6 +218,8 @@ pub struct App {
     pub unsynced: unsynced::Overlay,
     /// Whether the store takes our events.
     pub store: StoreHealth,
+    /// How notifications fare (`[[notify]]`).
+    pub notify: NotifyHealth,
 }
 
 impl App {
@@ -258,6 +260,7 @@ impl App {
             pair: pair::Pair::default(),
             unsynced: unsynced::Overlay::default(),
             store: StoreHealth::default(),
+            notify: NotifyHealth::default(),
         };
         app.rebuild_rows();
         app.cursor = app

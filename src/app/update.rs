@@ -44,6 +44,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.dirty |= health != app.store;
             app.store = health;
         }
+        Msg::Notify(health) => {
+            app.dirty |= health != app.notify;
+            app.notify = health;
+        }
         Msg::Presence { rows, settled } => pair::on_presence(app, rows, settled, &mut fx),
         Msg::JournalError(text) => {
             app.pending_writes = 0;
