@@ -38,6 +38,8 @@ pub enum Command {
     Report(ReportArgs),
     /// List the sessions in the store
     Sessions(SessionsArgs),
+    /// The config's [[notify]] targets (webhook, slack, command)
+    Notify(NotifyArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -175,4 +177,26 @@ pub struct SessionsArgs {
     /// ./flightdeck.toml, then the XDG config dir]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NotifyArgs {
+    #[command(subcommand)]
+    pub command: NotifyCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum NotifyCommand {
+    /// Send one test message to each [[notify]] target and report each result; exit 1 when any
+    /// target failed, 2 when the config cannot be loaded or has no target
+    Test(NotifyTestArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NotifyTestArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Who the test message says it is from [default: $USER@hostname]
+    #[arg(long = "as", value_name = "USER")]
+    pub actor: Option<String>,
 }

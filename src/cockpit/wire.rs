@@ -1,12 +1,15 @@
 //! Wiring a cockpit without a terminal: join the session, start the journal worker (spool and
-//! delivery), the follower, the presence heartbeat, the probe scheduler and the marker, and hand
-//! back the app and the loop's wiring — what `run` puts on the terminal, and what tests and
-//! benchmarks put on a headless screen. `Closing::close` journals the leave on the way out.
+//! delivery), the follower, the presence heartbeat, the probe scheduler, the marker and the
+//! notifier, and hand back the app and the loop's wiring — what `run` puts on the terminal, and
+//! what tests and benchmarks put on a headless screen. `Closing::close` journals the leave on the
+//! way out.
 
 use super::{Launch, join};
 use crate::app::{self, App, Effect, Msg, SessionMeta};
+use crate::config::NotifyTarget;
 use crate::journal::{EventBody, Left, NewEvent};
 use crate::marking::Marker;
+use crate::notify::{self, Notifier};
 use crate::runtime::{self, Clock, JournalCmd, JournalSetup, Wiring};
 use crate::store::{Spool, Store};
 use chrono::Utc;
@@ -29,10 +32,19 @@ pub struct Closing {
     presence_cancel: CancellationToken,
     heartbeats: tokio::task::JoinHandle<()>,
     screen: String,
+    notifier: Option<Notifier>,
 }
 
-/// Everything `run` does before the terminal: see the module's doc.
+/// How long a notification attempt in flight at quit may take to finish (and be recorded).
+const NOTIFY_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Everything `run` does before the terminal: see the module's doc. No notify targets.
 pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
+    wire_notifying(launch, Vec::new()).await
+}
+
+/// `wire`, with the config's `[[notify]]` targets told about the session's events.
+pub async fn wire_notifying(launch: Launch, targets: Vec<NotifyTarget>) -> anyhow::Result<Wired> {
     let Launch {
         checklist,
         checklist_path,
@@ -73,6 +85,19 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     .await?;
     let events = joining.events;
     let last_seq = events.last().map_or(0, |e| e.seq);
+    let notify_setup = (!targets.is_empty()).then(|| notify::Setup {
+        store: store.clone(),
+        session: session.clone(),
+        screen: me.screen.clone(),
+        targets,
+        checklist: checklist.clone(),
+        env: env.clone(),
+        secrets: probes
+            .iter()
+            .flat_map(|p| p.settings.secret_parts())
+            .collect(),
+        journal: events.clone(),
+    });
 
     let meta = SessionMeta {
         session: session.clone(),
@@ -98,6 +123,12 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     if let Err(e) = &spool {
         app::update(&mut app, Msg::JournalError(e.clone()));
     }
+    let notifier = notify_setup.map(|setup| Notifier::spawn(setup, msg_tx.clone()));
+    // the notifier hears every committed event the journal worker hands the app
+    let journal_tx = match &notifier {
+        Some(n) => tee_journaled(msg_tx.clone(), n.events()),
+        None => msg_tx.clone(),
+    };
     let journal = runtime::spawn_journal(
         JournalSetup {
             store: store.clone(),
@@ -106,7 +137,7 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
             spool: spool.ok(),
             key_prefix: me.screen.clone(),
         },
-        msg_tx.clone(),
+        journal_tx,
     );
     let leaving = journal.clone();
 
@@ -195,8 +226,28 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
             presence_cancel,
             heartbeats,
             screen: me.screen,
+            notifier,
         },
     })
+}
+
+/// A queue in front of `app` that copies each batch of committed events to the notifier.
+fn tee_journaled(
+    app: mpsc::Sender<Msg>,
+    notifier: mpsc::UnboundedSender<Vec<crate::journal::Event>>,
+) -> mpsc::Sender<Msg> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    tokio::spawn(async move {
+        while let Some(msg) = rx.recv().await {
+            if let Msg::Journaled { events, .. } = &msg {
+                let _ = notifier.send(events.clone());
+            }
+            if app.send(msg).await.is_err() {
+                return;
+            }
+        }
+    });
+    tx
 }
 
 impl Closing {
@@ -207,6 +258,9 @@ impl Closing {
         leave(&self.journal, app, &self.screen).await;
         self.presence_cancel.cancel();
         let _ = self.heartbeats.await;
+        if let Some(notifier) = self.notifier {
+            notifier.close(NOTIFY_GRACE).await;
+        }
     }
 }
 

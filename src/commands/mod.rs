@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod import;
+pub mod notify;
 pub mod prepare;
 pub mod report;
 pub mod run;
@@ -23,5 +24,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args).await,
         Command::Report(args) => report::run(args).await,
         Command::Sessions(args) => sessions::run(args).await,
+        Command::Notify(args) => notify::run(args).await,
     }
 }

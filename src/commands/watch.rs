@@ -45,20 +45,23 @@ pub async fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         .and_then(|s| s.checklist_path)
         .unwrap_or_else(|| "(stored checklist)".to_owned());
     config.merge_checklist_probes(&checklist.probes, Path::new(&origin))?;
-    let exit = cockpit::run(Launch {
-        checklist,
-        checklist_path: Some(origin),
-        probes: config.probes.clone(),
-        store,
-        session: session.clone(),
-        actor: args.actor.unwrap_or_else(cockpit::default_actor),
-        env: args.config.env.clone(),
-        read_only: true,
-        ascii: args.ascii || config.ui.ascii,
-        color: cockpit::color_wanted() && config.ui.theme != crate::config::Theme::Mono,
-        light: cockpit::light_wanted(config.ui.theme),
-        bell: config.ui.bell,
-    })
+    let exit = cockpit::run_notifying(
+        Launch {
+            checklist,
+            checklist_path: Some(origin),
+            probes: config.probes.clone(),
+            store,
+            session: session.clone(),
+            actor: args.actor.unwrap_or_else(cockpit::default_actor),
+            env: args.config.env.clone(),
+            read_only: true,
+            ascii: args.ascii || config.ui.ascii,
+            color: cockpit::color_wanted() && config.ui.theme != crate::config::Theme::Mono,
+            light: cockpit::light_wanted(config.ui.theme),
+            bell: config.ui.bell,
+        },
+        config.notify.clone(),
+    )
     .await?;
     cockpit::goodbye(&exit, &format!("stopped watching `{session}`"));
     Ok(ExitCode::SUCCESS)
