@@ -55,6 +55,14 @@ pub struct Scrub {
 
 impl Scrub {
     pub fn new(mut secrets: Vec<String>) -> Scrub {
+        // a header's `Bearer abc…`: the token alone may turn up too (echoed in a body)
+        let words: Vec<String> = secrets
+            .iter()
+            .filter(|s| s.contains(' '))
+            .flat_map(|s| s.split_whitespace().skip(1).map(str::to_owned))
+            .filter(|w| w.len() >= 8)
+            .collect();
+        secrets.extend(words);
         secrets.retain(|s| s.len() >= 3);
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
