@@ -220,3 +220,171 @@ impl Deriver {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{Item, Phase, Trigger};
+    use crate::journal::{GoNoGo, NewEvent, TriggerFired, TriggerRef};
+
+    fn checklist() -> Checklist {
+        let item = |id: &str| Item {
+            id: id.into(),
+            text: format!("do {id}"),
+            ..Item::default()
+        };
+        Checklist {
+            title: "Deploy".into(),
+            phases: vec![
+                Phase {
+                    id: "prep".into(),
+                    name: "Preparation".into(),
+                    items: vec![item("a")],
+                    ..Phase::default()
+                },
+                Phase {
+                    id: "notes".into(),
+                    name: "Notes only".into(),
+                    ..Phase::default()
+                },
+                Phase {
+                    id: "go".into(),
+                    name: "Go live".into(),
+                    items: vec![item("b")],
+                    ..Phase::default()
+                },
+            ],
+            triggers: vec![Trigger {
+                name: "slow".into(),
+                when: "api.latency > 1s".into(),
+                severity: Severity::Info,
+                message: String::new(),
+            }],
+            ..Checklist::default()
+        }
+    }
+
+    fn events(bodies: Vec<(Option<&str>, EventBody)>) -> Vec<Event> {
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+        bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, (item, body))| {
+                let ev = match item {
+                    Some(id) => NewEvent::on_item("alice", id, None, body),
+                    None => NewEvent::new("alice", body),
+                };
+                ev.committed("s", i as i64 + 1, at)
+            })
+            .collect()
+    }
+
+    fn kinds(d: &mut Deriver, evs: &[Event]) -> Vec<(Notice, Level, Option<String>)> {
+        evs.iter()
+            .flat_map(|e| d.on_event(e))
+            .map(|f| (f.kind, f.severity, f.phase.map(|p| p.1)))
+            .collect()
+    }
+
+    #[test]
+    fn which_events_tell_what() {
+        let mut d = Deriver::new("s", &checklist(), None);
+        let evs = events(vec![
+            (Some("a"), EventBody::tick()),
+            (None, EventBody::phase_started("prep")),
+            (None, EventBody::trigger_acked("slow")),
+            (None, EventBody::note("paged the DBA")),
+            (Some("a"), EventBody::note("on an item: not the window's")),
+            (
+                None,
+                EventBody::Decision(GoNoGo {
+                    phase: "prep".into(),
+                    decision: "NO-GO".into(),
+                    note: Some("db lag".into()),
+                }),
+            ),
+        ]);
+        assert_eq!(
+            kinds(&mut d, &evs),
+            [
+                (
+                    Notice::PhaseStarted,
+                    Level::Info,
+                    Some("Preparation".into())
+                ),
+                // the trigger's own severity; the window's phase
+                (
+                    Notice::TriggerAcked,
+                    Level::Info,
+                    Some("Preparation".into())
+                ),
+                (Notice::Note, Level::Info, Some("Preparation".into())),
+                (Notice::Decision, Level::Warning, Some("Preparation".into())),
+            ]
+        );
+        // a batch handed over again tells nothing twice
+        assert!(kinds(&mut d, &evs).is_empty());
+    }
+
+    #[test]
+    fn the_last_phase_to_finish_finishes_the_session_once() {
+        let mut d = Deriver::new("s", &checklist(), None);
+        let fired = EventBody::TriggerFired(TriggerFired {
+            trigger: "slow".into(),
+            severity: Severity::Critical,
+            message: "slow".into(),
+            evidence: Vec::new(),
+            when: "api.latency > 1s".into(),
+        });
+        let evs = events(vec![
+            (None, EventBody::phase_started("go")),
+            (None, EventBody::phase_finished("go")),
+            (None, fired),
+            (None, EventBody::phase_started("prep")),
+            (None, EventBody::phase_finished("prep")),
+            (None, EventBody::phase_finished("prep")),
+            (
+                None,
+                EventBody::TriggerAcked(TriggerRef {
+                    trigger: "x".into(),
+                }),
+            ),
+        ]);
+        let told = kinds(&mut d, &evs);
+        assert_eq!(
+            told,
+            [
+                (Notice::PhaseStarted, Level::Info, Some("Go live".into())),
+                (Notice::PhaseFinished, Level::Info, Some("Go live".into())),
+                // as the journal says: critical; the last phase started
+                (
+                    Notice::TriggerFired,
+                    Level::Critical,
+                    Some("Go live".into())
+                ),
+                (
+                    Notice::PhaseStarted,
+                    Level::Info,
+                    Some("Preparation".into())
+                ),
+                (
+                    Notice::PhaseFinished,
+                    Level::Info,
+                    Some("Preparation".into())
+                ),
+                (Notice::SessionFinished, Level::Info, None),
+                (
+                    Notice::PhaseFinished,
+                    Level::Info,
+                    Some("Preparation".into())
+                ),
+                // a trigger the checklist does not know: warning; none open, the last started
+                (
+                    Notice::TriggerAcked,
+                    Level::Warning,
+                    Some("Preparation".into())
+                ),
+            ]
+        );
+    }
+}

@@ -135,7 +135,8 @@ async fn post(
     if status.is_server_error() || matches!(code, 408 | 425 | 429) {
         Outcome::Retry(error, retry_after)
     } else if status.is_redirection() {
-        let to = location.map(|l| format!(" to {}", crate::redact::redact_text(&l)));
+        // its host only: a path can carry a token as much as ours does
+        let to = location.map(|l| format!(" to {}", crate::config::WebhookUrl::new(l).redacted()));
         Outcome::Refused(format!(
             "{error} (redirected{}; point `url` at the final address)",
             to.unwrap_or_default()
