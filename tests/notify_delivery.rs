@@ -330,13 +330,20 @@ async fn planted_secrets_never_reach_a_receiver() {
         !stdin.contains(PASSWORD) && !stdin.contains(TOKEN),
         "{stdin}"
     );
-    let note = hook.all()[0].json();
-    assert_eq!(note["kind"], "note");
+    // the note and the trigger race each other; find each by its kind
+    let of_kind = |kind: &str| {
+        hook.all()
+            .iter()
+            .map(notify::Seen::json)
+            .find(|d| d["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind}"))
+    };
+    let note = of_kind("note");
     assert_eq!(
         note["note"],
         "paged the DBA, dsn postgres://app:***@db/orders"
     );
-    let fired = hook.all()[1].json();
+    let fired = of_kind("trigger_fired");
     let evidence = fired["evidence"].to_string();
     assert!(
         evidence.contains("postgres://app:***@db.internal/orders"),

@@ -278,7 +278,7 @@ async fn send_loop(shared: Arc<Shared>, target: Arc<NotifyTarget>, wake: Arc<Not
             Ok(Lease::Wait(d)) => d.min(POLL),
             Ok(Lease::Idle) => POLL,
             Err(e) => {
-                tracing::warn!(target = %target.name, error = %e, "notifications: cannot read the store");
+                tracing::warn!(notify = %target.name, error = %e, "notifications: cannot read the store");
                 store_retry = (store_retry * 2).min(STORE_RETRY_MAX);
                 store_retry
             }
@@ -314,7 +314,7 @@ async fn attempt(shared: &Shared, target: &NotifyTarget, note: Notification) {
     let (name, kind) = (target.name.as_str(), note.kind.as_str());
     match (&outcome, status) {
         (Outcome::Delivered(said), _) => {
-            tracing::info!(target = name, kind, attempts, answer = %said, "notification delivered");
+            tracing::info!(notify = name, kind, attempts, answer = %said, "notification delivered");
             shared.publish(|h| h.failing.remove(name).is_some()).await;
         }
         (Outcome::Retry(error, _), Some(DeliveryStatus::Pending)) => {
@@ -327,7 +327,7 @@ async fn attempt(shared: &Shared, target: &NotifyTarget, note: Notification) {
                 h.failing.get(name) != Some(error)
             };
             if changed {
-                tracing::warn!(target = name, kind, attempts, error = %error, retry_in_s = after.as_secs(), "notification not delivered; retrying");
+                tracing::warn!(notify = name, kind, attempts, error = %error, retry_in_s = after.as_secs(), "notification not delivered; retrying");
             }
             let error = error.clone();
             shared
@@ -335,7 +335,7 @@ async fn attempt(shared: &Shared, target: &NotifyTarget, note: Notification) {
                 .await;
         }
         (Outcome::Retry(error, _) | Outcome::Refused(error), Some(status)) => {
-            tracing::error!(target = name, kind, attempts, error = %error, status = status.as_str(), "notification given up");
+            tracing::error!(notify = name, kind, attempts, error = %error, status = status.as_str(), "notification given up");
             shared
                 .publish(|h| {
                     h.undelivered += 1;
@@ -345,7 +345,7 @@ async fn attempt(shared: &Shared, target: &NotifyTarget, note: Notification) {
         }
         (_, None) => {
             tracing::warn!(
-                target = name,
+                notify = name,
                 kind,
                 "notification: the attempt's outcome was not recorded (its lease lapsed, or the cockpit closed)"
             );

@@ -16,6 +16,20 @@ fn later(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
+/// How long the head of the queue must still wait: until its retry time, and until another
+/// screen's lease on it lapses (a lease of our own never makes us wait).
+fn still_waiting(
+    now: DateTime<Utc>,
+    screen: &str,
+    lease_by: Option<String>,
+    lease_until: Option<DateTime<Utc>>,
+    next_at: DateTime<Utc>,
+) -> Option<Duration> {
+    let held = lease_until.filter(|u| *u > now && lease_by.as_deref() != Some(screen));
+    let until = held.into_iter().chain([next_at]).max().unwrap_or(now);
+    (until > now).then(|| (until - now).to_std().unwrap_or_default())
+}
+
 impl SqliteStore {
     pub(crate) async fn record_notifications(
         &self,
@@ -66,6 +80,28 @@ impl SqliteStore {
         hold: Duration,
     ) -> Result<Lease, StoreError> {
         let action = "lease a notification";
+        // a look without the write lock first: an idle target asks every few seconds, and most
+        // of the time there is nothing due
+        let head: Option<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT next_at, lease_until, lease_by, expires_at FROM notifications \
+             WHERE session = ? AND target = ? AND status = 'pending' ORDER BY id LIMIT 1",
+        )
+        .bind(session)
+        .bind(target)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(self.err(action))?;
+        let Some((next_at, lease_until, lease_by, expires_at)) = head else {
+            return Ok(Lease::Idle);
+        };
+        let parse = |at: &str| parse_at(at).map_err(|m| self.corrupt(session, &m));
+        let now = Utc::now();
+        let lease_until = lease_until.as_deref().map(parse).transpose()?;
+        if parse(&expires_at)? > now
+            && let Some(wait) = still_waiting(now, screen, lease_by, lease_until, parse(&next_at)?)
+        {
+            return Ok(Lease::Wait(wait));
+        }
         let _guard = self.write_lock.lock().await;
         let mut conn = self.pool.acquire().await.map_err(self.err(action))?;
         let result = async {
@@ -93,11 +129,9 @@ impl SqliteStore {
                         .await?;
                     continue;
                 }
-                let held = lease_until.filter(|u| *u > now && lease_by.as_deref() != Some(screen));
-                let wait_until = held.into_iter().chain([next_at]).max().unwrap_or(now);
-                if wait_until > now {
+                if let Some(wait) = still_waiting(now, screen, lease_by, lease_until, next_at) {
                     tx.commit().await?;
-                    return Ok(Lease::Wait((wait_until - now).to_std().unwrap_or_default()));
+                    return Ok(Lease::Wait(wait));
                 }
                 sqlx::query("UPDATE notifications SET lease_by = ?, lease_until = ? WHERE id = ?")
                     .bind(screen)
