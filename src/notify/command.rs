@@ -2,7 +2,7 @@
 //! document on stdin; exit 0 is delivered. One that outlives the timeout is ended whole (SIGTERM,
 //! then SIGKILL) and retried; one that cannot be started is refused for good.
 
-use super::send::Outcome;
+use super::outcome::Outcome;
 use rustix::process::Pid;
 use std::process::Stdio;
 use std::time::Duration;

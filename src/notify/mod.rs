@@ -16,6 +16,7 @@
 mod command;
 pub mod derive;
 pub mod document;
+mod outcome;
 pub mod send;
 pub mod slack;
 mod test_message;

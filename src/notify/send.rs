@@ -4,21 +4,12 @@
 //! program that cannot start). Every error text is scrubbed of the target's secrets.
 
 use super::document::{self, Scrub};
+pub use super::outcome::Outcome;
 use super::slack;
 use crate::config::{Destination, NotifyTarget};
 use serde_json::Value;
 use std::sync::OnceLock;
 use std::time::Duration;
-
-/// How an attempt went; texts are redacted.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// With what the receiver said (`HTTP 200`, `exit 0`).
-    Delivered(String),
-    /// Why, and how long the receiver asked us to wait (`Retry-After`), if it did.
-    Retry(String, Option<Duration>),
-    Refused(String),
-}
 
 /// The longest `Retry-After` honoured.
 const RETRY_AFTER_MAX: Duration = Duration::from_secs(600);
