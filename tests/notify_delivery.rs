@@ -12,17 +12,14 @@ mod notify;
 mod postgres;
 
 use flightdeck::store::{DeliveryStatus, Store};
-use notify::{Answer, Deck, PASSWORD, Receiver, Service, TOKEN};
+use notify::{Answer, Deck, PASSWORD, Receiver, Service, TOKEN, sqlite_store};
 use serde_json::Value;
 use std::time::Duration;
 
 const LONG: Duration = Duration::from_secs(30);
 
 fn targets(webhook: &Receiver, slack: Option<&Receiver>, extra: &str) -> String {
-    let mut t = format!(
-        "[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{}\"\n{extra}\n",
-        webhook.url()
-    );
+    let mut t = notify::webhook_target(webhook, extra);
     if let Some(slack) = slack {
         t.push_str(&format!(
             "\n[[notify]]\nname = \"chat\"\nkind = \"slack\"\nurl = \"{}\"\n{extra}\n",
@@ -50,12 +47,6 @@ fn assert_no_secrets(receivers: &[&Receiver]) {
     }
 }
 
-async fn sqlite_store(dir: &std::path::Path) -> Store {
-    Store::open(&format!("sqlite://{}", dir.join("j.db").display()))
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fired_trigger_reaches_each_target_once_as_documented() {
     let dir = tempfile::tempdir().unwrap();
@@ -69,16 +60,7 @@ async fn a_fired_trigger_reaches_each_target_once_as_documented() {
         &notify::config_text(&service, &targets(&hook, Some(&chat), "")),
     );
     let store = sqlite_store(dir.path()).await;
-    let deck = Deck::start(
-        &store,
-        "w1",
-        notify::checklist(dir.path()),
-        &config,
-        "alice@one",
-    )
-    .await;
-    deck.wait_for("Orders API deploy", LONG).await;
-    service.set(503);
+    let deck = Deck::open_then_fail(&store, "w1", dir.path(), &config, &service).await;
     deck.wait_for("api-down", LONG).await;
     hook.wait("the webhook", LONG, |s| fired(s) == 1).await;
     chat.wait("the slack message", LONG, |s| fired(s) == 1)
@@ -188,16 +170,7 @@ async fn a_receiver_failing_three_times_gets_one_delivered_message() {
         &notify::config_text(&service, &targets(&hook, None, "")),
     );
     let store = sqlite_store(dir.path()).await;
-    let deck = Deck::start(
-        &store,
-        "w2",
-        notify::checklist(dir.path()),
-        &config,
-        "alice@one",
-    )
-    .await;
-    deck.wait_for("Orders API deploy", LONG).await;
-    service.set(503);
+    let deck = Deck::open_then_fail(&store, "w2", dir.path(), &config, &service).await;
     // while it fails, the header says so, quietly
     deck.wait_for("✉ hook retrying", LONG).await;
     hook.wait("the delivery", LONG, |s| notify::delivered_count(s) == 1)
@@ -370,16 +343,7 @@ async fn the_screen_stays_responsive_while_the_receiver_hangs() {
         &notify::config_text(&service, &targets(&hook, None, "timeout = \"2s\"")),
     );
     let store = sqlite_store(dir.path()).await;
-    let deck = Deck::start(
-        &store,
-        "w4",
-        notify::checklist(dir.path()),
-        &config,
-        "alice@one",
-    )
-    .await;
-    deck.wait_for("Orders API deploy", LONG).await;
-    service.set(503);
+    let deck = Deck::open_then_fail(&store, "w4", dir.path(), &config, &service).await;
     hook.wait("a hanging attempt", LONG, |s| !s.is_empty())
         .await;
     // keys answer at once while the attempt hangs: help on, help off, a tick

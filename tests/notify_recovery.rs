@@ -24,14 +24,9 @@ async fn setup(
     extra: &str,
 ) -> (Service, Store, flightdeck::config::Config) {
     let service = Service::start().await;
-    let targets = format!(
-        "[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{}\"\n{extra}\n",
-        hook.url()
-    );
+    let targets = notify::webhook_target(hook, extra);
     let config = notify::config(dir, &notify::config_text(&service, &targets));
-    let store = Store::open(&format!("sqlite://{}", dir.join("j.db").display()))
-        .await
-        .unwrap();
+    let store = notify::sqlite_store(dir).await;
     (service, store, config)
 }
 
@@ -40,16 +35,7 @@ async fn a_receiver_refusing_for_good_is_given_up_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let hook = Receiver::start(|_| Answer::Status(404)).await;
     let (service, store, config) = setup(dir.path(), &hook, "").await;
-    let deck = Deck::start(
-        &store,
-        "r1",
-        notify::checklist(dir.path()),
-        &config,
-        "alice@one",
-    )
-    .await;
-    deck.wait_for("Orders API deploy", LONG).await;
-    service.set(503);
+    let deck = Deck::open_then_fail(&store, "r1", dir.path(), &config, &service).await;
     deck.wait_for("✉ 1 undelivered", LONG).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(hook.all().len(), 1, "no retry after a 404");
@@ -70,16 +56,7 @@ async fn a_notification_failing_until_its_expiry_is_given_up_then() {
     let hook = Receiver::start(|_| Answer::Status(500)).await;
     let (service, store, config) =
         setup(dir.path(), &hook, "timeout = \"1s\"\nexpire = \"3s\"").await;
-    let deck = Deck::start(
-        &store,
-        "r2",
-        notify::checklist(dir.path()),
-        &config,
-        "alice@one",
-    )
-    .await;
-    deck.wait_for("Orders API deploy", LONG).await;
-    service.set(503);
+    let deck = Deck::open_then_fail(&store, "r2", dir.path(), &config, &service).await;
     deck.wait_for("✉ hook retrying", LONG).await;
     deck.wait_for("1 undelivered", LONG).await;
     let tried = hook.all().len();

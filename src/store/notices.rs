@@ -103,6 +103,33 @@ pub enum Attempted {
     },
 }
 
+/// The columns both backends read a notification from.
+pub(crate) const COLUMNS: &str = "id, target, notice, seq, kind, happened_at, expires_at, \
+                                  document, status, attempts, delivered_at, last_error, \
+                                  lease_by, lease_until, next_at";
+
+/// A notification row with what leasing it needs: who holds it, until when, and when it is due.
+pub(crate) type LeaseRow = (
+    Notification,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+);
+
+/// How long the head of a target's queue must still wait: until its retry time, and until
+/// another screen's lease on it lapses (a lease of our own never makes us wait).
+pub(crate) fn still_waiting(
+    now: DateTime<Utc>,
+    screen: &str,
+    lease_by: Option<String>,
+    lease_until: Option<DateTime<Utc>>,
+    next_at: DateTime<Utc>,
+) -> Option<Duration> {
+    let held = lease_until.filter(|u| *u > now && lease_by.as_deref() != Some(screen));
+    let until = held.into_iter().chain([next_at]).max().unwrap_or(now);
+    (until > now).then(|| (until - now).to_std().unwrap_or_default())
+}
+
 impl Store {
     /// Records `notes` for `session`; a notice a row already has (another screen recorded it, or
     /// this one before a restart) is left as it is. Answers how many were new.

@@ -207,6 +207,20 @@ pub fn config(dir: &Path, text: &str) -> flightdeck::config::Config {
     flightdeck::config::load(Some(&path), None, flightdeck::probes::KINDS).unwrap()
 }
 
+/// A `[[notify]]` webhook target named `hook` posting to `receiver`, with `extra` keys.
+pub fn webhook_target(receiver: &Receiver, extra: &str) -> String {
+    format!(
+        "[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{}\"\n{extra}\n",
+        receiver.url()
+    )
+}
+
+pub async fn sqlite_store(dir: &Path) -> Store {
+    Store::open(&format!("sqlite://{}", dir.join("j.db").display()))
+        .await
+        .unwrap()
+}
+
 /// A cockpit without a terminal: the real wiring and loop; each frame's text is kept.
 pub struct Deck {
     keys: mpsc::UnboundedSender<std::io::Result<crossterm::event::Event>>,
@@ -217,6 +231,22 @@ pub struct Deck {
 }
 
 impl Deck {
+    /// alice@one's cockpit on session `session` of the checklist; once it shows, `service`
+    /// starts failing, so the trigger fires.
+    pub async fn open_then_fail(
+        store: &Store,
+        session: &str,
+        dir: &Path,
+        config: &flightdeck::config::Config,
+        service: &Service,
+    ) -> Deck {
+        let deck = Deck::start(store, session, checklist(dir), config, "alice@one").await;
+        deck.wait_for("Orders API deploy", Duration::from_secs(30))
+            .await;
+        service.set(503);
+        deck
+    }
+
     pub async fn start(
         store: &Store,
         session: &str,

@@ -3,14 +3,14 @@
 
 use super::PgStore;
 use crate::store::StoreError;
-use crate::store::notices::{Attempted, DeliveryStatus, Lease, NewNotification, Notification};
+use crate::store::notices::{
+    Attempted, COLUMNS, DeliveryStatus, Lease, LeaseRow, NewNotification, Notification,
+    still_waiting,
+};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use std::time::Duration;
-
-const COLUMNS: &str = "id, target, notice, seq, kind, happened_at, expires_at, document, status, \
-                       attempts, delivered_at, last_error, lease_by, lease_until, next_at";
 
 impl PgStore {
     pub(crate) async fn record_notifications(
@@ -80,11 +80,9 @@ impl PgStore {
                     .await?;
                     continue;
                 }
-                let held = lease_until.filter(|u| *u > now && lease_by.as_deref() != Some(screen));
-                let wait_until = held.into_iter().chain([next_at]).max().unwrap_or(now);
-                if wait_until > now {
+                if let Some(wait) = still_waiting(now, screen, lease_by, lease_until, next_at) {
                     tx.commit().await?;
-                    return Ok(Lease::Wait((wait_until - now).to_std().unwrap_or_default()));
+                    return Ok(Lease::Wait(wait));
                 }
                 sqlx::query(
                     "UPDATE flightdeck.notifications SET lease_by = $1, \
@@ -172,14 +170,7 @@ impl PgStore {
     }
 }
 
-type Decoded = (
-    Notification,
-    Option<String>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-);
-
-fn decode(row: &PgRow) -> Result<Decoded, sqlx::Error> {
+fn decode(row: &PgRow) -> Result<LeaseRow, sqlx::Error> {
     let status: String = row.try_get("status")?;
     let note = Notification {
         id: row.try_get("id")?,

@@ -3,31 +3,17 @@
 
 use super::{SqliteStore, format_at, parse_at};
 use crate::store::StoreError;
-use crate::store::notices::{Attempted, DeliveryStatus, Lease, NewNotification, Notification};
+use crate::store::notices::{
+    Attempted, COLUMNS, DeliveryStatus, Lease, LeaseRow, NewNotification, Notification,
+    still_waiting,
+};
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Connection, Row};
 use std::time::Duration;
 
-const COLUMNS: &str = "id, target, notice, seq, kind, happened_at, expires_at, document, status, \
-                       attempts, delivered_at, last_error, lease_by, lease_until, next_at";
-
 fn later(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
-}
-
-/// How long the head of the queue must still wait: until its retry time, and until another
-/// screen's lease on it lapses (a lease of our own never makes us wait).
-fn still_waiting(
-    now: DateTime<Utc>,
-    screen: &str,
-    lease_by: Option<String>,
-    lease_until: Option<DateTime<Utc>>,
-    next_at: DateTime<Utc>,
-) -> Option<Duration> {
-    let held = lease_until.filter(|u| *u > now && lease_by.as_deref() != Some(screen));
-    let until = held.into_iter().chain([next_at]).max().unwrap_or(now);
-    (until > now).then(|| (until - now).to_std().unwrap_or_default())
 }
 
 impl SqliteStore {
@@ -220,14 +206,7 @@ impl SqliteStore {
     }
 }
 
-type Decoded = (
-    Notification,
-    Option<String>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-);
-
-fn decode(row: &SqliteRow) -> Result<Decoded, String> {
+fn decode(row: &SqliteRow) -> Result<LeaseRow, String> {
     let text = |col: &str| row.try_get::<String, _>(col).map_err(|e| e.to_string());
     let opt = |col: &str| {
         row.try_get::<Option<String>, _>(col)
