@@ -90,6 +90,7 @@ fn on_sample(app: &mut App, sample: Arc<Sample>) {
 fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
     app.dirty = true;
     match app.mode.clone() {
+        Mode::Changes => app.mode = Mode::Normal,
         Mode::Help | Mode::ProbeDetail(_) => match key {
             Key::Char('r') => {
                 if let Mode::ProbeDetail(i) = app.mode

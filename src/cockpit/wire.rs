@@ -56,7 +56,12 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         anyhow::anyhow!("{}", text.join("\n"))
     })?;
+    // a checklist edited since the session last ran: what changed, shown before anything else
+    let mut changes = None;
     if !read_only {
+        if let Ok(previous) = store.checklist(&session).await {
+            changes = Some(crate::checklist::diff(&previous, &checklist)).filter(|d| !d.is_empty());
+        }
         store
             .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
             .await?;
@@ -91,6 +96,10 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     app.pair.seen = joining.rows;
     app.set_probes(&probes);
     app::update(&mut app, Msg::Journaled { events, acked: 0 });
+    if let Some(changes) = changes {
+        app.changes = Some(changes);
+        app.mode = app::Mode::Changes;
+    }
 
     let cancel = CancellationToken::new();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);

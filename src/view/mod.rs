@@ -20,6 +20,7 @@
 
 mod ascii;
 mod banners;
+mod changes;
 mod checklist;
 mod detail;
 mod footer;
@@ -156,6 +157,11 @@ pub fn draw(frame: &mut Frame, app: &App) -> Viewport {
     footer::draw(frame, &vm, areas.footer);
     match app.mode {
         Mode::Help => help::draw(frame, &vm.theme, frame.area()),
+        Mode::Changes => {
+            if let Some(changes) = &app.changes {
+                changes::draw(frame, &vm.theme, changes, frame.area());
+            }
+        }
         Mode::ProbeDetail(i) => {
             if let Some(p) = app.probes.get(i) {
                 probes::draw_detail(frame, &vm, p, frame.area());
