@@ -31,7 +31,12 @@ pub struct Launch {
     /// Colours for a light terminal background.
     pub light: bool,
     pub bell: bool,
+    /// `flightdeck demo`'s hook: the demo keys are installed and their commands go here.
+    pub demo: Option<DemoHook>,
 }
+
+/// Carries out a demo key's command on the demo service.
+pub type DemoHook = Box<dyn FnMut(crate::demo::DemoCommand) + Send>;
 
 /// `$USER@hostname`, the default journal actor.
 pub fn default_actor() -> String {
@@ -119,6 +124,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
         color,
         light,
         bell,
+        mut demo,
     } = launch;
     require_terminal()?;
     let _log = crate::logging::init();
@@ -175,6 +181,7 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     app.bell = bell;
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = marker;
+    app.demo = demo.is_some().then(app::demo::DemoState::new);
     app.set_probes(&probes);
     app::update(&mut app, Msg::Journaled { events, acked: 0 });
 
@@ -236,10 +243,16 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     let wiring = Wiring {
         msgs: msg_rx,
         journal,
-        on_effect: Box::new(move |effect| {
-            if let Effect::PollNow(name) = effect {
+        on_effect: Box::new(move |effect| match effect {
+            Effect::PollNow(name) => {
                 poller.poll_now(name);
             }
+            Effect::Demo(command) => {
+                if let Some(hook) = demo.as_mut() {
+                    hook(*command);
+                }
+            }
+            _ => {}
         }),
         cancel: cancel.clone(),
         refresh_on_clock,

@@ -5,6 +5,7 @@
 
 mod actions;
 mod auto;
+pub mod demo;
 pub mod keymap;
 pub mod msg;
 mod probe_list;
@@ -200,6 +201,8 @@ pub struct App {
     pub marker: Option<crate::marking::Marker>,
     /// Ring the terminal bell when a trigger fires.
     pub bell: bool,
+    /// The demo's keys and hint; `None` outside `flightdeck demo`.
+    pub demo: Option<demo::DemoState>,
 }
 
 impl App {
@@ -237,6 +240,7 @@ impl App {
             quit: false,
             marker: None,
             bell: true,
+            demo: None,
         };
         app.rebuild_rows();
         app.cursor = app

@@ -64,5 +64,7 @@ pub enum Effect {
     PollNow(String),
     /// Ring the terminal bell.
     Bell,
+    /// Break or heal the demo service (only `flightdeck demo` installs the keys).
+    Demo(crate::demo::DemoCommand),
     Quit,
 }
