@@ -28,6 +28,7 @@ mod header;
 mod help;
 pub mod model;
 mod probes;
+mod spark;
 pub mod theme;
 
 use crate::app::{App, Focus, Mode, Viewport};

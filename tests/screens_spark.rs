@@ -1,0 +1,187 @@
+//! Sparklines over time buckets: the Live panel says the span it covers, one cell per closed
+//! bucket, a cell changes only when its bucket closes, a bad bucket shows its bad reading in the
+//! state's colour, and a bucket of timeouts shows `×`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use flightdeck::app::{App, Msg, SessionMeta, update};
+use flightdeck::checklist::{Checklist, Item, Phase};
+use flightdeck::condition::Value;
+use flightdeck::probes::{ProbeState, Sample};
+use flightdeck::runtime::{HeadlessScreen, frame};
+use std::path::Path;
+
+/// One second past a minute: the 30 s bucket holding it is still open.
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 1).unwrap()
+}
+
+fn app() -> App {
+    let checklist = Checklist {
+        title: "Spark".into(),
+        phases: vec![Phase {
+            id: "p".into(),
+            name: "Deploy".into(),
+            items: vec![Item {
+                id: "a".into(),
+                text: "Deploy it".into(),
+                ..Item::default()
+            }],
+            ..Phase::default()
+        }],
+        ..Checklist::default()
+    };
+    let meta = SessionMeta {
+        session: "s".into(),
+        actor: "me".into(),
+        ..SessionMeta::default()
+    };
+    let mut app = App::new(checklist, meta, t0());
+    let config = r#"
+[[probe]]
+name = "api"
+kind = "http"
+url = "http://127.0.0.1:9/health"
+[[probe]]
+name = "errors"
+kind = "metrics"
+url = "http://127.0.0.1:9/metrics"
+query = "ratio(a, b)"
+unit = "%"
+crit = "value > 5%"
+"#;
+    let config = flightdeck::config::parse_str(
+        Path::new("flightdeck.toml"),
+        config,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    )
+    .unwrap();
+    app.set_probes(&config.probes);
+    app
+}
+
+/// A poll of `probe`; api's sparkline follows its latency (`value`), its panel shows status 200.
+fn sample(probe: &str, at: DateTime<Utc>, value: Option<f64>, state: ProbeState) -> Sample {
+    let outputs = match (probe, value) {
+        (_, None) => Default::default(),
+        ("api", Some(v)) => [
+            ("status".to_owned(), Value::Number(200.0)),
+            ("latency".to_owned(), Value::Number(v)),
+        ]
+        .into_iter()
+        .collect(),
+        (_, Some(v)) => [("value".to_owned(), Value::Number(v))]
+            .into_iter()
+            .collect(),
+    };
+    Sample {
+        probe: probe.into(),
+        at,
+        latency_ms: value.map(|_| 3.0),
+        outputs,
+        state,
+        reason: value.is_none().then(|| "timeout after 1s".to_owned()),
+    }
+}
+
+/// Both probes polled every second at `at`: api answers in 20–80 ms (a timeout from 3:00 to 3:05 in),
+/// the error ratio rises to 9 % (CRIT) from 2:00 to 2:20 in.
+fn poll(app: &mut App, at: DateTime<Utc>, start: DateTime<Utc>) {
+    let s = (at - start).num_seconds();
+    let api = if (180..185).contains(&s) {
+        sample("api", at, None, ProbeState::Crit)
+    } else {
+        sample("api", at, Some(20.0 + (s % 60) as f64), ProbeState::Ok)
+    };
+    let errors = if (120..140).contains(&s) {
+        sample("errors", at, Some(0.09), ProbeState::Crit)
+    } else {
+        sample("errors", at, Some(0.001 * (s % 7) as f64), ProbeState::Ok)
+    };
+    update(app, Msg::Clock(at));
+    update(app, Msg::Probe(api.into()));
+    update(app, Msg::Probe(errors.into()));
+}
+
+fn screen(app: &mut App) -> HeadlessScreen {
+    update(app, Msg::Resize(100, 16));
+    let mut screen = HeadlessScreen::new(100, 16);
+    frame(app, &mut screen).unwrap();
+    screen
+}
+
+/// The Live panel's probe lines.
+fn live_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.contains(" api ") || l.contains(" errors "))
+        .map(|l| l.split('│').nth(1).unwrap_or(l).to_owned())
+        .collect()
+}
+
+#[test]
+fn four_minutes_in_thirty_second_cells() {
+    let mut app = app();
+    let start = t0() - Duration::seconds(240);
+    for s in 0..=240 {
+        poll(&mut app, start + Duration::seconds(s), start);
+    }
+    let shown = screen(&mut app);
+    let text = shown.text();
+    insta::assert_snapshot!("spark_4m_100x16", text);
+    // the panel says the span: four minutes of history fit 10 cells of 30 s
+    assert!(text.contains("Live 2● · last 5m"), "{text}");
+    // the spike's bucket is drawn in the CRIT colour; the timeout bucket is `×`
+    let buffer = shown.terminal.backend().buffer().clone();
+    let row = |name: &str| {
+        (0..16u16)
+            .find(|y| {
+                (0..100u16)
+                    .map(|x| buffer[(x, *y)].symbol().to_owned())
+                    .collect::<String>()
+                    .contains(&format!(" {name} "))
+            })
+            .unwrap()
+    };
+    let cells = |y: u16| -> Vec<(String, ratatui::style::Color)> {
+        (0..100u16)
+            .map(|x| &buffer[(x, y)])
+            .filter(|c| "▁▂▃▄▅▆▇█×".contains(c.symbol()))
+            .map(|c| (c.symbol().to_owned(), c.fg))
+            .collect()
+    };
+    let errors = cells(row("errors"));
+    assert!(
+        errors
+            .iter()
+            .any(|(s, fg)| s == "█" && *fg == ratatui::style::Color::Red),
+        "the spike is the tallest cell, in red: {errors:?}"
+    );
+    let api = cells(row("api"));
+    assert!(
+        api.iter()
+            .any(|(s, fg)| s == "×" && *fg == ratatui::style::Color::Red),
+        "the timeouts' bucket is a red ×: {api:?}"
+    );
+}
+
+#[test]
+fn a_cell_changes_only_when_its_bucket_closes() {
+    let mut app = app();
+    let start = t0() - Duration::seconds(240);
+    for s in 0..=240 {
+        poll(&mut app, start + Duration::seconds(s), start);
+    }
+    let before = live_lines(&screen(&mut app).text());
+    // 28 more seconds of polls (a spike among them) land in the open bucket: nothing moves
+    for s in 241..=268 {
+        poll(&mut app, start + Duration::seconds(s), start);
+    }
+    assert_eq!(live_lines(&screen(&mut app).text()), before);
+    // 09:00:30: the bucket closes and its cell appears
+    poll(&mut app, start + Duration::seconds(269), start);
+    let after = live_lines(&screen(&mut app).text());
+    assert_ne!(after, before);
+    insta::assert_snapshot!("spark_bucket_closed", after.join("\n"));
+}
