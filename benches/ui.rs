@@ -154,7 +154,7 @@ fn live_probes(app: &mut App, count: usize, now: chrono::DateTime<Utc>) {
                 ]
                 .into_iter()
                 .collect(),
-                state: if (p + s as usize) % 97 == 0 {
+                state: if (p + s as usize).is_multiple_of(97) {
                     ProbeState::Warn
                 } else {
                     ProbeState::Ok
