@@ -134,8 +134,8 @@ async fn service_clock(world: Arc<DemoWorld>, pool: sqlx::SqlitePool, cancel: Ca
         if world.has(Fault::FillQueue) {
             queue = queue.max(FULL_QUEUE as f64);
         } else {
-            // a big queue drains fast, the last jobs one by one
-            queue = (queue - (queue * 0.03).max(0.25)).max(0.0);
+            // a big queue drains fast (5 % a tick), the last jobs three a second
+            queue = (queue - (queue * 0.05).max(0.75)).max(0.0);
         }
         let now = queue.round() as u64;
         world.queue.store(now, Ordering::Relaxed);

@@ -37,9 +37,10 @@ pub fn describe(size: Duration, cells: usize) -> String {
     format!("last {}", crate::units::format_duration_exact(span))
 }
 
-/// The cells of one probe's sparkline. A bucket no poll fell in is blank — or, for a probe slower
-/// than the bucket, carries the previous cell on (its poll was not due); a bucket whose bad polls
-/// got no value (timeouts) shows `×`.
+/// The cells of one probe's sparkline. A bucket no poll fell in is blank — unless the probe polls
+/// about as often as the buckets close, or less often: then one empty bucket after a polled one
+/// carries that cell on (the poll was not due yet, or its time jittered into the next bucket); a
+/// bucket whose bad polls got no value (timeouts) shows `×`.
 pub fn cells(
     app: &App,
     theme: &Theme,
@@ -48,11 +49,21 @@ pub fn cells(
     count: usize,
 ) -> Vec<Span<'static>> {
     let buckets = p.history.buckets(size, count, app.now);
-    let carry = p.spec.interval > size;
+    let carry = p.spec.interval * 2 > size;
     let mut filled: Vec<Option<Bucket>> = Vec::with_capacity(buckets.len());
-    for b in &buckets {
-        let previous = filled.last().copied().flatten();
-        filled.push(b.or(if carry { previous } else { None }));
+    for (i, b) in buckets.iter().enumerate() {
+        let previous = i
+            .checked_sub(1)
+            .and_then(|j| buckets.get(j).copied().flatten());
+        let slow = p.spec.interval > size;
+        let carried = filled.last().copied().flatten();
+        filled.push(match (b, carry) {
+            (Some(b), _) => Some(*b),
+            // a slow probe carries on until its next poll; a jittered one, one bucket
+            (None, true) if slow => carried,
+            (None, true) => previous,
+            (None, false) => None,
+        });
     }
     let values: Vec<f64> = filled
         .iter()
