@@ -42,11 +42,13 @@ fn app() -> App {
 name = "api"
 kind = "http"
 url = "http://127.0.0.1:9/health"
+interval = "1s"
 [[probe]]
 name = "errors"
 kind = "metrics"
 url = "http://127.0.0.1:9/metrics"
 query = "ratio(a, b)"
+interval = "1s"
 unit = "%"
 crit = "value > 5%"
 "#;
@@ -184,4 +186,42 @@ fn a_cell_changes_only_when_its_bucket_closes() {
     let after = live_lines(&screen(&mut app).text());
     assert_ne!(after, before);
     insta::assert_snapshot!("spark_bucket_closed", after.join("\n"));
+}
+
+/// A 1 s probe whose poll times jitter: two polls land in one second and none in the next. The
+/// empty second carries its neighbour on instead of drawing a hole; an outage (no polls for
+/// several buckets) carries one bucket on and then shows blank.
+#[test]
+fn a_jittered_poll_leaves_no_hole_but_an_outage_does() {
+    let mut app = app();
+    // ten seconds of history: ten cells of one second, 08:59:51 to 09:00:01
+    let start = t0() - Duration::seconds(10);
+    for s in 0..=10 {
+        let at = match s {
+            // second 3's poll comes early, into second 2
+            3 => start + Duration::milliseconds(2_950),
+            // no polls at all in seconds 6, 7 and 8
+            6..=8 => continue,
+            _ => start + Duration::seconds(s),
+        };
+        update(&mut app, Msg::Clock(at));
+        update(
+            &mut app,
+            Msg::Probe(sample("api", at, Some(40.0), ProbeState::Ok).into()),
+        );
+    }
+    update(&mut app, Msg::Clock(t0()));
+    let text = screen(&mut app).text();
+    let line = live_lines(&text)
+        .into_iter()
+        .find(|l| l.contains(" api "))
+        .unwrap();
+    assert!(text.contains("last 10s"), "{text}");
+    let cells = line.split_once(" ms ").unwrap().1;
+    // seconds 0-5 (3 carried from 2), 6 carried from 5, 7 and 8 blank, 9 polled
+    assert_eq!(
+        cells.trim_start().chars().take(10).collect::<String>(),
+        "▁▁▁▁▁▁▁  ▁",
+        "{line}"
+    );
 }
