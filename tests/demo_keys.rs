@@ -3,37 +3,16 @@
 //! first-run hint. The service side: each command changes what `/health` and `/metrics` answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/tiny_app.rs"]
+mod tiny_app;
+
 use chrono::{TimeZone, Utc};
 use flightdeck::app::demo::DemoState;
-use flightdeck::app::{App, Effect, Key, Mode, Msg, SessionMeta, update};
-use flightdeck::checklist::{Checklist, Item, Phase};
+use flightdeck::app::{App, Effect, Key, Mode, Msg, update};
 use flightdeck::demo::{DemoCommand, Fault};
 
 fn app() -> App {
-    let checklist = Checklist {
-        title: "t".into(),
-        phases: vec![Phase {
-            id: "p".into(),
-            name: "P".into(),
-            items: vec![Item {
-                id: "a".into(),
-                text: "A".into(),
-                ..Item::default()
-            }],
-            ..Phase::default()
-        }],
-        ..Checklist::default()
-    };
-    let meta = SessionMeta {
-        session: "s".into(),
-        actor: "me".into(),
-        ..SessionMeta::default()
-    };
-    App::new(
-        checklist,
-        meta,
-        Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
-    )
+    tiny_app::one_item_app(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap())
 }
 
 #[test]

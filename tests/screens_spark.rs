@@ -3,9 +3,11 @@
 //! state's colour, and a bucket of timeouts shows `×`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/tiny_app.rs"]
+mod tiny_app;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use flightdeck::app::{App, Msg, SessionMeta, update};
-use flightdeck::checklist::{Checklist, Item, Phase};
+use flightdeck::app::{App, Msg, update};
 use flightdeck::condition::Value;
 use flightdeck::probes::{ProbeState, Sample};
 use flightdeck::runtime::{HeadlessScreen, frame};
@@ -17,26 +19,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn app() -> App {
-    let checklist = Checklist {
-        title: "Spark".into(),
-        phases: vec![Phase {
-            id: "p".into(),
-            name: "Deploy".into(),
-            items: vec![Item {
-                id: "a".into(),
-                text: "Deploy it".into(),
-                ..Item::default()
-            }],
-            ..Phase::default()
-        }],
-        ..Checklist::default()
-    };
-    let meta = SessionMeta {
-        session: "s".into(),
-        actor: "me".into(),
-        ..SessionMeta::default()
-    };
-    let mut app = App::new(checklist, meta, t0());
+    let mut app = tiny_app::one_item_app(t0());
     let config = r#"
 [[probe]]
 name = "api"
