@@ -32,6 +32,18 @@ fn wait_line(t: &tmux::Tmux, name: &str, word: &str, timeout: Duration) -> Durat
     }
 }
 
+/// Hides the first-run hint with Escape and waits until it is gone (a key sent right after
+/// Escape would read as Alt-key).
+fn dismiss_hint(t: &tmux::Tmux) {
+    t.wait_for("Press 1-4 to break the service", Duration::from_secs(20));
+    t.send(&["Escape"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while t.capture().contains("Press 1-4") {
+        assert!(Instant::now() < deadline, "the hint did not close");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn demo_runs_and_is_journaled() {
     let dir = tempfile::tempdir().unwrap();
@@ -54,7 +66,13 @@ fn demo_runs_and_is_journaled() {
     // the demo keys are on `?` too
     t.send(&["?"]);
     t.wait_for("Demo keys: 1 fail health", Duration::from_secs(5));
-    t.send(&["Escape"]);
+    // any key closes help (Escape then q at once would read as Alt-q)
+    t.send(&["j"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while t.capture().contains("Demo keys") {
+        assert!(Instant::now() < deadline, "help did not close");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     t.send(&["q"]);
     t.wait_for("Quit?", Duration::from_secs(5));
     t.send(&["y"]);
@@ -80,7 +98,7 @@ fn demo_keys_break_and_heal_the_service() {
     // a Redis that answers is used: the cache panel is OK
     t.wait_for("● cache (Redis)", Duration::from_secs(20));
     t.wait_for("● api /health", Duration::from_secs(10));
-    t.send(&["Escape"]);
+    dismiss_hint(&t);
     let poll = Duration::from_secs(1);
     let margin = Duration::from_millis(1500);
 
@@ -160,7 +178,7 @@ fn demo_writes_only_its_temp_dir_and_the_state_dir() {
         tmp = tmp.display(),
     );
     let t = tmux::Tmux::start(root.path(), &cmd, 140, 40);
-    t.send(&["Escape"]);
+    dismiss_hint(&t);
     // nobody answers on the Redis URL: the panel says so, it does not hide the probe
     wait_line(&t, "cache (Redis)", "CRIT", Duration::from_secs(20));
     wait_line(&t, "cache (Redis)", "refused", Duration::from_secs(5));
@@ -219,7 +237,7 @@ fn readme_demo_command_starts_the_demo() {
     );
     let t = tmux::Tmux::start(root.path(), &cmd, 100, 30);
     t.wait_for("Press 1-4 to break the service", Duration::from_secs(600));
-    t.send(&["Escape"]);
+    dismiss_hint(&t);
     t.wait_for("● api /health", Duration::from_secs(15));
     t.send(&["q"]);
     t.wait_for("Quit?", Duration::from_secs(5));

@@ -19,25 +19,30 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn app() -> App {
+    app_polling_every("1s")
+}
+
+fn app_polling_every(interval: &str) -> App {
     let mut app = tiny_app::one_item_app(t0());
     let config = r#"
 [[probe]]
 name = "api"
 kind = "http"
 url = "http://127.0.0.1:9/health"
-interval = "1s"
+interval = "INTERVAL"
 [[probe]]
 name = "errors"
 kind = "metrics"
 url = "http://127.0.0.1:9/metrics"
 query = "ratio(a, b)"
-interval = "1s"
+interval = "INTERVAL"
 unit = "%"
 crit = "value > 5%"
-"#;
+"#
+    .replace("INTERVAL", interval);
     let config = flightdeck::config::parse_str(
         Path::new("flightdeck.toml"),
-        config,
+        &config,
         None,
         &|_| None,
         flightdeck::probes::KINDS,
@@ -171,21 +176,21 @@ fn a_cell_changes_only_when_its_bucket_closes() {
     insta::assert_snapshot!("spark_bucket_closed", after.join("\n"));
 }
 
-/// A 1 s probe whose poll times jitter: two polls land in one second and none in the next. The
-/// empty second carries its neighbour on instead of drawing a hole; an outage (no polls for
-/// several buckets) carries one bucket on and then shows blank.
+/// A 30 s probe in 30 s cells whose poll times jitter: two polls land in one bucket and none in
+/// the next. The empty bucket carries its neighbour on instead of drawing a hole; an outage (no
+/// polls for several buckets) carries one bucket on and then shows blank.
 #[test]
 fn a_jittered_poll_leaves_no_hole_but_an_outage_does() {
-    let mut app = app();
-    // ten seconds of history: ten cells of one second, 08:59:51 to 09:00:01
-    let start = t0() - Duration::seconds(10);
-    for s in 0..=10 {
-        let at = match s {
-            // second 3's poll comes early, into second 2
-            3 => start + Duration::milliseconds(2_950),
-            // no polls at all in seconds 6, 7 and 8
+    let mut app = app_polling_every("30s");
+    // five minutes of history: ten cells of 30 s, 08:55:00 to 09:00:00
+    let start = t0() - Duration::seconds(300);
+    for k in 0..=10 {
+        let at = match k {
+            // poll 3 comes early, into poll 2's bucket
+            3 => start + Duration::milliseconds(59_500),
+            // no polls at all for 6, 7 and 8
             6..=8 => continue,
-            _ => start + Duration::seconds(s),
+            _ => start + Duration::seconds(30 * k),
         };
         update(&mut app, Msg::Clock(at));
         update(
@@ -199,9 +204,9 @@ fn a_jittered_poll_leaves_no_hole_but_an_outage_does() {
         .into_iter()
         .find(|l| l.contains(" api "))
         .unwrap();
-    assert!(text.contains("last 10s"), "{text}");
+    assert!(text.contains("last 5m"), "{text}");
     let cells = line.split_once(" ms ").unwrap().1;
-    // seconds 0-5 (3 carried from 2), 6 carried from 5, 7 and 8 blank, 9 polled
+    // buckets 0-5 (3 carried from 2), 6 carried from 5, 7 and 8 blank, 9 polled
     assert_eq!(
         cells.trim_start().chars().take(10).collect::<String>(),
         "▁▁▁▁▁▁▁  ▁",

@@ -211,11 +211,13 @@ fn probe_line<'a>(
     let value = crate::probes::headline(&p.spec, sample)
         .map(|(_, text)| text)
         .unwrap_or_default();
+    // whole milliseconds: tenths are noise to a person, and digits that change on every poll
+    // are most of what a quiet cockpit writes to the terminal (the detail view keeps tenths)
     let latency = sample
         .latency_ms
         .map(|ms| {
-            if ms < 10.0 {
-                format!("{ms:.1} ms")
+            if ms < 1.0 {
+                "<1 ms".to_owned()
             } else {
                 format!("{ms:.0} ms")
             }

@@ -8,8 +8,13 @@ use crate::probes::history::{Bucket, bucket_size};
 use ratatui::text::Span;
 use std::time::Duration;
 
+/// The shortest span a sparkline covers. Less says little, and cells of a second or two shift the
+/// whole line every second: most of what an idle cockpit would write to the terminal.
+pub const MIN_SPAN: Duration = Duration::from_secs(300);
+
 /// The bucket size for sparklines `cells` wide in this frame: the current phase (since it
-/// started; else since the session started; else since the oldest poll kept) fitted in the cells.
+/// started; else since the session started; else since the oldest poll kept), at least
+/// [`MIN_SPAN`], fitted in the cells.
 pub fn bucket_for(app: &App, current_phase: usize, cells: usize) -> Duration {
     let phase_start = app
         .checklist
@@ -21,7 +26,8 @@ pub fn bucket_for(app: &App, current_phase: usize, cells: usize) -> Duration {
     let since = phase_start.or(app.session.started_at).or(oldest);
     let wanted = since
         .and_then(|s| (app.now - s).to_std().ok())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .max(MIN_SPAN);
     let fastest = app
         .probes
         .iter()
