@@ -46,7 +46,7 @@ fn main() {
 
     // flightdeck's side, shaped like the binary's runtime
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
