@@ -5,6 +5,7 @@
 
 mod actions;
 mod auto;
+pub mod demo;
 pub mod keymap;
 pub mod msg;
 pub mod pair;
@@ -222,6 +223,8 @@ pub struct App {
     pub unsynced: unsynced::Overlay,
     /// Whether the store takes our events.
     pub store: StoreHealth,
+    /// The demo's keys and hint; `None` outside `flightdeck demo`.
+    pub demo: Option<demo::DemoState>,
 }
 
 impl App {
@@ -263,6 +266,7 @@ impl App {
             pair: pair::Pair::default(),
             unsynced: unsynced::Overlay::default(),
             store: StoreHealth::default(),
+            demo: None,
         };
         app.rebuild_rows();
         app.cursor = app

@@ -46,6 +46,7 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
         color,
         light,
         bell,
+        mut demo,
     } = launch;
     let intervals: HashMap<String, std::time::Duration> = probes
         .iter()
@@ -90,6 +91,7 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     app.color = color;
     app.light = light;
     app.bell = bell;
+    app.demo = demo.is_some().then(app::demo::DemoState::new);
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = Some(marker);
     app.pair.me = me.clone();
@@ -188,6 +190,11 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
             }
             Effect::Presence(p) => {
                 let _ = presence.send(p.clone());
+            }
+            Effect::Demo(command) => {
+                if let Some(hook) = demo.as_mut() {
+                    hook(*command);
+                }
             }
             _ => {}
         }),

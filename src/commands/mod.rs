@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod docs;
 pub mod import;
 pub mod prepare;
 pub mod report;
@@ -23,5 +24,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args).await,
         Command::Report(args) => report::run(args).await,
         Command::Sessions(args) => sessions::run(args).await,
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man => docs::man(),
     }
 }

@@ -60,6 +60,7 @@ pub async fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         color: cockpit::color_wanted() && config.ui.theme != crate::config::Theme::Mono,
         light: cockpit::light_wanted(config.ui.theme),
         bell: config.ui.bell,
+        demo: None,
     })
     .await?;
     cockpit::goodbye(&exit, &format!("stopped watching `{session}`"));
