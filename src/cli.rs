@@ -40,6 +40,10 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// The config's [[notify]] targets (webhook, slack, command)
     Notify(NotifyArgs),
+    /// Print a shell completion script (bash, zsh or fish) on stdout
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `flightdeck man | man -l -`
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -110,6 +114,29 @@ pub struct DemoArgs {
     /// Use ASCII glyphs instead of Unicode symbols
     #[arg(long)]
     pub ascii: bool,
+    /// Redis the demo's cache probe polls: a real one when it answers, else the panel says it is
+    /// unreachable
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "FLIGHTDECK_DEMO_REDIS",
+        default_value = "redis://127.0.0.1:6379"
+    )]
+    pub redis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

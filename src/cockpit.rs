@@ -35,7 +35,12 @@ pub struct Launch {
     /// Colours for a light terminal background.
     pub light: bool,
     pub bell: bool,
+    /// `flightdeck demo`'s hook: the demo keys are installed and their commands go here.
+    pub demo: Option<DemoHook>,
 }
+
+/// Carries out a demo key's command on the demo service.
+pub type DemoHook = Box<dyn FnMut(crate::demo::DemoCommand) + Send>;
 
 /// `$USER@hostname`, the default journal actor.
 pub fn default_actor() -> String {

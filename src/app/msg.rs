@@ -84,6 +84,8 @@ pub enum Effect {
     Bell,
     /// What this screen's presence row says changed: heartbeat it.
     Presence(Presence),
+    /// Break or heal the demo service (only `flightdeck demo` installs the keys).
+    Demo(crate::demo::DemoCommand),
     Quit,
 }
 

@@ -58,6 +58,7 @@ pub async fn wire_notifying(launch: Launch, targets: Vec<NotifyTarget>) -> anyho
         color,
         light,
         bell,
+        mut demo,
     } = launch;
     let intervals: HashMap<String, std::time::Duration> = probes
         .iter()
@@ -68,7 +69,12 @@ pub async fn wire_notifying(launch: Launch, targets: Vec<NotifyTarget>) -> anyho
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         anyhow::anyhow!("{}", text.join("\n"))
     })?;
+    // a checklist edited since the session last ran: what changed, shown before anything else
+    let mut changes = None;
     if !read_only {
+        if let Ok(previous) = store.checklist(&session).await {
+            changes = Some(crate::checklist::diff(&previous, &checklist)).filter(|d| !d.is_empty());
+        }
         store
             .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
             .await?;
@@ -110,12 +116,17 @@ pub async fn wire_notifying(launch: Launch, targets: Vec<NotifyTarget>) -> anyho
     app.color = color;
     app.light = light;
     app.bell = bell;
+    app.demo = demo.is_some().then(app::demo::DemoState::new);
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = Some(marker);
     app.pair.me = me.clone();
     app.pair.seen = joining.rows;
     app.set_probes(&probes);
     app::update(&mut app, Msg::Journaled { events, acked: 0 });
+    if let Some(changes) = changes {
+        app.changes = Some(changes);
+        app.mode = app::Mode::Changes;
+    }
 
     let cancel = CancellationToken::new();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);
@@ -210,6 +221,11 @@ pub async fn wire_notifying(launch: Launch, targets: Vec<NotifyTarget>) -> anyho
             }
             Effect::Presence(p) => {
                 let _ = presence.send(p.clone());
+            }
+            Effect::Demo(command) => {
+                if let Some(hook) = demo.as_mut() {
+                    hook(*command);
+                }
             }
             _ => {}
         }),

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod docs;
 pub mod import;
 pub mod notify;
 pub mod prepare;
@@ -25,5 +26,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args).await,
         Command::Sessions(args) => sessions::run(args).await,
         Command::Notify(args) => notify::run(args).await,
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man => docs::man(),
     }
 }

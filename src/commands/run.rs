@@ -45,6 +45,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             color: cockpit::color_wanted()
                 && prepared.config.ui.theme != crate::config::Theme::Mono,
             light: cockpit::light_wanted(prepared.config.ui.theme),
+            demo: None,
             bell: prepared.config.ui.bell,
         },
         prepared.config.notify.clone(),

@@ -96,11 +96,13 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
                 }
             }
             let delivered = st.drain().await;
-            if (delivered > 0 || refresh) && st.news().await.is_err() {
-                return;
-            }
+            let app_gone = (delivered > 0 || refresh) && st.news().await.is_err();
+            // a closing cockpit waits for this answer before it exits
             for answer in flushes {
                 let _ = answer.send(st.queue.len());
+            }
+            if app_gone && !open {
+                return;
             }
             if !open && st.down.is_some() {
                 // nobody is left to show it; the spool keeps what waits for the next cockpit

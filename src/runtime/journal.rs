@@ -53,9 +53,8 @@ pub fn spawn_journal(
             match spool.waiting().await {
                 Ok(rows) if !rows.is_empty() => {
                     let events = rows.iter().map(|r| r.event.clone()).collect();
-                    if tx.send(Msg::Spooled { events, acked: 0 }).await.is_err() {
-                        return;
-                    }
+                    // the screen may be gone already (closing): the events are delivered anyway
+                    let _ = tx.send(Msg::Spooled { events, acked: 0 }).await;
                     for row in rows {
                         let _ = deliver_tx.send(delivery::Input::Waiting(Box::new(Waiting {
                             id: Some(row.id),
@@ -105,9 +104,7 @@ pub fn spawn_journal(
                                         "{e} (the event is kept in memory until the store takes it)"
                                     ));
                                     tracing::error!(error = %text, "spool write failed");
-                                    if tx.send(Msg::JournalError(text)).await.is_err() {
-                                        return;
-                                    }
+                                    let _ = tx.send(Msg::JournalError(text)).await;
                                     None
                                 }
                             },
@@ -134,9 +131,10 @@ pub fn spawn_journal(
                     events: spooled,
                     acked,
                 };
-                if tx.send(msg).await.is_err() {
-                    return;
-                }
+                // a closing cockpit's screen is gone, but its last events (its leave) and the
+                // flush that waits for them still go through: the worker stops only when every
+                // sender has let go
+                let _ = tx.send(msg).await;
             }
         }
     });

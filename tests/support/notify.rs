@@ -272,6 +272,7 @@ impl Deck {
                 color: false,
                 light: false,
                 bell: false,
+                demo: None,
             },
             config.notify.clone(),
         )
