@@ -32,7 +32,10 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
         ReportFormat::Json => {
             let mut report = crate::report::json(&checklist, &state);
-            if let serde_json::Value::Object(map) = &mut report {
+            // only when there are any: a session without targets reports as it always did
+            if !notifications.is_empty()
+                && let serde_json::Value::Object(map) = &mut report
+            {
                 map.insert(
                     "notifications".to_owned(),
                     crate::report::notifications_json(&notifications),
