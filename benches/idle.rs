@@ -1,7 +1,12 @@
 //! Idle cost of the real cockpit in a real terminal (tmux): frames drawn, bytes written to the
-//! terminal and thread wake-ups per second while nobody touches anything. Run with
-//! `cargo bench --bench idle`; needs tmux. Two scenarios: no probes, and four real SQL probes
-//! polling every second on a static checklist (frames are paced: values wait for the clock's beat).
+//! terminal, thread wake-ups, CPU and resident memory while nobody touches anything. Run with
+//! `cargo bench --bench idle`; needs tmux. Scenarios: no probes, then 4, 50 and 200 http probes
+//! polling every second (against a server in this process) on a static checklist. Frames are
+//! paced: values wait for the clock's beat. Prints figures and `BENCH` lines for `scripts/bench`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/support/http.rs"]
+mod http;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -59,42 +64,53 @@ fn cpu_seconds(pid: &str) -> f64 {
 }
 
 struct Scenario {
-    name: &'static str,
+    name: String,
+    /// How many probes (the BENCH key says it).
+    probes: usize,
     /// Extra arguments to `run` (a config with probes).
     args: String,
 }
 
 fn main() {
     let Ok(dir) = tempfile::tempdir() else { return };
-    // four real probes polling every second: SQL queries against a SQLite file
-    let db = dir.path().join("target.db");
-    let config = dir.path().join("probes.toml");
-    let probes: String = ["api", "queue", "cache", "errors"]
-        .iter()
-        .map(|name| {
-            format!(
-                "[[probe]]\nname = \"{name}\"\nkind = \"sql\"\nurl = \"sqlite://{}\"\nquery = \"SELECT abs(random() % 100)\"\ninterval = \"1s\"\ntimeout = \"500ms\"\n\n",
-                db.display()
-            )
-        })
-        .collect();
-    if std::fs::write(&config, probes).is_err() || std::fs::write(&db, b"").is_err() {
-        eprintln!("cannot write the bench's files in {}", dir.path().display());
-        return;
-    }
-    let scenarios = [
-        Scenario {
-            name: "no probes",
-            args: String::new(),
-        },
-        Scenario {
-            name: "4 sql probes at 1s",
+    // the probes' target, on its own runtime (its CPU is this process's, not the cockpit's)
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(http::TestServer::start(|_| {
+        http::Resp::json(200, r#"{"status":"UP"}"#)
+    }));
+    let url = server.url("/health");
+    let mut scenarios = vec![Scenario {
+        name: "no probes".into(),
+        probes: 0,
+        args: String::new(),
+    }];
+    for count in [4, 50, 200] {
+        let config = dir.path().join(format!("probes{count}.toml"));
+        let probes: String = (0..count)
+            .map(|i| {
+                format!(
+                    "[[probe]]\nname = \"p{i}\"\nkind = \"http\"\nurl = \"{url}\"\ninterval = \"1s\"\ntimeout = \"900ms\"\nok = \"status == 200\"\n\n"
+                )
+            })
+            .collect();
+        if std::fs::write(&config, probes).is_err() {
+            eprintln!("cannot write the bench's files in {}", dir.path().display());
+            return;
+        }
+        scenarios.push(Scenario {
+            name: format!("{count} http probes at 1s"),
+            probes: count,
             args: format!("--config {}", config.display()),
-        },
-    ];
+        });
+    }
     for (i, scenario) in scenarios.iter().enumerate() {
         measure(dir.path(), i, scenario);
     }
+    drop(server);
 }
 
 fn measure(dir: &std::path::Path, n: usize, scenario: &Scenario) {
@@ -167,9 +183,10 @@ fn measure(dir: &std::path::Path, n: usize, scenario: &Scenario) {
     let frames = count_frames(&log) - frames0;
     let ctx = context_switches(&pid) - ctx0;
     let cpu = cpu_seconds(&pid) - cpu0;
+    let rss = rss_mib(&pid);
     tmux(&socket, &["kill-server"]);
     println!(
-        "[{}] idle over {secs:.1}s at 160x48: {:.2} frames/s, {:.0} bytes/s to the terminal ({:.1} KB/min), {:.1} wake-ups/s (context switches, all threads), CPU {:.2} % of one core",
+        "[{}] idle over {secs:.1}s at 160x48: {:.2} frames/s, {:.0} bytes/s to the terminal ({:.1} KB/min), {:.1} wake-ups/s (context switches, all threads), CPU {:.2} % of one core, RSS {rss:.1} MiB",
         scenario.name,
         frames as f64 / secs,
         bytes as f64 / secs,
@@ -177,6 +194,25 @@ fn measure(dir: &std::path::Path, n: usize, scenario: &Scenario) {
         ctx as f64 / secs,
         cpu * 100.0 / secs
     );
+    let n = scenario.probes;
+    println!("BENCH\tidle.p{n}.cpu_pct\t{:.4}", cpu * 100.0 / secs);
+    println!("BENCH\tidle.p{n}.rss_mib\t{rss:.2}");
+    println!("BENCH\tidle.p{n}.fps\t{:.4}", frames as f64 / secs);
+    println!("BENCH\tidle.p{n}.bytes_per_s\t{:.1}", bytes as f64 / secs);
+}
+
+/// Resident memory of `pid` in MiB.
+fn rss_mib(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|t| {
+            t.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse::<f64>().ok())
+            })
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
 /// Frames are drawn inside synchronized updates: count their openings.

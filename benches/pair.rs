@@ -80,6 +80,7 @@ fn child(url: &str) {
             color: true,
             light: false,
             bell: false,
+            demo: None,
         })
         .await
         .unwrap();

@@ -1,5 +1,5 @@
 //! Probe benchmarks (figures printed, nothing asserted):
-//!   1. 200 http probes at 1 s against an in-process server for ~20 s: CPU of the probe side as %
+//!   1. 200 and 1,000 http probes at 1 s against an in-process server for ~20 s: CPU of the probe side as %
 //!      of one core, and scheduling delay p50 / p99 (scheduled vs actual poll start);
 //!   2. 10 http probes at 5 s for ~20 s: idle CPU;
 //!   3. 50 probes with a full hour of history: resident memory;
@@ -46,13 +46,14 @@ fn main() {
 
     // flightdeck's side, shaped like the binary's runtime
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
 
     println!("probes benchmark ({seconds} s per scenario, clock ticks {ticks}/s)");
     rt.block_on(load(&url, 200, "1s", seconds, ticks));
+    rt.block_on(load(&url, 1000, "1s", seconds, ticks));
     rt.block_on(load(&url, 10, "5s", seconds, ticks));
     rt.block_on(memory(&url, 50));
     drop(server);
@@ -152,6 +153,8 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
         pct(0.99),
         pct(1.0),
     );
+    println!("BENCH\tsched.p{count}.p99_ms\t{:.3}", pct(0.99));
+    println!("BENCH\tsched.p{count}.cpu_pct\t{:.3}", total - server);
 }
 
 async fn memory(url: &str, count: usize) {
@@ -194,6 +197,7 @@ async fn memory(url: &str, count: usize) {
         rss_after / 1024.0,
         rss_before / 1024.0
     );
+    println!("BENCH\trss.p{count}_hour_mib\t{:.2}", rss_after / 1024.0);
     cancel.cancel();
     handle.join().await;
 }

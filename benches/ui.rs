@@ -1,6 +1,6 @@
 //! UI speed: key press to finished frame (update + render into a test backend) on a 1,000-item
-//! checklist, and start to first frame on the largest seed checklist. Prints figures; run with
-//! `cargo bench --bench ui`.
+//! checklist with 200 live probes (an hour of history each), and start to first frame on the largest
+//! seed checklist. Prints figures and `BENCH` lines; run with `cargo bench --bench ui`.
 
 use chrono::{TimeZone, Utc};
 use flightdeck::app::{App, Effect, Key, Msg, SessionMeta, update};
@@ -46,7 +46,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn report(name: &str, mut samples: Vec<Duration>) {
+/// Prints the figures; returns (p50, p99).
+fn report(name: &str, mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
     println!(
         "{name}: n={} median={:?} p99={:?} max={:?}",
@@ -55,6 +56,7 @@ fn report(name: &str, mut samples: Vec<Duration>) {
         percentile(&samples, 0.99),
         samples[samples.len() - 1]
     );
+    (percentile(&samples, 0.5), percentile(&samples, 0.99))
 }
 
 fn key_to_frame() {
@@ -63,6 +65,7 @@ fn key_to_frame() {
         .single()
         .unwrap_or_default();
     let mut app = App::new(big_checklist(1000), meta(), now);
+    live_probes(&mut app, 200, now);
     let (w, h) = (160, 48);
     update(&mut app, Msg::Resize(w, h));
     let Ok(mut term) = Terminal::new(TestBackend::new(w, h));
@@ -105,8 +108,62 @@ fn key_to_frame() {
         });
         ticks.push(start.elapsed());
     }
-    report("key (move) to frame, 1000 items, 160x48", moves);
-    report("key (tick + commit) to frame, 1000 items, 160x48", ticks);
+    let (p50, p99) = report(
+        "key (move) to frame, 1000 items, 200 live probes, 160x48",
+        moves,
+    );
+    println!("BENCH\tkey_frame.p50_ms\t{:.4}", p50.as_secs_f64() * 1000.0);
+    println!("BENCH\tkey_frame.p99_ms\t{:.4}", p99.as_secs_f64() * 1000.0);
+    report(
+        "key (tick + commit) to frame, 1000 items, 200 live probes, 160x48",
+        ticks,
+    );
+}
+
+/// `count` http probes, each with a full hour of samples at 1 s (so the sparklines have history
+/// to bucket), the last one at `now`.
+fn live_probes(app: &mut App, count: usize, now: chrono::DateTime<Utc>) {
+    use flightdeck::condition::Value;
+    use flightdeck::probes::{ProbeState, Sample};
+    let text: String = (0..count)
+        .map(|i| {
+            format!(
+                "[[probe]]\nname = \"p{i}\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/\"\ninterval = \"1s\"\n\n"
+            )
+        })
+        .collect();
+    let Ok(config) = flightdeck::config::parse_str(
+        std::path::Path::new("bench.toml"),
+        &text,
+        None,
+        &|_| None,
+        flightdeck::probes::KINDS,
+    ) else {
+        return;
+    };
+    app.set_probes(&config.probes);
+    for p in 0..count {
+        for s in (0..3600).rev() {
+            let sample = Sample {
+                probe: format!("p{p}"),
+                at: now - chrono::Duration::seconds(s),
+                latency_ms: Some(1.0 + (s % 17) as f64),
+                outputs: [
+                    ("status".to_owned(), Value::Number(200.0)),
+                    ("latency".to_owned(), Value::Number(1.0 + (s % 17) as f64)),
+                ]
+                .into_iter()
+                .collect(),
+                state: if (p + s as usize).is_multiple_of(97) {
+                    ProbeState::Warn
+                } else {
+                    ProbeState::Ok
+                },
+                reason: None,
+            };
+            update(app, Msg::Probe(sample.into()));
+        }
+    }
 }
 
 fn start_to_first_frame() {
@@ -141,7 +198,7 @@ fn start_to_first_frame() {
         });
         samples.push(start.elapsed());
     }
-    report(
+    let _ = report(
         &format!(
             "start to first frame ({}, import + fold + render)",
             largest.display()

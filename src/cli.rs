@@ -38,6 +38,12 @@ pub enum Command {
     Report(ReportArgs),
     /// List the sessions in the store
     Sessions(SessionsArgs),
+    /// The config's [[notify]] targets (webhook, slack, command)
+    Notify(NotifyArgs),
+    /// Print a shell completion script (bash, zsh or fish) on stdout
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `flightdeck man | man -l -`
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -108,6 +114,29 @@ pub struct DemoArgs {
     /// Use ASCII glyphs instead of Unicode symbols
     #[arg(long)]
     pub ascii: bool,
+    /// Redis the demo's cache probe polls: a real one when it answers, else the panel says it is
+    /// unreachable
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "FLIGHTDECK_DEMO_REDIS",
+        default_value = "redis://127.0.0.1:6379"
+    )]
+    pub redis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,4 +204,26 @@ pub struct SessionsArgs {
     /// ./flightdeck.toml, then the XDG config dir]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NotifyArgs {
+    #[command(subcommand)]
+    pub command: NotifyCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum NotifyCommand {
+    /// Send one test message to each [[notify]] target and report each result; exit 1 when any
+    /// target failed, 2 when the config cannot be loaded or has no target
+    Test(NotifyTestArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NotifyTestArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Who the test message says it is from [default: $USER@hostname]
+    #[arg(long = "as", value_name = "USER")]
+    pub actor: Option<String>,
 }

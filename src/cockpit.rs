@@ -7,7 +7,7 @@
 mod join;
 mod wire;
 
-pub use wire::{Closing, Wired, wire};
+pub use wire::{Closing, Wired, wire, wire_notifying};
 
 use crate::app::{self, Msg};
 use crate::checklist::Checklist;
@@ -35,7 +35,12 @@ pub struct Launch {
     /// Colours for a light terminal background.
     pub light: bool,
     pub bell: bool,
+    /// `flightdeck demo`'s hook: the demo keys are installed and their commands go here.
+    pub demo: Option<DemoHook>,
 }
+
+/// Carries out a demo key's command on the demo service.
+pub type DemoHook = Box<dyn FnMut(crate::demo::DemoCommand) + Send>;
 
 /// `$USER@hostname`, the default journal actor.
 pub fn default_actor() -> String {
@@ -110,6 +115,14 @@ pub fn require_terminal() -> anyhow::Result<()> {
 
 /// Runs the cockpit on `launch` until the user quits, a signal arrives or the terminal goes away.
 pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
+    run_notifying(launch, Vec::new()).await
+}
+
+/// `run`, telling the config's `[[notify]]` targets about the session's events.
+pub async fn run_notifying(
+    launch: Launch,
+    targets: Vec<crate::config::NotifyTarget>,
+) -> anyhow::Result<Exit> {
     require_terminal()?;
     let _log = crate::logging::init();
     tracing::info!(
@@ -124,12 +137,15 @@ pub async fn run(launch: Launch) -> anyhow::Result<Exit> {
     for p in &launch.probes {
         tracing::info!(probe = %p.name, kind = p.kind().name(), target = %p.target(), "probe");
     }
+    for t in &targets {
+        tracing::info!(notify = %t.name, kind = t.kind_name(), target = %t.display_target(), "notify target");
+    }
     let session = launch.session.clone();
     let Wired {
         mut app,
         wiring,
         closing,
-    } = wire(launch).await?;
+    } = wire_notifying(launch, targets).await?;
     let cancel = wiring.cancel.clone();
     spawn_signal_watch(cancel.clone())?;
     let mut guard = TerminalGuard::enter()?;

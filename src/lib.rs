@@ -23,6 +23,7 @@ pub mod journal;
 pub mod logging;
 pub mod marking;
 pub mod model;
+pub mod notify;
 pub mod probes;
 pub mod redact;
 pub mod report;

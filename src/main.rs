@@ -32,8 +32,11 @@ fn main() -> ExitCode {
     };
     // one TLS crypto provider for reqwest, sqlx and redis alike, before any connection is made
     flightdeck::probes::web::ensure_crypto_provider();
+    // one worker beside the main thread (which runs the screen's loop): probes and the journal
+    // are I/O-bound, and a second worker mostly woke up to steal work it did not need — a third of
+    // an idle cockpit's CPU went to those wake-ups
     let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .enable_all()
         .build()
     {

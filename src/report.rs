@@ -1,12 +1,13 @@
 //! The window's record from the journal: a JSON document for tools, Markdown for the change ticket.
 //!
-//! Both are pure functions of the stored checklist and the session fold, and both pass every
-//! string through `redact_text`: a URL with a password typed into a note never leaves the box.
+//! Both are pure functions of the stored checklist and the session fold (and of the session's
+//! notifications, listed after it), and both pass every string through `redact_text`: a URL
+//! with a password typed into a note never leaves the box.
 
 mod markdown;
 pub mod people;
 
-pub use markdown::markdown;
+pub use markdown::{markdown, notifications as notifications_markdown};
 
 use crate::checklist::{Checklist, Field, Item, ItemRef};
 use crate::journal::{Event, EventKind};
@@ -57,6 +58,25 @@ pub fn json(checklist: &Checklist, state: &SessionState) -> Value {
     }
     redact_value(&mut report);
     report
+}
+
+/// The report's `notifications`: one object per notification and target — `at` (when the event
+/// happened), `target`, `kind`, `seq`, `status` (`delivered`, `pending`, `failed`, `expired`),
+/// `attempts`, `delivered_at`, `last_error` — redacted.
+pub fn notifications_json(list: &[crate::store::Notification]) -> Value {
+    let mut v = Value::Array(
+        list.iter()
+            .map(|n| {
+                json!({
+                    "at": n.happened_at, "target": n.target, "kind": n.kind, "seq": n.seq,
+                    "status": n.status.as_str(), "attempts": n.attempts,
+                    "delivered_at": n.delivered_at, "last_error": n.last_error,
+                })
+            })
+            .collect(),
+    );
+    redact_value(&mut v);
+    v
 }
 
 /// Counts by state, as `flightdeck report` and the header show them.

@@ -57,6 +57,10 @@ fn another_checklist_for_a_session_asks_first() {
     t.respawn(&run(&md));
     t.wait_for("[y/N]", Duration::from_secs(20));
     t.send(&["y", "Enter"]);
+    // it opens on what changed in the checklist
+    let screen = t.wait_for("The checklist changed", Duration::from_secs(20));
+    assert!(screen.contains("+ added second step"), "{screen}");
+    t.send(&["Escape"]);
     t.wait_for("second step", Duration::from_secs(20));
     t.send(&["q", "y"]);
     t.wait_for("EXITED-0", Duration::from_secs(10));

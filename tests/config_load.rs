@@ -35,6 +35,7 @@ fn vars(name: &str) -> Option<String> {
         }
         "API_TOKEN" => Some("tok-from-env".into()),
         "REDIS_PASSWORD" => Some("redis-pw".into()),
+        "SLACK_WEBHOOK_URL" => Some("https://hooks.slack.com/services/T0/B0/slack-token-9".into()),
         _ => None,
     }
 }
@@ -50,6 +51,9 @@ fn example_config_loads_with_its_variables_set() {
         let every: Vec<&str> = flightdeck::probes::KINDS.iter().map(|k| k.name()).collect();
         assert_eq!(kinds, every);
         assert!(config.probes.iter().all(|p| p.timeout <= p.interval));
+        // one example of every notify kind
+        let notify: Vec<&str> = config.notify.iter().map(|t| t.kind_name()).collect();
+        assert_eq!(notify, ["slack", "webhook", "command"]);
     }
     // without --env the `${env.…}` references cannot resolve, and say how to fix it
     let err = config::load_with(Some(&path), None, &vars, flightdeck::probes::KINDS).unwrap_err();

@@ -114,6 +114,20 @@ async fn ticks_stay_on_their_steps_when_the_file_changes() {
         path.display()
     );
     let t = tmux::Tmux::start(dir.path(), &cmd, 120, 40);
+    // the cockpit opens on what changed: added, removed, reworded
+    let screen = t.wait_for(
+        "The checklist changed since this session last ran",
+        Duration::from_secs(20),
+    );
+    for line in [
+        "+ added Freeze merges to main",
+        "+ added Page the on-call lead",
+        "- removed Check the replica lag",
+        "~ reworded: Verify the error rate stays below one percent → Verify the 5xx rate",
+    ] {
+        assert!(screen.contains(line), "{line}:\n{screen}");
+    }
+    t.send(&["Escape"]);
     t.wait_for("Freeze merges to main", Duration::from_secs(20));
     t.send(&["q"]);
     t.wait_for("Quit?", Duration::from_secs(5));

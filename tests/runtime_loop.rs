@@ -3,6 +3,9 @@
 //! the loop never waits for the journal (a journal that never answers does not stop the keys).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use flightdeck::app::Viewport;
@@ -12,7 +15,6 @@ use flightdeck::condition::Value;
 use flightdeck::probes::{ProbeState, Sample};
 use flightdeck::runtime::{self, Clock, Exit, HeadlessScreen, JournalCmd, Screen, Wiring};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -88,15 +90,8 @@ fn app() -> App {
             )
         })
         .collect::<String>();
-    let config = flightdeck::config::parse_str(
-        Path::new("flightdeck.toml"),
-        &config,
-        None,
-        &|_| None,
-        flightdeck::probes::KINDS,
-    )
-    .unwrap();
-    app.set_probes(&config.probes);
+    let probes = probe_spec::all(&config);
+    app.set_probes(&probes);
     flightdeck::app::update(&mut app, Msg::Resize(120, 40));
     app
 }

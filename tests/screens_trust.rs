@@ -3,6 +3,9 @@
 //! is hidden or clipped. And `--ascii` screens are pure ASCII.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/probe_spec.rs"]
+mod probe_spec;
+
 use chrono::{DateTime, TimeZone, Utc};
 use flightdeck::app::{App, Key, Msg, SessionMeta, update};
 use flightdeck::condition::Value;
@@ -38,16 +41,9 @@ fn app_with_31_probes() -> App {
             )
         })
         .collect();
-    let config = flightdeck::config::parse_str(
-        Path::new("flightdeck.toml"),
-        &config,
-        None,
-        &|_| None,
-        flightdeck::probes::KINDS,
-    )
-    .unwrap();
-    app.set_probes(&config.probes);
-    for p in &config.probes {
+    let probes = probe_spec::all(&config);
+    app.set_probes(&probes);
+    for p in &probes {
         let crit = p.name == "payments_db";
         let sample = Sample {
             probe: p.name.clone(),

@@ -5,6 +5,7 @@
 
 mod actions;
 mod auto;
+pub mod demo;
 pub mod keymap;
 pub mod msg;
 pub mod pair;
@@ -15,7 +16,7 @@ mod tree;
 pub mod unsynced;
 mod update;
 
-pub use msg::{Effect, Key, Msg, StoreHealth, Viewport};
+pub use msg::{Effect, Key, Msg, NotifyHealth, StoreHealth, Viewport};
 pub use probe_list::{PanelLookup, severity_rank};
 pub use prompts::{choices as prompt_choices, picked as prompt_pick};
 pub use tree::{FlatItem, Row, visible_scroll};
@@ -138,6 +139,8 @@ pub enum Mode {
     },
     /// The full view of one probe (index into `App::probes`).
     ProbeDetail(usize),
+    /// What changed in the checklist since the session last ran (shown on resume; any key).
+    Changes,
 }
 
 /// One probe as the screen shows it.
@@ -192,6 +195,8 @@ pub struct App {
     pub flash: Option<Flash>,
     /// The last search kept with Enter, for `n` / `N`.
     pub last_search: Option<String>,
+    /// What changed in the checklist since the session last ran, when it did.
+    pub changes: Option<crate::checklist::ChecklistDiff>,
     /// Writes sent to the journal and not yet back.
     pub pending_writes: usize,
     /// This screen's own appends not yet handed back, oldest first: a key acts on the state the
@@ -218,6 +223,10 @@ pub struct App {
     pub unsynced: unsynced::Overlay,
     /// Whether the store takes our events.
     pub store: StoreHealth,
+    /// How notifications fare (`[[notify]]`).
+    pub notify: NotifyHealth,
+    /// The demo's keys and hint; `None` outside `flightdeck demo`.
+    pub demo: Option<demo::DemoState>,
 }
 
 impl App {
@@ -244,6 +253,7 @@ impl App {
             viewport: Viewport::default(),
             flash: None,
             last_search: None,
+            changes: None,
             pending_writes: 0,
             in_flight: std::collections::VecDeque::new(),
             dirty: true,
@@ -258,6 +268,8 @@ impl App {
             pair: pair::Pair::default(),
             unsynced: unsynced::Overlay::default(),
             store: StoreHealth::default(),
+            notify: NotifyHealth::default(),
+            demo: None,
         };
         app.rebuild_rows();
         app.cursor = app

@@ -54,6 +54,8 @@ pub enum Msg {
     },
     /// Whether the store takes our events (lasting: shown until it changes).
     Store(StoreHealth),
+    /// How this screen's notifications fare (lasting: a quiet header mark until it changes).
+    Notify(NotifyHealth),
     /// Who is on the session: every presence row, this screen's too, with its age. `settled`:
     /// this screen's own heartbeats have gone through steadily for as long as silence takes, so
     /// another screen's silence is its own (not an outage we shared).
@@ -82,6 +84,8 @@ pub enum Effect {
     Bell,
     /// What this screen's presence row says changed: heartbeat it.
     Presence(Presence),
+    /// Break or heal the demo service (only `flightdeck demo` installs the keys).
+    Demo(crate::demo::DemoCommand),
     Quit,
 }
 
@@ -94,6 +98,15 @@ pub struct StoreHealth {
     pub since: Option<DateTime<Utc>>,
     /// Why (redacted).
     pub error: Option<String>,
+}
+
+/// Notifications as this screen's notifier last found them; empty when all is well.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotifyHealth {
+    /// Targets whose last attempt failed and that are being retried: name, and why (redacted).
+    pub failing: Vec<(String, String)>,
+    /// Notifications given up on (refused for good, or expired), by any target.
+    pub undelivered: usize,
 }
 
 impl Default for StoreHealth {

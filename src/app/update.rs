@@ -3,7 +3,7 @@
 use super::keymap::{self};
 use super::msg::{Effect, Key, Msg};
 use super::{App, Mode, flash};
-use super::{actions, auto, pair, prompts, search, unsynced};
+use super::{actions, auto, demo, pair, prompts, search, unsynced};
 use crate::probes::Sample;
 use std::sync::Arc;
 
@@ -43,6 +43,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Store(health) => {
             app.dirty |= health != app.store;
             app.store = health;
+        }
+        Msg::Notify(health) => {
+            app.dirty |= health != app.notify;
+            app.notify = health;
         }
         Msg::Presence { rows, settled } => pair::on_presence(app, rows, settled, &mut fx),
         Msg::JournalError(text) => {
@@ -90,6 +94,7 @@ fn on_sample(app: &mut App, sample: Arc<Sample>) {
 fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
     app.dirty = true;
     match app.mode.clone() {
+        Mode::Changes => app.mode = Mode::Normal,
         Mode::Help | Mode::ProbeDetail(_) => match key {
             Key::Char('r') => {
                 if let Mode::ProbeDetail(i) = app.mode
@@ -110,6 +115,9 @@ fn on_key(app: &mut App, key: Key, fx: &mut Vec<Effect>) {
         Mode::Search { query, origin } => search::on_search_key(app, key, query, origin),
         Mode::Input { prompt, buffer } => prompts::on_input_key(app, key, prompt, buffer, fx),
         Mode::Normal => {
+            if demo::on_key(app, key, fx) {
+                return;
+            }
             if let Some(action) = keymap::action_for(key) {
                 actions::on_action(app, action, fx);
             }

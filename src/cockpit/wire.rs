@@ -1,12 +1,15 @@
 //! Wiring a cockpit without a terminal: join the session, start the journal worker (spool and
-//! delivery), the follower, the presence heartbeat, the probe scheduler and the marker, and hand
-//! back the app and the loop's wiring — what `run` puts on the terminal, and what tests and
-//! benchmarks put on a headless screen. `Closing::close` journals the leave on the way out.
+//! delivery), the follower, the presence heartbeat, the probe scheduler, the marker and the
+//! notifier, and hand back the app and the loop's wiring — what `run` puts on the terminal, and
+//! what tests and benchmarks put on a headless screen. `Closing::close` journals the leave on the
+//! way out.
 
 use super::{Launch, join};
 use crate::app::{self, App, Effect, Msg, SessionMeta};
+use crate::config::NotifyTarget;
 use crate::journal::{EventBody, Left, NewEvent};
 use crate::marking::Marker;
+use crate::notify::{self, Notifier};
 use crate::runtime::{self, Clock, JournalCmd, JournalSetup, Wiring};
 use crate::store::{Spool, Store};
 use chrono::Utc;
@@ -29,10 +32,19 @@ pub struct Closing {
     presence_cancel: CancellationToken,
     heartbeats: tokio::task::JoinHandle<()>,
     screen: String,
+    notifier: Option<Notifier>,
 }
 
-/// Everything `run` does before the terminal: see the module's doc.
+/// How long a notification attempt in flight at quit may take to finish (and be recorded).
+const NOTIFY_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Everything `run` does before the terminal: see the module's doc. No notify targets.
 pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
+    wire_notifying(launch, Vec::new()).await
+}
+
+/// `wire`, with the config's `[[notify]]` targets told about the session's events.
+pub async fn wire_notifying(launch: Launch, targets: Vec<NotifyTarget>) -> anyhow::Result<Wired> {
     let Launch {
         checklist,
         checklist_path,
@@ -46,6 +58,7 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
         color,
         light,
         bell,
+        mut demo,
     } = launch;
     let intervals: HashMap<String, std::time::Duration> = probes
         .iter()
@@ -56,7 +69,12 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         anyhow::anyhow!("{}", text.join("\n"))
     })?;
+    // a checklist edited since the session last ran: what changed, shown before anything else
+    let mut changes = None;
     if !read_only {
+        if let Ok(previous) = store.checklist(&session).await {
+            changes = Some(crate::checklist::diff(&previous, &checklist)).filter(|d| !d.is_empty());
+        }
         store
             .open_session(&session, &checklist, checklist_path.as_deref(), &actor)
             .await?;
@@ -73,6 +91,19 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     .await?;
     let events = joining.events;
     let last_seq = events.last().map_or(0, |e| e.seq);
+    let notify_setup = (!targets.is_empty()).then(|| notify::Setup {
+        store: store.clone(),
+        session: session.clone(),
+        screen: me.screen.clone(),
+        targets,
+        checklist: checklist.clone(),
+        env: env.clone(),
+        secrets: probes
+            .iter()
+            .flat_map(|p| p.settings.secret_parts())
+            .collect(),
+        journal: events.clone(),
+    });
 
     let meta = SessionMeta {
         session: session.clone(),
@@ -85,12 +116,17 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     app.color = color;
     app.light = light;
     app.bell = bell;
+    app.demo = demo.is_some().then(app::demo::DemoState::new);
     app.utc_offset_secs = chrono::Local::now().offset().local_minus_utc();
     app.marker = Some(marker);
     app.pair.me = me.clone();
     app.pair.seen = joining.rows;
     app.set_probes(&probes);
     app::update(&mut app, Msg::Journaled { events, acked: 0 });
+    if let Some(changes) = changes {
+        app.changes = Some(changes);
+        app.mode = app::Mode::Changes;
+    }
 
     let cancel = CancellationToken::new();
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>(1024);
@@ -98,6 +134,12 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
     if let Err(e) = &spool {
         app::update(&mut app, Msg::JournalError(e.clone()));
     }
+    let notifier = notify_setup.map(|setup| Notifier::spawn(setup, msg_tx.clone()));
+    // the notifier hears every committed event the journal worker hands the app
+    let journal_tx = match &notifier {
+        Some(n) => tee_journaled(msg_tx.clone(), n.events()),
+        None => msg_tx.clone(),
+    };
     let journal = runtime::spawn_journal(
         JournalSetup {
             store: store.clone(),
@@ -106,7 +148,7 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
             spool: spool.ok(),
             key_prefix: me.screen.clone(),
         },
-        msg_tx.clone(),
+        journal_tx,
     );
     let leaving = journal.clone();
 
@@ -180,6 +222,11 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
             Effect::Presence(p) => {
                 let _ = presence.send(p.clone());
             }
+            Effect::Demo(command) => {
+                if let Some(hook) = demo.as_mut() {
+                    hook(*command);
+                }
+            }
             _ => {}
         }),
         cancel: cancel.clone(),
@@ -195,8 +242,28 @@ pub async fn wire(launch: Launch) -> anyhow::Result<Wired> {
             presence_cancel,
             heartbeats,
             screen: me.screen,
+            notifier,
         },
     })
+}
+
+/// A queue in front of `app` that copies each batch of committed events to the notifier.
+fn tee_journaled(
+    app: mpsc::Sender<Msg>,
+    notifier: mpsc::UnboundedSender<Vec<crate::journal::Event>>,
+) -> mpsc::Sender<Msg> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    tokio::spawn(async move {
+        while let Some(msg) = rx.recv().await {
+            if let Msg::Journaled { events, .. } = &msg {
+                let _ = notifier.send(events.clone());
+            }
+            if app.send(msg).await.is_err() {
+                return;
+            }
+        }
+    });
+    tx
 }
 
 impl Closing {
@@ -207,6 +274,9 @@ impl Closing {
         leave(&self.journal, app, &self.screen).await;
         self.presence_cancel.cancel();
         let _ = self.heartbeats.await;
+        if let Some(notifier) = self.notifier {
+            notifier.close(NOTIFY_GRACE).await;
+        }
     }
 }
 

@@ -19,11 +19,14 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&dir)?;
     let cancel = CancellationToken::new();
     let service = crate::demo::start(&dir, cancel.clone()).await?;
+    let world = service.world.clone();
     let base = service.base_url();
     let db = format!("sqlite://{}", service.db_path.display());
+    let redis = args.redis.clone();
     let vars = move |name: &str| match name {
         "DEMO_BASE" => Some(base.clone()),
         "DEMO_DB" => Some(db.clone()),
+        "DEMO_REDIS" => Some(redis.clone()),
         _ => None,
     };
     let config = crate::config::parse_str(
@@ -52,6 +55,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         color: cockpit::color_wanted(),
         light: cockpit::light_wanted(crate::config::Theme::Auto),
         bell: true,
+        demo: Some(Box::new(move |command| world.apply(command))),
     })
     .await;
     cancel.cancel();

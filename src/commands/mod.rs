@@ -2,7 +2,9 @@
 
 pub mod check;
 pub mod demo;
+pub mod docs;
 pub mod import;
+pub mod notify;
 pub mod prepare;
 pub mod report;
 pub mod run;
@@ -23,5 +25,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args).await,
         Command::Report(args) => report::run(args).await,
         Command::Sessions(args) => sessions::run(args).await,
+        Command::Notify(args) => notify::run(args).await,
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man => docs::man(),
     }
 }

@@ -1,4 +1,5 @@
-//! `flightdeck report`: the record of a session from the journal, as Markdown or JSON on stdout.
+//! `flightdeck report`: the record of a session from the journal (and the notifications sent
+//! about it), as Markdown or JSON on stdout.
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::session::SessionState;
@@ -22,10 +23,25 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     };
     let (checklist, events) = store.load(&session).await?;
     let state = SessionState::from_events(&session, &checklist, &events);
+    let notifications = store.notifications(&session).await?;
     let text = match args.format {
-        ReportFormat::Md => crate::report::markdown(&checklist, &state),
+        ReportFormat::Md => {
+            let mut md = crate::report::markdown(&checklist, &state);
+            md.push_str(&crate::report::notifications_markdown(&notifications));
+            md
+        }
         ReportFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&crate::report::json(&checklist, &state))?;
+            let mut report = crate::report::json(&checklist, &state);
+            // only when there are any: a session without targets reports as it always did
+            if !notifications.is_empty()
+                && let serde_json::Value::Object(map) = &mut report
+            {
+                map.insert(
+                    "notifications".to_owned(),
+                    crate::report::notifications_json(&notifications),
+                );
+            }
+            let mut t = serde_json::to_string_pretty(&report)?;
             t.push('\n');
             t
         }

@@ -31,20 +31,25 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
              to start a separate session for {path}"
         );
     }
-    let exit = cockpit::run(Launch {
-        checklist: prepared.checklist,
-        checklist_path: Some(path.clone()),
-        probes: prepared.config.probes.clone(),
-        store: prepared.store,
-        session: session.clone(),
-        actor,
-        env: args.config.env.clone(),
-        read_only: args.read_only,
-        ascii: args.ascii || prepared.config.ui.ascii,
-        color: cockpit::color_wanted() && prepared.config.ui.theme != crate::config::Theme::Mono,
-        light: cockpit::light_wanted(prepared.config.ui.theme),
-        bell: prepared.config.ui.bell,
-    })
+    let exit = cockpit::run_notifying(
+        Launch {
+            checklist: prepared.checklist,
+            checklist_path: Some(path.clone()),
+            probes: prepared.config.probes.clone(),
+            store: prepared.store,
+            session: session.clone(),
+            actor,
+            env: args.config.env.clone(),
+            read_only: args.read_only,
+            ascii: args.ascii || prepared.config.ui.ascii,
+            color: cockpit::color_wanted()
+                && prepared.config.ui.theme != crate::config::Theme::Mono,
+            light: cockpit::light_wanted(prepared.config.ui.theme),
+            demo: None,
+            bell: prepared.config.ui.bell,
+        },
+        prepared.config.notify.clone(),
+    )
     .await?;
     cockpit::goodbye(
         &exit,

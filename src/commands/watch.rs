@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let actor = args.actor.clone().unwrap_or_else(cockpit::default_actor);
+    cockpit::check_names(&actor, args.session.as_deref().unwrap_or("default"))?;
     let mut config = crate::config::load(
         args.config.config.as_deref(),
         args.config.env.as_deref(),
@@ -45,20 +47,24 @@ pub async fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         .and_then(|s| s.checklist_path)
         .unwrap_or_else(|| "(stored checklist)".to_owned());
     config.merge_checklist_probes(&checklist.probes, Path::new(&origin))?;
-    let exit = cockpit::run(Launch {
-        checklist,
-        checklist_path: Some(origin),
-        probes: config.probes.clone(),
-        store,
-        session: session.clone(),
-        actor: args.actor.unwrap_or_else(cockpit::default_actor),
-        env: args.config.env.clone(),
-        read_only: true,
-        ascii: args.ascii || config.ui.ascii,
-        color: cockpit::color_wanted() && config.ui.theme != crate::config::Theme::Mono,
-        light: cockpit::light_wanted(config.ui.theme),
-        bell: config.ui.bell,
-    })
+    let exit = cockpit::run_notifying(
+        Launch {
+            checklist,
+            checklist_path: Some(origin),
+            probes: config.probes.clone(),
+            store,
+            session: session.clone(),
+            actor,
+            env: args.config.env.clone(),
+            read_only: true,
+            ascii: args.ascii || config.ui.ascii,
+            color: cockpit::color_wanted() && config.ui.theme != crate::config::Theme::Mono,
+            light: cockpit::light_wanted(config.ui.theme),
+            bell: config.ui.bell,
+            demo: None,
+        },
+        config.notify.clone(),
+    )
     .await?;
     cockpit::goodbye(&exit, &format!("stopped watching `{session}`"));
     Ok(ExitCode::SUCCESS)

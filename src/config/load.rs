@@ -10,7 +10,7 @@ use crate::error::{SourceError, SourceErrors};
 use crate::toml_span::{self, Entry, NodeValue, Table, TomlFile};
 use std::path::{Path, PathBuf};
 
-const TOP_KEYS: &[&str] = &["store", "ui", "env", "probe"];
+const TOP_KEYS: &[&str] = &["store", "ui", "env", "probe", "notify"];
 
 /// The file `load` reads when none is given: `./flightdeck.toml`, then the XDG config dir.
 pub fn default_paths() -> Vec<PathBuf> {
@@ -110,7 +110,7 @@ pub fn parse_str(
                 entry,
                 TOP_KEYS,
                 format!("unknown key `{}`", entry.key),
-                || "the config has [store], [ui], [env.NAME] and [[probe]]".into(),
+                || "the config has [store], [ui], [env.NAME], [[probe]] and [[notify]]".into(),
             );
         }
     }
@@ -160,6 +160,9 @@ pub fn parse_str(
                 push_unique(&mut sink, &mut config.probes, spec, span.start, &table);
             }
         }
+    }
+    if let Some(entry) = entries.iter().find(|e| e.key == "notify") {
+        config.notify = super::notify::read_targets(&mut sink, entry, &interp_vars);
     }
     let errors = sink.errors;
     finish(errors, config)

@@ -1,6 +1,7 @@
-//! The whole config as loaded: store, UI, environments and probes.
+//! The whole config as loaded: store, UI, environments, probes and notify targets.
 
 use super::kind::{Kinds, ProbeSpec};
+use super::notify::NotifyTarget;
 use super::types::{StoreConfig, UiConfig};
 use crate::redact::{is_secret_name, redact_text};
 use std::collections::BTreeMap;
@@ -20,6 +21,8 @@ pub struct Config {
     pub envs: BTreeMap<String, BTreeMap<String, String>>,
     /// Probes from the config file, then from the checklist (`merge_checklist_probes`).
     pub probes: Vec<ProbeSpec>,
+    /// `[[notify]]` targets, in file order.
+    pub notify: Vec<NotifyTarget>,
     /// The probe kinds the loader was given; checklist probes are read with the same ones.
     pub kinds: Kinds,
     /// Warnings about the file (a secret in a file others can read), for the command to print.
@@ -59,6 +62,7 @@ impl fmt::Debug for Config {
             .field("env", &self.env)
             .field("envs", &envs)
             .field("probes", &self.probes)
+            .field("notify", &self.notify)
             .field("kinds", &self.kinds)
             .finish()
     }

@@ -1,25 +1,86 @@
 //! The built-in demo service: a small HTTP server on loopback with `/health` (JSON), `/metrics`
-//! (Prometheus text) and a SQLite queue table that drains, so `flightdeck demo` shows every kind
-//! of panel and auto-tick without anything installed.
+//! (Prometheus text) and a SQLite queue table, so `flightdeck demo` shows every kind of panel and
+//! auto-tick without anything installed.
 //!
-//! The story it plays: a queue of 240 jobs drains over about a minute; 45 s in, the error rate
-//! climbs to ~8 % for half a minute (the rollback trigger fires), then recovers.
+//! It starts healthy with a short queue that drains, and waits: the person breaks it with the demo
+//! keys (`controls`) — a failing or hanging health check, an error spike, a full queue — and heals
+//! it with `0`.
+
+pub mod controls;
+mod server;
+
+pub use controls::{CONTROLS, Control, DemoCommand, Fault, control_for};
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-/// Shared counters the server reports and the story changes.
+/// Jobs queued when the demo starts: a short queue that drains within seconds.
+const START_QUEUE: u64 = 30;
+/// Jobs queued while the queue is kept full (CRIT above 200).
+const FULL_QUEUE: u64 = 480;
+/// Errors per thousand requests, healthy and during a spike (the rollback criterion is 5 %).
+const PERMILLE_OK: u64 = 1;
+const PERMILLE_SPIKE: u64 = 120;
+
+/// Counters the server reports and the faults the keys switch.
 #[derive(Default)]
 pub struct DemoWorld {
     pub requests_ok: AtomicU64,
     pub requests_5xx: AtomicU64,
     pub queue: AtomicU64,
-    /// Errors per thousand requests.
-    pub error_permille: AtomicU64,
+    fail_health: AtomicBool,
+    error_spike: AtomicBool,
+    fill_queue: AtomicBool,
+    hang_health: AtomicBool,
+}
+
+impl DemoWorld {
+    fn flag(&self, fault: Fault) -> &AtomicBool {
+        match fault {
+            Fault::FailHealth => &self.fail_health,
+            Fault::ErrorSpike => &self.error_spike,
+            Fault::FillQueue => &self.fill_queue,
+            Fault::HangHealth => &self.hang_health,
+        }
+    }
+
+    pub fn has(&self, fault: Fault) -> bool {
+        self.flag(fault).load(Ordering::Relaxed)
+    }
+
+    /// Breaks or heals the service; the change is visible to the next request.
+    pub fn apply(&self, command: DemoCommand) {
+        match command {
+            DemoCommand::Break(fault) => {
+                self.flag(fault).store(true, Ordering::Relaxed);
+                if fault == Fault::FillQueue {
+                    self.queue.fetch_max(FULL_QUEUE, Ordering::Relaxed);
+                }
+            }
+            DemoCommand::Heal => {
+                for f in [
+                    Fault::FailHealth,
+                    Fault::ErrorSpike,
+                    Fault::FillQueue,
+                    Fault::HangHealth,
+                ] {
+                    self.flag(f).store(false, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// Errors per thousand requests now.
+    pub fn error_permille(&self) -> u64 {
+        if self.has(Fault::ErrorSpike) {
+            PERMILLE_SPIKE
+        } else {
+            PERMILLE_OK
+        }
+    }
 }
 
 pub struct DemoService {
@@ -34,7 +95,7 @@ impl DemoService {
     }
 }
 
-/// Starts the server and the story; both stop on `cancel`.
+/// Starts the server and the service's clock in `dir`; both stop on `cancel`.
 pub async fn start(
     dir: &std::path::Path,
     cancel: CancellationToken,
@@ -42,59 +103,66 @@ pub async fn start(
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let world = Arc::new(DemoWorld::default());
-    world.queue.store(240, Ordering::Relaxed);
-    world.error_permille.store(1, Ordering::Relaxed);
+    world.queue.store(START_QUEUE, Ordering::Relaxed);
     let db_path = dir.join("demo-queue.db");
     let pool = demo_db(&db_path).await?;
-
-    let w = world.clone();
-    let c = cancel.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = c.cancelled() => return,
-                accepted = listener.accept() => {
-                    if let Ok((stream, _)) = accepted {
-                        let w = w.clone();
-                        tokio::spawn(async move {
-                            let _ = serve(stream, &w).await;
-                        });
-                    }
-                }
-            }
-        }
-    });
-
-    let w = world.clone();
-    tokio::spawn(async move {
-        let started = Instant::now();
-        let mut tick = tokio::time::interval(Duration::from_millis(250));
-        loop {
-            tokio::select! {
-                _ = cancel.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            let t = started.elapsed().as_secs_f64();
-            // the queue drains at 4 jobs a second
-            let remaining = (240.0 - t * 4.0).max(0.0) as u64;
-            w.queue.store(remaining, Ordering::Relaxed);
-            let _ = sqlx::query("DELETE FROM jobs WHERE id > ?")
-                .bind(remaining as i64)
-                .execute(&pool)
-                .await;
-            let permille = if (45.0..75.0).contains(&t) { 80 } else { 1 };
-            w.error_permille.store(permille, Ordering::Relaxed);
-            // background traffic: 200 requests a second, split by the current error rate
-            let errors = 50 * permille / 1000;
-            w.requests_5xx.fetch_add(errors, Ordering::Relaxed);
-            w.requests_ok.fetch_add(50 - errors, Ordering::Relaxed);
-        }
-    });
+    tokio::spawn(server::serve_all(listener, world.clone(), cancel.clone()));
+    tokio::spawn(service_clock(world.clone(), pool, cancel));
     Ok(DemoService {
         addr,
         db_path,
         world,
     })
+}
+
+/// Four times a second: background traffic split by the current error rate, and the queue kept
+/// full or drained (and written to the SQLite table the `queue` probe counts).
+async fn service_clock(world: Arc<DemoWorld>, pool: sqlx::SqlitePool, cancel: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut queue = world.queue.load(Ordering::Relaxed) as f64;
+    let mut written = START_QUEUE;
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let permille = world.error_permille();
+        let errors = 50 * permille / 1000;
+        world.requests_5xx.fetch_add(errors, Ordering::Relaxed);
+        world.requests_ok.fetch_add(50 - errors, Ordering::Relaxed);
+        queue = queue.max(world.queue.load(Ordering::Relaxed) as f64);
+        if world.has(Fault::FillQueue) {
+            queue = queue.max(FULL_QUEUE as f64);
+        } else {
+            // a big queue drains fast (5 % a tick), the last jobs three a second
+            queue = (queue - (queue * 0.05).max(0.75)).max(0.0);
+        }
+        let now = queue.round() as u64;
+        world.queue.store(now, Ordering::Relaxed);
+        if now != written && sync_jobs(&pool, written, now).await.is_ok() {
+            written = now;
+        }
+    }
+}
+
+/// Makes the jobs table hold ids `1..=now` (it held `1..=before`).
+async fn sync_jobs(pool: &sqlx::SqlitePool, before: u64, now: u64) -> sqlx::Result<()> {
+    if now < before {
+        sqlx::query("DELETE FROM jobs WHERE id > ?")
+            .bind(now as i64)
+            .execute(pool)
+            .await?;
+    } else {
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i < ?) \
+             INSERT OR IGNORE INTO jobs (id, status) SELECT i, 'queued' FROM n",
+        )
+        .bind(before as i64 + 1)
+        .bind(now as i64)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn demo_db(path: &std::path::Path) -> anyhow::Result<sqlx::SqlitePool> {
@@ -111,61 +179,6 @@ async fn demo_db(path: &std::path::Path) -> anyhow::Result<sqlx::SqlitePool> {
     sqlx::query("CREATE TABLE jobs (id INTEGER PRIMARY KEY, status TEXT NOT NULL)")
         .execute(&pool)
         .await?;
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 240) \
-         INSERT INTO jobs (id, status) SELECT i, 'queued' FROM n",
-    )
-    .execute(&pool)
-    .await?;
+    sync_jobs(&pool, 0, START_QUEUE).await?;
     Ok(pool)
-}
-
-async fn serve(mut stream: TcpStream, world: &DemoWorld) -> std::io::Result<()> {
-    let mut buf = vec![0u8; 4096];
-    let mut used = 0;
-    loop {
-        let n = stream.read(&mut buf[used..]).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        used += n;
-        if buf[..used].windows(4).any(|w| w == b"\r\n\r\n") || used == buf.len() {
-            break;
-        }
-    }
-    let head = String::from_utf8_lossy(&buf[..used]);
-    let path = head.split_whitespace().nth(1).unwrap_or("/");
-    let (status, content_type, body) = match path {
-        "/health" => {
-            let q = world.queue.load(Ordering::Relaxed);
-            let permille = world.error_permille.load(Ordering::Relaxed);
-            let status = if permille > 50 { "DEGRADED" } else { "UP" };
-            (
-                "200 OK",
-                "application/json",
-                format!(r#"{{"status":"{status}","queue":{{"size":{q}}}}}"#),
-            )
-        }
-        "/metrics" => {
-            let ok = world.requests_ok.load(Ordering::Relaxed);
-            let bad = world.requests_5xx.load(Ordering::Relaxed);
-            let q = world.queue.load(Ordering::Relaxed);
-            (
-                "200 OK",
-                "text/plain; version=0.0.4",
-                format!(
-                    "# HELP http_requests_total Requests served.\n# TYPE http_requests_total counter\n\
-                     http_requests_total{{code=\"200\"}} {ok}\nhttp_requests_total{{code=\"503\"}} {bad}\n\
-                     # HELP demo_queue_size Jobs waiting.\n# TYPE demo_queue_size gauge\ndemo_queue_size {q}\n"
-                ),
-            )
-        }
-        _ => ("404 Not Found", "text/plain", "not found\n".to_owned()),
-    };
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
 }

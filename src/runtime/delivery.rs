@@ -49,8 +49,6 @@ struct State {
     down: Option<(DateTime<Utc>, String)>,
     retry: Duration,
     tx: mpsc::Sender<Msg>,
-    /// The app's loop has ended: nobody to hand news to, but closing's events still go in.
-    app_gone: bool,
 }
 
 pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc::Sender<Msg>) {
@@ -61,7 +59,6 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
             down: None,
             retry: RETRY_FIRST,
             tx,
-            app_gone: false,
         };
         let mut open = true;
         while open || !st.queue.is_empty() {
@@ -99,11 +96,13 @@ pub(super) fn spawn(d: Deliver, mut rx: mpsc::UnboundedReceiver<Input>, tx: mpsc
                 }
             }
             let delivered = st.drain().await;
-            if delivered > 0 || refresh {
-                st.news().await;
-            }
+            let app_gone = (delivered > 0 || refresh) && st.news().await.is_err();
+            // a closing cockpit waits for this answer before it exits
             for answer in flushes {
                 let _ = answer.send(st.queue.len());
+            }
+            if app_gone && !open {
+                return;
             }
             if !open && st.down.is_some() {
                 // nobody is left to show it; the spool keeps what waits for the next cockpit
@@ -137,8 +136,8 @@ impl State {
                     self.queue.pop_front();
                     delivered += 1;
                     self.up().await;
-                    if delivered % NEWS_EVERY == 0 {
-                        self.news().await;
+                    if delivered % NEWS_EVERY == 0 && self.news().await.is_err() {
+                        return delivered;
                     }
                 }
                 Err(e) => {
@@ -150,11 +149,8 @@ impl State {
         delivered
     }
 
-    /// Reads the journal past the last seen seq and hands it to the app, while there is one.
-    async fn news(&mut self) {
-        if self.app_gone {
-            return;
-        }
+    /// Reads the journal past the last seen seq and hands it to the app. `Err`: the app is gone.
+    async fn news(&mut self) -> Result<(), ()> {
         match self
             .d
             .store
@@ -171,11 +167,12 @@ impl State {
                 }
                 if !events.is_empty() {
                     let msg = Msg::Journaled { events, acked: 0 };
-                    self.app_gone = self.tx.send(msg).await.is_err();
+                    self.tx.send(msg).await.map_err(|_| ())?;
                 }
             }
             Err(e) => self.failed(e.to_string()).await,
         }
+        Ok(())
     }
 
     async fn failed(&mut self, error: String) {

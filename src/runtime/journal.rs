@@ -55,6 +55,7 @@ pub fn spawn_journal(
             match spool.waiting().await {
                 Ok(rows) if !rows.is_empty() => {
                     let events = rows.iter().map(|r| r.event.clone()).collect();
+                    // the screen may be gone already (closing): the events are delivered anyway
                     let _ = tx.send(Msg::Spooled { events, acked: 0 }).await;
                     for row in rows {
                         let _ = deliver_tx.send(delivery::Input::Waiting(Box::new(Waiting {
@@ -134,8 +135,9 @@ pub fn spawn_journal(
                     events: spooled,
                     acked,
                 };
-                // the loop may have ended (the cockpit is closing): keep taking commands until
-                // every sender is gone, or closing's leave and flush would be dropped
+                // a closing cockpit's screen is gone, but its last events (its leave) and the
+                // flush that waits for them still go through: the worker stops only when every
+                // sender has let go
                 let _ = tx.send(msg).await;
             }
         }

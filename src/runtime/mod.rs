@@ -197,7 +197,7 @@ fn carry_out<S: Screen>(app: &mut App, screen: &mut S, wiring: &mut Wiring, effe
         Effect::Bell => {
             let _ = screen.bell();
         }
-        Effect::PollNow(_) | Effect::Presence(_) | Effect::Quit => {}
+        Effect::PollNow(_) | Effect::Presence(_) | Effect::Demo(_) | Effect::Quit => {}
     }
     (wiring.on_effect)(effect);
 }

@@ -2,7 +2,8 @@
 //!
 //! `sessions(name PK, created_at, checklist_title, checklist_path, checklist_json)` and
 //! `events(seq PK, session, at, actor, kind, item NULL, payload JSON)` with an index on
-//! `(session, seq)`; v2 adds `events.key` (unique per session) and `presence`. On PostgreSQL they live in their own schema `flightdeck`, so a team can
+//! `(session, seq)`; v2 adds `events.key` (unique per session) and `presence`; v3
+//! `notifications`. On PostgreSQL they live in their own schema `flightdeck`, so a team can
 //! point the journal at a shared database that already has tables named `events`.
 //! Migrations are append-only: never edit a shipped one (sqlx checks checksums), add the next.
 
@@ -92,6 +93,55 @@ CREATE TABLE IF NOT EXISTS flightdeck.presence (
 );
 "#;
 
+/// Notifications (`[[notify]]`): one row per session, target and notice — recorded before any
+/// attempt, unique so every screen records it once, leased so one screen sends it.
+const SQLITE_V3: &str = r#"
+CREATE TABLE IF NOT EXISTS notifications (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    session      TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    notice       TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    happened_at  TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    document     TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_at      TEXT NOT NULL,
+    lease_by     TEXT,
+    lease_until  TEXT,
+    delivered_at TEXT,
+    last_error   TEXT,
+    UNIQUE (session, target, notice)
+);
+CREATE INDEX IF NOT EXISTS notifications_pending ON notifications(session, target, status, id);
+"#;
+
+const POSTGRES_V3: &str = r#"
+CREATE TABLE IF NOT EXISTS flightdeck.notifications (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    session      TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    notice       TEXT NOT NULL,
+    seq          BIGINT NOT NULL,
+    kind         TEXT NOT NULL,
+    happened_at  TIMESTAMPTZ NOT NULL,
+    expires_at   TIMESTAMPTZ NOT NULL,
+    document     TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'pending',
+    attempts     BIGINT NOT NULL DEFAULT 0,
+    next_at      TIMESTAMPTZ NOT NULL,
+    lease_by     TEXT,
+    lease_until  TIMESTAMPTZ,
+    delivered_at TIMESTAMPTZ,
+    last_error   TEXT,
+    UNIQUE (session, target, notice)
+);
+CREATE INDEX IF NOT EXISTS notifications_pending
+    ON flightdeck.notifications(session, target, status, id);
+"#;
+
 /// The PostgreSQL schema holding the journal.
 pub(crate) const PG_SCHEMA: &str = "flightdeck";
 
@@ -109,6 +159,7 @@ pub(crate) fn sqlite() -> Migrator {
     let mut m = Migrator::with_migrations(vec![
         migration(1, "journal", SQLITE_V1),
         migration(2, "pair", SQLITE_V2),
+        migration(3, "notify", SQLITE_V3),
     ]);
     // Our own bookkeeping table, so a journal placed in an application's database file cannot
     // collide with that application's sqlx migrations.
@@ -120,6 +171,7 @@ pub(crate) fn postgres() -> Migrator {
     let mut m = Migrator::with_migrations(vec![
         migration(1, "journal", POSTGRES_V1),
         migration(2, "pair", POSTGRES_V2),
+        migration(3, "notify", POSTGRES_V3),
     ]);
     m.create_schema(PG_SCHEMA);
     m.dangerous_set_table_name("flightdeck._sqlx_migrations");

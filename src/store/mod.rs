@@ -11,6 +11,7 @@
 
 pub mod error;
 mod migrate;
+pub mod notices;
 mod postgres;
 pub mod presence;
 pub mod spool;
@@ -19,6 +20,7 @@ mod subscribe;
 
 pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
+pub use notices::{Attempted, DeliveryStatus, Lease, NewNotification, Notification};
 pub use postgres::PG_HEARTBEAT;
 pub use presence::{HEARTBEAT, PRESENCE_TIMEOUT, Presence, Role, Seen};
 pub use spool::{Spool, Spooled, default_spool_path};

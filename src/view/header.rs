@@ -1,5 +1,6 @@
 //! The header: title, env, session, clock and elapsed (and, lastingly, a store that does not take
-//! our events, with how many wait); the current phase's progress, budget and go/no-go decision;
+//! our events, with how many wait, and — quietly — notifications that do not get through); the
+//! current phase's progress, budget and go/no-go decision;
 //! who is on the session and who drives. The alarm banners under it are `banners.rs`'s.
 
 use super::ViewModel;
@@ -25,7 +26,8 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         right = format!("saving… {} {right}", app.pending_writes);
     }
     let store = store_status(app);
-    let right_width = right.chars().count() + store.chars().count();
+    let (notify, notify_loud) = notify_status(app);
+    let right_width = right.chars().count() + store.chars().count() + notify.chars().count();
     // the clock and the env always show; the title gives way first, then the session name
     let env = app
         .meta
@@ -53,8 +55,18 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect, banner_area: Rect) {
         Span::styled(env, theme.accent()),
         Span::styled(session, theme.dim()),
     ];
-    // the store's trouble sits just before the clock, in the alarm's colour
-    let right = vec![Span::styled(store, theme.crit()), Span::raw(right)];
+    // the store's trouble sits just before the clock, in the alarm's colour; a notification
+    // that does not get through is quieter: the window goes on either way
+    let notify_style = if notify_loud {
+        theme.warn()
+    } else {
+        theme.dim()
+    };
+    let right = vec![
+        Span::styled(notify, notify_style),
+        Span::styled(store, theme.crit()),
+        Span::raw(right),
+    ];
     frame.render_widget(
         Paragraph::new(spread_spans(left, right, width)),
         Rect { height: 1, ..area },
@@ -208,6 +220,26 @@ fn store_status(app: &App) -> String {
         return format!("syncing {waiting}  ");
     }
     String::new()
+}
+
+/// `✉ ops-slack retrying  ` while a target's attempts fail, `✉ 2 undelivered  ` once
+/// notifications were given up on (then in the warning colour); empty when all get through.
+fn notify_status(app: &App) -> (String, bool) {
+    let h = &app.notify;
+    let mut parts = Vec::new();
+    match h.failing.as_slice() {
+        [] => {}
+        [(name, _)] => parts.push(format!("{name} retrying")),
+        many => parts.push(format!("{} targets retrying", many.len())),
+    }
+    if h.undelivered > 0 {
+        parts.push(format!("{} undelivered", h.undelivered));
+    }
+    if parts.is_empty() {
+        return (String::new(), false);
+    }
+    let mark = if app.ascii { "notify:" } else { "✉" };
+    (format!("{mark} {}  ", parts.join(", ")), h.undelivered > 0)
 }
 
 /// Who is on the session, the driver first: `alice@one driving · bob@two (you) watching, asks`.

@@ -14,9 +14,12 @@ const NOTES: [&str; 2] = [
     " Copy uses OSC 52: works over ssh; in tmux run `set -s set-clipboard on`.",
 ];
 
-pub fn draw(frame: &mut Frame, theme: &Theme, area: Rect) {
+/// `demo`: the demo's keys get a line of their own.
+pub fn draw(frame: &mut Frame, theme: &Theme, demo: bool, area: Rect) {
     let width = area.width.min(if area.width >= 120 { 110 } else { 78 });
-    let inner_rows = area.height.saturating_sub(2 + NOTES.len() as u16 + 1) as usize;
+    let inner_rows = area
+        .height
+        .saturating_sub(2 + NOTES.len() as u16 + 1 + u16::from(demo)) as usize;
     let columns = if BINDINGS.len() <= inner_rows { 1 } else { 2 };
     let rows = BINDINGS.len().div_ceil(columns);
     let col_width = (width.saturating_sub(2) as usize) / columns;
@@ -43,6 +46,12 @@ pub fn draw(frame: &mut Frame, theme: &Theme, area: Rect) {
         })
         .collect();
     lines.push(Line::raw(""));
+    if demo {
+        lines.push(Line::styled(
+            fit(&super::demo::help_line(), width.saturating_sub(2) as usize),
+            theme.bold(),
+        ));
+    }
     for n in NOTES {
         lines.push(Line::styled(
             fit(n, width.saturating_sub(2) as usize),

@@ -20,13 +20,16 @@
 
 mod ascii;
 mod banners;
+mod changes;
 mod checklist;
+mod demo;
 mod detail;
 mod footer;
 mod header;
 mod help;
 pub mod model;
 mod probes;
+mod spark;
 pub mod theme;
 
 use crate::app::{App, Focus, Mode, Viewport};
@@ -46,6 +49,8 @@ pub struct Areas {
     /// show every probe.
     pub strip: Option<Rect>,
     pub detail: Rect,
+    /// The demo's key line (only in `flightdeck demo`).
+    pub demo: Option<Rect>,
     pub footer: Rect,
 }
 
@@ -71,15 +76,18 @@ pub fn probe_capacity(panel: Rect) -> usize {
 
 fn layout_with(app: &App, banners: usize, area: Rect, strip: bool) -> Areas {
     let banners = (banners as u16).min(3);
-    let [header, banner_area, body, strip_area, footer] = Layout::vertical([
+    let demo = app.demo.is_some();
+    let [header, banner_area, body, strip_area, demo_area, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(banners),
         Constraint::Min(3),
         Constraint::Length(u16::from(strip)),
+        Constraint::Length(u16::from(demo)),
         Constraint::Length(1),
     ])
     .areas(area);
     let strip = strip.then_some(strip_area);
+    let demo = demo.then_some(demo_area);
     if area.width >= WIDE {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
@@ -99,6 +107,7 @@ fn layout_with(app: &App, banners: usize, area: Rect, strip: bool) -> Areas {
             probes: (probe_height > 0).then_some(probes),
             strip,
             detail,
+            demo,
             footer,
         }
     } else {
@@ -115,6 +124,7 @@ fn layout_with(app: &App, banners: usize, area: Rect, strip: bool) -> Areas {
             probes: show_probes.then_some(top),
             strip,
             detail,
+            demo,
             footer,
         }
     }
@@ -153,9 +163,20 @@ pub fn draw(frame: &mut Frame, app: &App) -> Viewport {
         probes::draw_strip(frame, &vm, area);
     }
     detail::draw(frame, &vm, areas.detail);
+    if let Some(area) = areas.demo {
+        demo::draw_strip(frame, &vm, area);
+    }
     footer::draw(frame, &vm, areas.footer);
+    if app.demo.as_ref().is_some_and(|d| d.hint) && app.mode == Mode::Normal {
+        demo::draw_hint(frame, &vm);
+    }
     match app.mode {
-        Mode::Help => help::draw(frame, &vm.theme, frame.area()),
+        Mode::Help => help::draw(frame, &vm.theme, app.demo.is_some(), frame.area()),
+        Mode::Changes => {
+            if let Some(changes) = &app.changes {
+                changes::draw(frame, &vm.theme, changes, frame.area());
+            }
+        }
         Mode::ProbeDetail(i) => {
             if let Some(p) = app.probes.get(i) {
                 probes::draw_detail(frame, &vm, p, frame.area());

@@ -17,9 +17,19 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
     let (app, theme) = (vm.app, &vm.theme);
     let focused = app.focus == Focus::Probes;
     let list = &vm.probes;
-    let title = format!(" Live {} ", counts_text(theme, &list.counts));
+    // panels reflow: one column, or two when the pane is wide enough for both
+    let columns = columns(area.width);
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let col_width = inner.width / columns as u16;
+    let name_width = name_width(app, col_width as usize);
+    // every sparkline in the panel covers the same span, said in the title
+    let cells = spark_cells(col_width.saturating_sub(1) as usize, name_width);
+    let bucket = super::spark::bucket_for(app, vm.current_phase, cells);
+    let mut title = format!(" Live {} ", counts_text(theme, &list.counts));
+    if cells > 0 {
+        title.push_str(&format!("· {} ", super::spark::describe(bucket, cells)));
+    }
     let block = super::pane(theme, title, focused);
-    let inner = block.inner(area);
     // what is above and below the window, on the bottom border
     let below = list.order.len().saturating_sub(list.scroll + list.capacity);
     let more = match (list.scroll, below) {
@@ -34,11 +44,8 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
         block.title_bottom(Line::styled(more, theme.bold()).right_aligned())
     };
     frame.render_widget(block, area);
-    // panels reflow: one column, or two when the pane is wide enough for both
-    let columns = columns(area.width);
     let rows = inner.height as usize;
-    let col_width = inner.width / columns as u16;
-    let name_width = name_width(app, col_width as usize);
+    let spark = Spark { bucket, cells };
     let shown: Vec<usize> = list
         .order
         .iter()
@@ -58,6 +65,7 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
                     app.probe_state(i),
                     name_width,
                     col_width.saturating_sub(1) as usize,
+                    spark,
                 );
                 if focused && i == app.probe_cursor {
                     line.patch_style(theme.selected())
@@ -72,6 +80,24 @@ pub fn draw(frame: &mut Frame, vm: &ViewModel, area: Rect) {
             ..inner
         };
         frame.render_widget(Paragraph::new(lines), rect);
+    }
+}
+
+/// The sparkline of a panel line: `cells` buckets of `bucket` (no sparkline when `cells` is 0).
+#[derive(Debug, Clone, Copy)]
+struct Spark {
+    bucket: std::time::Duration,
+    cells: usize,
+}
+
+/// Sparkline cells a line `width` wide has room for beside the name, state, value, latency and
+/// age (at most 24; none below 4).
+fn spark_cells(width: usize, name_width: usize) -> usize {
+    // glyph, name, state, value, latency, the spaces between, age
+    let fixed = 2 + name_width + 1 + 6 + 10 + 1 + 7 + 2 + 1 + 4 + 1;
+    match width.saturating_sub(fixed).min(24) {
+        n if n >= 4 => n,
+        _ => 0,
     }
 }
 
@@ -167,6 +193,7 @@ fn probe_line<'a>(
     state: Option<ProbeState>,
     name_width: usize,
     width: usize,
+    spark: Spark,
 ) -> Line<'a> {
     let (glyph, style) = theme.probe_glyph(state);
     let name = fit(display_name(p), name_width);
@@ -184,11 +211,13 @@ fn probe_line<'a>(
     let value = crate::probes::headline(&p.spec, sample)
         .map(|(_, text)| text)
         .unwrap_or_default();
+    // whole milliseconds: tenths are noise to a person, and digits that change on every poll
+    // are most of what a quiet cockpit writes to the terminal (the detail view keeps tenths)
     let latency = sample
         .latency_ms
         .map(|ms| {
-            if ms < 10.0 {
-                format!("{ms:.1} ms")
+            if ms < 1.0 {
+                "<1 ms".to_owned()
             } else {
                 format!("{ms:.0} ms")
             }
@@ -210,27 +239,28 @@ fn probe_line<'a>(
         format!("{value:<10} {latency:>7}")
     };
     let used = head.width() + mid.width() + age.width() + 3;
-    let spark_width = width.saturating_sub(used).min(24);
-    let history = p.history.last_values(24);
-    let spark = if spark_width >= 4 && !failed {
-        theme.spark(&history, spark_width)
+    let cells = if spark.cells > 0 && !failed && width.saturating_sub(used) >= spark.cells {
+        super::spark::cells(app, theme, p, spark.bucket, spark.cells)
     } else {
-        String::new()
+        Vec::new()
     };
+    let spark_width: usize = cells.iter().map(Span::width).sum();
     let mid = fit(&mid, width.saturating_sub(head.width() + age.width() + 2));
-    let pad =
-        width.saturating_sub(head.width() + mid.width() + 1 + spark.width() + age.width() + 1);
-    Line::from(vec![
+    let pad = width.saturating_sub(head.width() + mid.width() + 1 + spark_width + age.width() + 1);
+    let mut spans = vec![
         Span::styled(format!("{glyph} "), style),
         Span::raw(format!("{name:<name_width$} ")),
         Span::styled(format!("{state_word:<5} "), style),
         Span::raw(mid),
         Span::raw(" "),
-        Span::styled(spark, style),
+    ];
+    spans.extend(cells);
+    spans.extend([
         Span::raw(" ".repeat(pad)),
         Span::styled(age, theme.dim()),
         Span::raw(" "),
-    ])
+    ]);
+    Line::from(spans)
 }
 
 /// The full view of one probe (Enter on a panel): target, timing, conditions, every output.
@@ -301,9 +331,20 @@ pub fn draw_detail(frame: &mut Frame, vm: &ViewModel, p: &ProbeView, area: Rect)
             }
         }
     }
-    let history = p.history.last_values(width);
-    if !history.is_empty() {
-        lines.push(Line::styled(theme.spark(&history, width), style));
+    if !p.history.is_empty() {
+        let cells = width.min(60);
+        let bucket = super::spark::bucket_for(app, vm.current_phase, cells);
+        lines.push(Line::styled(
+            format!(
+                "history  {}, {} a cell",
+                super::spark::describe(bucket, cells),
+                crate::units::format_duration_exact(bucket)
+            ),
+            theme.dim(),
+        ));
+        lines.push(Line::from(super::spark::cells(
+            app, theme, p, bucket, cells,
+        )));
     }
     lines.push(Line::styled(
         "r poll now · any other key closes",

@@ -8,15 +8,20 @@ use std::path::Path;
 
 /// The one probe `text` defines, as `test.toml`; a config error fails the test with its text.
 pub fn one(text: &str) -> ProbeSpec {
-    let config = config::parse_str(
+    all(text).into_iter().next().expect("one probe")
+}
+
+/// Every probe `text` defines, as `test.toml`; a config error fails the test with its text.
+pub fn all(text: &str) -> Vec<ProbeSpec> {
+    config::parse_str(
         Path::new("test.toml"),
         text,
         None,
         &|_| None,
         flightdeck::probes::KINDS,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    config.probes.into_iter().next().expect("one probe")
+    .unwrap_or_else(|e| panic!("{e}"))
+    .probes
 }
 
 /// The errors of a config that must not load, read as `file`, as `validate` prints them.

@@ -5,6 +5,8 @@
 
 mod run;
 
+pub(crate) use run::terminate;
+
 use crate::config::{
     Headline, KindSettings, Poller, ProbeKind, ProbeSpec, SecretText, TableReader,
 };

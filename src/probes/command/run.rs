@@ -105,8 +105,9 @@ async fn run(
     }
 }
 
-/// SIGTERM to the group; SIGKILL when it is still there after `grace`; the child reaped.
-async fn terminate(child: &mut Child, group: Option<Pid>, grace: Duration) {
+/// SIGTERM to the group; SIGKILL when it is still there after `grace`; the child reaped. (A
+/// `command` notify target ends a run that outlives its timeout the same way.)
+pub(crate) async fn terminate(child: &mut Child, group: Option<Pid>, grace: Duration) {
     let Some(group) = group else {
         let _ = child.kill().await;
         return;

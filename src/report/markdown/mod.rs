@@ -4,8 +4,11 @@
 //! when on every ticked line, commands kept in fences, nothing that needs flightdeck to read.
 
 mod items;
+mod notifications;
 mod text;
 mod timeline;
+
+pub use notifications::notifications;
 
 use super::{phase_elapsed, phase_times, summarize};
 use crate::checklist::Checklist;

@@ -7,6 +7,7 @@
 //! `at` comes from the server's clock, one clock for every host.
 
 mod follow;
+mod notices;
 mod presence;
 
 pub use follow::PG_HEARTBEAT;

@@ -14,6 +14,7 @@
 //! - WAL sharing needs one host: never put the journal on NFS.
 
 mod follow;
+mod notices;
 mod presence;
 
 pub use follow::SQLITE_POLL_INTERVAL;
