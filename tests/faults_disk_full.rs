@@ -98,6 +98,23 @@ async fn rig(dir: &Path, spool_too: bool) -> (Tmpfs, std::path::PathBuf, Store, 
     (mounted, small, store, cockpit)
 }
 
+/// Frees the space: what waited lands (the header clears), and the next tick (on item 2) too.
+async fn space_returns(cockpit: &pair::Cockpit, filler: &Path, waiting: &str) {
+    std::fs::remove_file(filler).unwrap();
+    cockpit
+        .wait(waiting, Duration::from_secs(20), |s| {
+            s.reachable && s.unsynced == 0
+        })
+        .await;
+    cockpit.key('j');
+    cockpit.key(' ');
+    cockpit
+        .wait("the next tick to land", Duration::from_secs(10), |s| {
+            s.unsynced == 0 && s.text.contains("✔ Item 2")
+        })
+        .await;
+}
+
 fn ticks(events: &[flightdeck::journal::Event]) -> Vec<&str> {
     events
         .iter()
@@ -134,19 +151,7 @@ async fn sqlite_disk_full_then_freed_the_next_tick_lands() {
         .to_string();
     assert!(direct.contains("full"), "{direct}");
 
-    std::fs::remove_file(&filler).unwrap();
-    cockpit
-        .wait("the waiting tick to land", Duration::from_secs(20), |s| {
-            s.reachable && s.unsynced == 0
-        })
-        .await;
-    cockpit.key('j');
-    cockpit.key(' ');
-    cockpit
-        .wait("the next tick to land", Duration::from_secs(10), |s| {
-            s.unsynced == 0 && s.text.contains("✔ Item 2")
-        })
-        .await;
+    space_returns(&cockpit, &filler, "the waiting tick to land").await;
     let app = cockpit.stop().await;
     let events = store.events_after("s", 0).await.unwrap();
     assert_eq!(ticks(&events), ["i0", "i1", "i2"]);
@@ -209,19 +214,7 @@ async fn the_spool_on_the_full_disk_too_says_so_and_drops_nothing() {
         .await;
     assert!(full.text.contains("store's disk full"), "{}", full.text);
 
-    std::fs::remove_file(&filler).unwrap();
-    cockpit
-        .wait("the waiting two to land", Duration::from_secs(20), |s| {
-            s.reachable && s.unsynced == 0
-        })
-        .await;
-    cockpit.key('j');
-    cockpit.key(' ');
-    cockpit
-        .wait("the next tick to land", Duration::from_secs(10), |s| {
-            s.unsynced == 0 && s.text.contains("✔ Item 2")
-        })
-        .await;
+    space_returns(&cockpit, &filler, "the waiting two to land").await;
     cockpit.stop().await;
     let events = store.events_after("s", 0).await.unwrap();
     assert_eq!(ticks(&events), ["i0", "i1", "i2"], "each tick once");
