@@ -234,9 +234,16 @@ pub mod serde_opt_duration {
     }
 }
 
-/// Formats a duration so that [`parse_duration`] reads it back exactly: `1h30m`, `90s`, `250ms`.
+/// Formats a duration so that [`parse_duration`] reads it back exactly: `1h30m`, `90s`, `250ms`,
+/// `1.5ms`.
 pub fn format_duration_exact(d: Duration) -> String {
     let ms = d.as_millis();
+    let below_ms = d.subsec_nanos() % 1_000_000;
+    if below_ms != 0 {
+        // the parser keeps fractions of a millisecond; writing `1.5ms` as `1ms` would change it
+        let digits = format!("{below_ms:06}");
+        return format!("{ms}.{}ms", digits.trim_end_matches('0'));
+    }
     if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
@@ -320,5 +327,11 @@ mod tests {
             let d = Duration::from_millis(d);
             assert_eq!(parse_duration(&format_duration_exact(d)), Ok(d));
         }
+        // a fraction of a millisecond (the units fuzzer's find: `1.5 ms` came back as `1ms`)
+        for text in ["1.5 ms", "0.000001ms", "2.25s", "315359999999.5ms"] {
+            let d = parse_duration(text).unwrap();
+            assert_eq!(parse_duration(&format_duration_exact(d)), Ok(d), "{text}");
+        }
+        assert_eq!(format_duration_exact(Duration::from_micros(1500)), "1.5ms");
     }
 }
