@@ -7,8 +7,11 @@ use std::time::Duration;
 
 /// A screen not heard from for this long has left (its `left` is journaled by whoever notices).
 pub const PRESENCE_TIMEOUT: Duration = Duration::from_secs(15);
-/// How often a screen refreshes its row (and reads everyone else's).
-pub const HEARTBEAT: Duration = Duration::from_secs(2);
+/// How often a screen refreshes its row (and reads everyone else's): three beats fit in the
+/// timeout. A change of what a screen says (its item, asking for the wheel) goes at once, and
+/// a join, leave or hand-over in the journal makes every screen read again at once; the beat is
+/// the idle case, and each is a committed write, so it stays seconds apart.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Rows silent for this long are deleted by the next heartbeat of anyone on the store.
 pub(crate) const FORGET_AFTER: Duration = Duration::from_secs(3600);
 
