@@ -27,8 +27,10 @@ fn tick_survives_kill_9() {
     let store = format!("sqlite://{}/journal.db", dir.path().display());
     // the binary runs under a shell so its last line survives its exit (tmux may drop the final
     // output of a pane's own process)
+    // a spool of its own (in the state dir), not the one every other test's cockpit shares
     let cmd = format!(
-        "env USER=alice {BIN} run {} --session window-1 --store {store} --as alice@bastion; echo EXITED-$?; sleep 60",
+        "env USER=alice XDG_STATE_HOME={} {BIN} run {} --session window-1 --store {store} --as alice@bastion; echo EXITED-$?; sleep 60",
+        dir.path().display(),
         seed()
     );
     let t = tmux::Tmux::start(dir.path(), &cmd, 120, 40);
@@ -47,7 +49,9 @@ fn tick_survives_kill_9() {
     t.send(&["j", "i"]);
     t.type_text("metrics look clean");
     t.send(&["Enter"]);
-    t.wait_for("metrics look clean", Duration::from_secs(10));
+    // the note as the detail pane shows it once journaled — not the prompt echoing the typing
+    // ("Note on the item: metrics look clean▏"), which a kill could beat to the journal
+    t.wait_for("alice@bastion: metrics look clean", Duration::from_secs(10));
 
     // kill -9: no chance to clean up
     let pid = t
@@ -69,7 +73,7 @@ fn tick_survives_kill_9() {
     let screen = t.wait_for("✔ Staging Deployment Successful", Duration::from_secs(20));
     assert!(screen.contains("1/4"), "progress restored: {screen}");
     t.send(&["j"]);
-    t.wait_for("metrics look clean", Duration::from_secs(10));
+    t.wait_for("alice@bastion: metrics look clean", Duration::from_secs(10));
 
     // quit cleanly: the terminal is restored and the pane shows the goodbye line
     t.send(&["q"]);

@@ -1,8 +1,8 @@
 //! A journal that rides out its own outages, on real stores: two writers × 1,000 random actions
 //! at once land whole, once each, in one order, and both screens end the same (SQLite and
 //! PostgreSQL); PostgreSQL stopped for 30 s while a person ticks and a probe regresses — every
-//! action and the regression exactly once, in order, after the restart; SQLite's disk full, then
-//! freed — the next tick lands; the spool is private and a replay lands once.
+//! action and the regression exactly once, in order, after the restart; the spool is private and a
+//! replay lands once. (The store's disk full: tests/faults_disk_full.rs.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/marking.rs"]
@@ -313,114 +313,6 @@ async fn postgres_stopped_for_30_seconds_loses_and_doubles_nothing() {
         assert!(e.at < restarted, "kept the time it happened: {e:?}");
     }
     assert!(app.session.item("health").is_some_and(|s| s.regressed));
-}
-
-/// A small tmpfs for the journal, unmounted on drop.
-struct Tmpfs(std::path::PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path) -> Tmpfs {
-        let out = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
-            .arg(dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "this test fills a 1 MB tmpfs and needs to mount one (run as root): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Tmpfs(dir.to_path_buf())
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.0)
-            .status();
-    }
-}
-
-/// Writes zeros into `path` until the file system says it is full.
-fn fill(path: &Path) {
-    use std::io::Write;
-    let mut f = std::fs::File::create(path).unwrap();
-    let chunk = vec![0u8; 16 * 1024];
-    while f.write_all(&chunk).and_then(|()| f.sync_all()).is_ok() {}
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_disk_full_then_freed_the_next_tick_lands() {
-    let dir = tempfile::tempdir().unwrap();
-    let small = dir.path().join("small");
-    std::fs::create_dir_all(&small).unwrap();
-    let _mounted = Tmpfs::mount(&small);
-    let url = format!("sqlite://{}/j.db", small.display());
-    let store = Store::open(&url).await.unwrap();
-    store
-        .open_session("s", &checklist(), None, "alice")
-        .await
-        .unwrap();
-    let spool = spool(dir.path(), "alice", &store).await;
-    let cockpit = pair::start(app(checklist(), "alice"), &store, Some(spool), "alice").await;
-    cockpit.key(' ');
-    cockpit
-        .wait("the first tick", Duration::from_secs(10), |s| {
-            s.unsynced == 0 && s.text.contains("✔ Item 0")
-        })
-        .await;
-
-    let filler = small.join("filler");
-    fill(&filler);
-    cockpit.key('j');
-    cockpit.key(' ');
-    let full = cockpit
-        .wait("the store to refuse", Duration::from_secs(20), |s| {
-            !s.reachable && s.unsynced == 1
-        })
-        .await;
-    assert!(full.text.contains("1 waiting"), "{}", full.text);
-    // the store itself says why
-    let direct = store
-        .append("s", NewEvent::new("probe", EventBody::note("x")))
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(direct.contains("full"), "{direct}");
-
-    std::fs::remove_file(&filler).unwrap();
-    cockpit
-        .wait("the waiting tick to land", Duration::from_secs(20), |s| {
-            s.reachable && s.unsynced == 0
-        })
-        .await;
-    cockpit.key('j');
-    cockpit.key(' ');
-    cockpit
-        .wait("the next tick to land", Duration::from_secs(10), |s| {
-            s.unsynced == 0 && s.text.contains("✔ Item 2")
-        })
-        .await;
-    let app = cockpit.stop().await;
-    let events = store.events_after("s", 0).await.unwrap();
-    let ticks: Vec<&str> = events
-        .iter()
-        .filter(|e| e.kind() == EventKind::Tick)
-        .filter_map(|e| e.item.as_deref())
-        .collect();
-    assert_eq!(ticks, ["i0", "i1", "i2"]);
-    assert_eq!(
-        app.session.item_state("i2"),
-        flightdeck::session::ItemState::Done
-    );
-    // and the store's own connections work again (no "non-zero transaction depth")
-    store
-        .append("s", NewEvent::new("probe", EventBody::note("after")))
-        .await
-        .unwrap();
-    store.close().await;
 }
 
 #[tokio::test]

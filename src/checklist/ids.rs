@@ -60,15 +60,19 @@ struct Entry<'a> {
 }
 
 fn collect<'a>(items: &'a [Item], phase: &'a str, parent: Option<usize>, out: &mut Vec<Entry<'a>>) {
-    // (text of the previous sibling, its own `above`), so a run of equal texts costs O(1) each.
-    let mut previous: Option<(&'a str, &'a str)> = None;
+    // (key and text of the previous sibling, its own `above`), so a run of texts that read the
+    // same costs O(1) each. "Reads the same" is the text key the context hash uses: comparing
+    // the raw texts instead made `notify the team!` under `Notify the team` a new sibling above,
+    // so a `Notify the team` inserted over the first twin took that twin's id.
+    let mut previous: Option<(String, &'a str, &'a str)> = None;
     for item in items {
-        let above = match previous {
-            Some((text, above)) if text == item.text => above,
-            Some((text, _)) => text,
+        let key = text_key(&item.text);
+        let above = match &previous {
+            Some((k, _, above)) if *k == key => *above,
+            Some((_, text, _)) => *text,
             None => "",
         };
-        previous = Some((&item.text, above));
+        previous = Some((key, &item.text, above));
         out.push(Entry {
             readable: readable(&item.text),
             text: &item.text,

@@ -2,12 +2,14 @@
 //! made durable in the spool (fsynced; the app shows it as done-but-unsynced at once), then
 //! delivered to the store in order by `delivery`, which also hands back every new event in seq
 //! order — ours and other instances' alike. The UI loop never waits for either: commands go
-//! through an unbounded queue, and spooling never waits behind a slow or dead store.
+//! through an unbounded queue, and spooling never waits behind a slow or dead store. The worker
+//! outlives the loop: what closing sends (the screen's `left`, a flush) is still spooled and
+//! delivered after nobody reads the app's queue any more.
 
 use super::delivery::{self, Waiting};
 use crate::app::Msg;
 use crate::redact::redact_text;
-use crate::store::{NewEvent, Spool, Store};
+use crate::store::{NewEvent, Spool, Store, StoreError};
 use chrono::Utc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -99,11 +101,13 @@ pub fn spawn_journal(
                             Some(spool) => match spool.push(&event).await {
                                 Ok(row) => Some(row.id),
                                 Err(e) => {
-                                    // Not durable here: delivered from memory, and said so.
+                                    // Not durable here: delivered from memory, and said so —
+                                    // what it means first, as the footer cuts a long line.
+                                    tracing::error!(error = %redact_text(&e.to_string()), "spool write failed");
                                     let text = redact_text(&format!(
-                                        "{e} (the event is kept in memory until the store takes it)"
+                                        "the spool cannot write ({}): kept in memory until the store takes it",
+                                        why(&e)
                                     ));
-                                    tracing::error!(error = %text, "spool write failed");
                                     let _ = tx.send(Msg::JournalError(text)).await;
                                     None
                                 }
@@ -139,4 +143,17 @@ pub fn spawn_journal(
         }
     });
     cmd_tx
+}
+
+/// The database's own words for a failure (`database or disk is full`), without the wrapping
+/// that names the file and the driver's error code.
+fn why(e: &StoreError) -> String {
+    match e {
+        StoreError::Database { message, .. } => message
+            .rsplit_once(") ")
+            .filter(|(head, _)| head.contains("(code:"))
+            .map_or(message.as_str(), |(_, tail)| tail)
+            .to_owned(),
+        other => other.to_string(),
+    }
 }

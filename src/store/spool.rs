@@ -115,15 +115,17 @@ impl Spool {
             action: "spool an event",
             message: e.to_string(),
         })?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO spool (target, session, event) VALUES (?, ?, ?) RETURNING id",
-        )
-        .bind(&*self.target)
-        .bind(&*self.session)
-        .bind(text)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(self.fail("spool an event"))?;
+        // Run to completion, not `RETURNING … fetch_one`: SQLite commits an autocommit statement
+        // only when it is stepped to its end, and a row fetched before that hid a commit that
+        // failed (a full disk) — the event looked spooled and was not.
+        let id = sqlx::query("INSERT INTO spool (target, session, event) VALUES (?, ?, ?)")
+            .bind(&*self.target)
+            .bind(&*self.session)
+            .bind(text)
+            .execute(&self.pool)
+            .await
+            .map_err(self.fail("spool an event"))?
+            .last_insert_rowid();
         Ok(Spooled {
             id,
             event: event.clone(),

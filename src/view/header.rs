@@ -193,8 +193,9 @@ fn decision_shown(app: &crate::app::App, current: usize) -> Option<(String, bool
     })
 }
 
-/// `⚠ store unreachable since 02:14:05 — 12 waiting `, or `syncing 3 ` while events have been on
-/// their way for a second or more; empty when everything is in the store.
+/// `⚠ store unreachable since 02:14:05 — 12 waiting ` (`⚠ store's disk full …` when it answers
+/// but cannot write), or `syncing 3 ` while events have been on their way for a second or more;
+/// empty when everything is in the store.
 fn store_status(app: &App) -> String {
     let waiting = app.unsynced.waiting();
     if !app.store.reachable {
@@ -203,7 +204,17 @@ fn store_status(app: &App) -> String {
             .since
             .map(|t| format!(" since {}", clock(app, t)))
             .unwrap_or_default();
-        return format!("⚠ store unreachable{since} — {waiting} waiting  ");
+        // SQLite says "database or disk is full", PostgreSQL "No space left on device"
+        let full = app.store.error.as_deref().is_some_and(|e| {
+            let e = e.to_ascii_lowercase();
+            e.contains("disk is full") || e.contains("no space left")
+        });
+        let what = if full {
+            "store's disk full"
+        } else {
+            "store unreachable"
+        };
+        return format!("⚠ {what}{since} — {waiting} waiting  ");
     }
     if app.unsynced.lingering(app.now) > 0 {
         return format!("syncing {waiting}  ");

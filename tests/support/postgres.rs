@@ -158,6 +158,29 @@ impl PgServer {
             .output();
     }
 
+    /// The server's processes: the postmaster (from `postmaster.pid`) and every backend and
+    /// helper it started — to freeze (SIGSTOP) the whole server, not only its listener.
+    pub fn pids(&self) -> Vec<u32> {
+        let file = self.dir.path().join("data").join("postmaster.pid");
+        let text = std::fs::read_to_string(file).expect("postmaster.pid: is the server running?");
+        let main: u32 = text
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .expect("the postmaster's pid");
+        let out = Command::new("pgrep")
+            .args(["-P", &main.to_string()])
+            .output()
+            .expect("pgrep");
+        let mut pids = vec![main];
+        pids.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter_map(|l| l.trim().parse::<u32>().ok()),
+        );
+        pids
+    }
+
     /// `postgres://postgres@127.0.0.1:PORT/postgres`
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)

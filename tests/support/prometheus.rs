@@ -33,14 +33,26 @@ impl PromServer {
              scrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: [{}]\n",
             list.join(", ")
         );
-        let config_path = dir.path().join("prometheus.yml");
-        std::fs::write(&config_path, config).expect("write prometheus.yml");
-        let port = free_port();
+        std::fs::write(dir.path().join("prometheus.yml"), config).expect("write prometheus.yml");
+        let mut server = PromServer {
+            port: free_port(),
+            child: None,
+            dir,
+        };
+        server.start_again();
+        server
+    }
+
+    /// Starts Prometheus (again, after `stop`) on the same port, config and data; waits until
+    /// ready.
+    pub fn start_again(&mut self) {
+        let (dir, port) = (self.dir.path(), self.port);
+        let config_path = dir.join("prometheus.yml");
         let child = Command::new("prometheus")
             .arg(format!("--config.file={}", config_path.display()))
             .arg(format!(
                 "--storage.tsdb.path={}",
-                dir.path().join("data").display()
+                dir.join("data").display()
             ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .stdout(Stdio::null())
@@ -54,17 +66,25 @@ impl PromServer {
             ),
             Err(e) => panic!("cannot start prometheus: {e}"),
         };
-        let server = PromServer {
-            port,
-            child: Some(child),
-            dir,
-        };
+        self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(30);
-        while server.get("/-/ready").0 != 200 {
+        while self.get("/-/ready").0 != 200 {
             assert!(Instant::now() < deadline, "prometheus did not become ready");
             std::thread::sleep(Duration::from_millis(100));
         }
-        server
+    }
+
+    /// Kills Prometheus (like a crash); `start_again` brings it back.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Its pid while it runs (to SIGSTOP it).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     pub fn url(&self) -> String {
@@ -98,9 +118,6 @@ impl PromServer {
 
 impl Drop for PromServer {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.stop();
     }
 }

@@ -91,6 +91,17 @@ impl Tmux {
         }
     }
 
+    /// Sends keys as tmux names them, all in one tmux command (a fast burst, as a quick typist's).
+    pub fn send_burst(&self, keys: &[&str]) {
+        let out = self
+            .cmd()
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .output()
+            .expect("tmux send-keys");
+        assert!(out.status.success(), "send-keys {keys:?} failed");
+    }
+
     /// Types literal text.
     pub fn type_text(&self, text: &str) {
         let out = self
