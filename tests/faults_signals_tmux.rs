@@ -40,7 +40,9 @@ fn hup_term_int_quit_while_a_write_is_in_flight_lose_nothing() {
             checklist.display(),
             dir = dir.path().display(),
         );
-        let t = tmux::Tmux::start(dir.path(), &cmd, 120, 30);
+        // a tmux server of its own: the last one may still be exiting on the old socket
+        let term = tempfile::tempdir().unwrap();
+        let t = tmux::Tmux::start(term.path(), &cmd, 120, 30);
         t.wait_for("first step", Duration::from_secs(30));
         let frozen = Frozen::new(pg.pids());
         t.send(&["Space"]);
