@@ -276,11 +276,15 @@ fn main() {
         "-o",
         &format!("cat >> {}", fd_log[0].display()),
     ]);
+    // the journal in a directory of its own, as in real use: the panes' logs written beside it
+    // would wake its file watcher with every byte either side draws
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
     let run = format!(
         "exec {} run {checklist} --config {} --session peer --store sqlite://{}/journal.db",
         env!("CARGO_BIN_EXE_flightdeck"),
         config.display(),
-        dir.path().display()
+        state.display()
     );
     fd.run(&["send-keys", "-t", "fd", &run, "Enter"]);
 

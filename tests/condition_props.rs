@@ -54,8 +54,10 @@ fn value() -> impl Strategy<Value = String> {
         3 => number(),
         1 => quoted(),
         1 => (
-            reference()
-                .prop_filter("a baseline reads an output, not `.ok`", |r| !r.ends_with(".ok")),
+            reference().prop_filter(
+                "a baseline reads an output, not a state (`.ok`, `.up`, `.state`)",
+                |r| ![".ok", ".up", ".state"].iter().any(|s| r.ends_with(s))
+            ),
             prop::option::of("[a-z][a-z0-9-]{0,8}")
                 .prop_filter("`session` is not a phase", |p| p.as_deref() != Some("session")),
         )

@@ -276,13 +276,30 @@ fn two_tmux_clients_of_different_sizes_both_render() {
     cockpit.send(&["Space"]);
     for t in [&big, &small] {
         t.wait_for("✔ alpha step", Duration::from_secs(5));
-        let lines = whole(t);
-        let header = lines.iter().find(|l| l.contains("flightdeck")).unwrap();
+        // the outer client repaints from the inner tmux a moment later than the line we waited
+        // for: wait for a capture that has the header and the footer, then judge them
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let lines = loop {
+            let lines = whole(t);
+            let complete = lines.iter().any(|l| l.contains("flightdeck"))
+                && lines.iter().any(|l| l.contains("q quit"));
+            if complete || Instant::now() > deadline {
+                break lines;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let header = lines
+            .iter()
+            .find(|l| l.contains("flightdeck"))
+            .unwrap_or_else(|| panic!("no header:\n{}", lines.join("\n")));
         assert!(
             header.contains("T+"),
             "the header whole in each client: {header}"
         );
-        let footer = lines.iter().find(|l| l.contains("q quit")).unwrap();
+        let footer = lines
+            .iter()
+            .find(|l| l.contains("q quit"))
+            .unwrap_or_else(|| panic!("no footer:\n{}", lines.join("\n")));
         assert!(
             footer.contains("? help"),
             "the footer whole in each client: {footer}"

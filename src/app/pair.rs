@@ -11,7 +11,7 @@
 //! are answered with it.
 
 use super::{App, Effect, append, flash};
-use crate::journal::{Cosign, EventBody, Left, NewEvent, Wheel, WheelHow};
+use crate::journal::{Cosign, Event, EventBody, Left, NewEvent, Wheel, WheelHow};
 use crate::session::{Driver, ItemState, SessionState, cosign_refusal};
 use crate::store::{PRESENCE_TIMEOUT, Presence, Role, Seen};
 use std::collections::HashSet;
@@ -355,6 +355,20 @@ pub fn presence(app: &App) -> Presence {
         role: role(app),
         item: app.selected_item().map(|f| f.item.id.clone()),
         asks_wheel: app.pair.asks_wheel,
+    }
+}
+
+/// Someone joined, left or took the wheel: read who is here now rather than at the next beat
+/// (heartbeats are seconds apart; a new screen should show at once).
+pub(super) fn on_journaled(app: &mut App, events: &[Event]) {
+    let people_moved = events.iter().any(|e| {
+        matches!(
+            e.body,
+            EventBody::Joined(_) | EventBody::Left(_) | EventBody::Wheel(_)
+        )
+    });
+    if people_moved {
+        app.pair.sent = None;
     }
 }
 

@@ -28,6 +28,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let done = acked.min(app.in_flight.len());
             app.in_flight.drain(..done);
             unsynced::on_journaled(app, &events);
+            pair::on_journaled(app, &events);
             app.dirty = true;
             auto::on_journal(app, &mut fx);
         }

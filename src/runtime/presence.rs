@@ -1,10 +1,10 @@
 //! The presence worker: heartbeats this screen's row (at once when what it says changes, else
-//! every `HEARTBEAT`), hands every row read back to the app, and removes the row when the
-//! cockpit closes. Also where a screen learns who it is (OS user, host, ssh client).
+//! every `HEARTBEAT`), reads everyone's every `PRESENCE_LOOK` and hands them to the app, and
+//! removes the row when the cockpit closes. Also where a screen learns who it is (OS user, host, ssh client).
 
 use crate::app::Msg;
 use crate::app::pair::Identity;
-use crate::store::{HEARTBEAT, PRESENCE_TIMEOUT, Presence, Store};
+use crate::store::{HEARTBEAT, PRESENCE_LOOK, PRESENCE_TIMEOUT, Presence, Store};
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -63,10 +63,21 @@ pub fn spawn_presence(
         // Since when our own heartbeats have gone through without a gap: another screen's silence
         // means something only once ours has been steady for as long as silence takes.
         let mut steady_since: Option<tokio::time::Instant> = None;
+        // when our row was last written; `None`: write at the next turn (first, or it changed)
+        let mut written: Option<tokio::time::Instant> = None;
         loop {
             let me = current.borrow_and_update().clone();
-            match store.heartbeat(&session, &me).await {
+            let write = written.is_none_or(|at| at.elapsed() >= HEARTBEAT);
+            let read = if write {
+                store.heartbeat(&session, &me).await
+            } else {
+                store.who_is_here(&session).await
+            };
+            match read {
                 Ok(rows) => {
+                    if write {
+                        written = Some(tokio::time::Instant::now());
+                    }
                     let since = *steady_since.get_or_insert_with(tokio::time::Instant::now);
                     let settled = since.elapsed() >= PRESENCE_TIMEOUT;
                     if tx.send(Msg::Presence { rows, settled }).await.is_err() {
@@ -75,6 +86,7 @@ pub fn spawn_presence(
                 }
                 Err(e) => {
                     steady_since = None;
+                    written = None;
                     tracing::debug!(error = %e, "presence heartbeat failed");
                 }
             }
@@ -85,8 +97,9 @@ pub fn spawn_presence(
                         break;
                     }
                     tokio::time::sleep(DEBOUNCE).await;
+                    written = None;
                 }
-                () = tokio::time::sleep(HEARTBEAT) => {}
+                () = tokio::time::sleep(PRESENCE_LOOK) => {}
             }
         }
         let screen = current.borrow().screen.clone();

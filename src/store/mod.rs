@@ -22,7 +22,7 @@ pub use crate::journal::{Event, EventBody, EventKind, NewEvent};
 pub use error::StoreError;
 pub use notices::{Attempted, DeliveryStatus, Lease, NewNotification, Notification};
 pub use postgres::PG_HEARTBEAT;
-pub use presence::{HEARTBEAT, PRESENCE_TIMEOUT, Presence, Role, Seen};
+pub use presence::{HEARTBEAT, PRESENCE_LOOK, PRESENCE_TIMEOUT, Presence, Role, Seen};
 pub use spool::{Spool, Spooled, default_spool_path};
 pub use sqlite::SQLITE_POLL_INTERVAL;
 
@@ -261,6 +261,14 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(s) => s.heartbeat(session, me).await,
             Backend::Postgres(p) => p.heartbeat(session, me).await,
+        }
+    }
+
+    /// Every presence row of `session`, read without writing ours.
+    pub async fn who_is_here(&self, session: &str) -> Result<Vec<Seen>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.who_is_here(session).await,
+            Backend::Postgres(p) => p.who_is_here(session).await,
         }
     }
 

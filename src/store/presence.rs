@@ -7,8 +7,13 @@ use std::time::Duration;
 
 /// A screen not heard from for this long has left (its `left` is journaled by whoever notices).
 pub const PRESENCE_TIMEOUT: Duration = Duration::from_secs(15);
-/// How often a screen refreshes its row (and reads everyone else's).
-pub const HEARTBEAT: Duration = Duration::from_secs(2);
+/// How often a screen writes its row when nothing it says changed. Each is a committed (synced)
+/// write that wakes every follower of the journal, so it stays seconds apart; three fit in the
+/// timeout. A change (the item it is on, asking for the wheel) is written at once.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+/// How often a screen reads everyone's rows (a read, no write): a request for the wheel shows
+/// on the driver's screen within this, and a killed screen drops off within timeout + this.
+pub const PRESENCE_LOOK: Duration = Duration::from_secs(2);
 /// Rows silent for this long are deleted by the next heartbeat of anyone on the store.
 pub(crate) const FORGET_AFTER: Duration = Duration::from_secs(3600);
 

@@ -113,9 +113,20 @@ impl Tmux {
     }
 
     pub fn capture(&self) -> String {
+        self.capture_with(&[])
+    }
+
+    /// The screen with lines the terminal wrapped joined back: text a shell printed over a
+    /// killed program's screen (`echo EXITED-137`) may wrap at the pane's edge.
+    pub fn capture_joined(&self) -> String {
+        self.capture_with(&["-J"])
+    }
+
+    fn capture_with(&self, flags: &[&str]) -> String {
         let out = self
             .cmd()
             .args(["capture-pane", "-p", "-t", &self.session])
+            .args(flags)
             .output()
             .expect("tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -128,6 +139,10 @@ impl Tmux {
             let screen = self.capture();
             if screen.contains(needle) {
                 return screen;
+            }
+            let joined = self.capture_joined();
+            if joined.contains(needle) {
+                return joined;
             }
             if Instant::now() > deadline {
                 panic!("timed out waiting for {needle:?}; screen:\n{screen}");

@@ -8,6 +8,11 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use std::time::Duration;
 
+const SELECT_ROWS: &str = "SELECT screen, actor, os_user, host, client, role, item, asked_at, \
+     joined_at, seen_at, \
+     (EXTRACT(EPOCH FROM (clock_timestamp() - seen_at)) * 1000)::float8 AS age_ms \
+     FROM flightdeck.presence WHERE session = $1 ORDER BY joined_at, screen";
+
 impl PgStore {
     /// Refreshes `me`'s row and reads every row of `session` (the silent ones too, with their age).
     pub(crate) async fn heartbeat(
@@ -50,15 +55,10 @@ impl PgStore {
                 .bind(forget_s)
                 .execute(&mut *tx)
                 .await?;
-                let rows = sqlx::query(
-                    "SELECT screen, actor, os_user, host, client, role, item, asked_at, \
-                     joined_at, seen_at, \
-                     (EXTRACT(EPOCH FROM (clock_timestamp() - seen_at)) * 1000)::float8 AS age_ms \
-                     FROM flightdeck.presence WHERE session = $1 ORDER BY joined_at, screen",
-                )
-                .bind(session)
-                .fetch_all(&mut *tx)
-                .await?;
+                let rows = sqlx::query(SELECT_ROWS)
+                    .bind(session)
+                    .fetch_all(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(rows)
             })
@@ -67,6 +67,21 @@ impl PgStore {
             .map(|row| {
                 decode_seen(row)
                     .map_err(|e| StoreError::from_sqlx(&self.url, "refresh presence", &e))
+            })
+            .collect()
+    }
+
+    /// Reads every row of `session` without writing: the looks between heartbeats.
+    pub(crate) async fn who_is_here(&self, session: &str) -> Result<Vec<Seen>, StoreError> {
+        let rows = self
+            .timed(
+                "read presence",
+                sqlx::query(SELECT_ROWS).bind(session).fetch_all(&self.pool),
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                decode_seen(row).map_err(|e| StoreError::from_sqlx(&self.url, "read presence", &e))
             })
             .collect()
     }

@@ -48,13 +48,10 @@ impl SqliteStore {
                 .bind(&forget)
                 .execute(&mut *tx)
                 .await?;
-            let rows = sqlx::query(
-                "SELECT screen, actor, os_user, host, client, role, item, asked_at, joined_at, \
-                 seen_at FROM presence WHERE session = ? ORDER BY joined_at, screen",
-            )
-            .bind(session)
-            .fetch_all(&mut *tx)
-            .await?;
+            let rows = sqlx::query(SELECT_ROWS)
+                .bind(session)
+                .fetch_all(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(rows)
         }
@@ -66,6 +63,19 @@ impl SqliteStore {
                 return Err(self.err(action)(e));
             }
         };
+        rows.iter()
+            .map(|row| decode_seen(row, now).map_err(|m| self.corrupt(session, &m)))
+            .collect()
+    }
+
+    /// Reads every row of `session` without writing: the looks between heartbeats.
+    pub(crate) async fn who_is_here(&self, session: &str) -> Result<Vec<Seen>, StoreError> {
+        let now = Utc::now();
+        let rows = sqlx::query(SELECT_ROWS)
+            .bind(session)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(self.err("read presence"))?;
         rows.iter()
             .map(|row| decode_seen(row, now).map_err(|m| self.corrupt(session, &m)))
             .collect()
@@ -84,6 +94,9 @@ impl SqliteStore {
             .map_err(self.err(action))
     }
 }
+
+const SELECT_ROWS: &str = "SELECT screen, actor, os_user, host, client, role, item, asked_at, \
+     joined_at, seen_at FROM presence WHERE session = ? ORDER BY joined_at, screen";
 
 fn decode_seen(row: &SqliteRow, now: chrono::DateTime<Utc>) -> Result<Seen, String> {
     let get = |col: &str| -> Result<String, String> {
