@@ -67,10 +67,15 @@ fn run_without_a_terminal_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let checklist = dir.path().join("c.md");
     std::fs::write(&checklist, "# T\n- [ ] one\n").unwrap();
-    let store = format!("sqlite://{}/j.db", dir.path().display());
+    let store = format!("sqlite://{}/state/j.db", dir.path().display());
     let (code, _, stderr) = run(&["run", checklist.to_str().unwrap(), "--store", &store]);
     assert_ne!(code, 0);
     assert!(stderr.contains("needs a terminal"), "{stderr}");
+    // refused before anything is made: no store directory, no journal
+    assert!(
+        !dir.path().join("state").exists(),
+        "the refusal created the store's directory"
+    );
 }
 
 #[test]
