@@ -9,8 +9,9 @@ use std::path::PathBuf;
     version,
     about = "A terminal deployment cockpit: walk a checklist, watch live probes, journal everything",
     long_about = "flightdeck walks a deployment checklist phase by phase, polls the systems being \
-changed (HTTP, SQL, Redis, Prometheus, /metrics) and journals every tick, value, note and \
-decision, so nothing is lost when the ssh link drops. Start with `flightdeck demo`."
+changed (HTTP, SQL, Redis, Prometheus, /metrics, commands, TCP, DNS, TLS certificates, \
+logs) and journals every tick, value, note and decision, so nothing is lost when the ssh link \
+drops. Start with `flightdeck demo`."
 )]
 pub struct Cli {
     #[command(subcommand)]
