@@ -55,3 +55,32 @@ fn a_readable_file_holding_a_password_is_warned_about() {
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert!(!validate(dir.path(), &config).contains("warning"));
 }
+
+/// The mode of `path` without the file type bits.
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn a_new_journal_is_readable_by_its_owner_only_and_an_existing_one_keeps_its_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/new/j.db", dir.path().display());
+    let store = flightdeck::store::Store::open(&url).await.unwrap();
+    store.close().await;
+    for file in ["j.db", "j.db-wal", "j.db-shm"] {
+        let path = dir.path().join("new").join(file);
+        if path.exists() {
+            assert_eq!(mode(&path), 0o600, "{file}");
+        }
+    }
+    assert!(dir.path().join("new/j.db").exists());
+
+    // a team that shares a journal between accounts widened it on purpose: left as it is
+    let shared = dir.path().join("shared.db");
+    std::fs::write(&shared, "").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o660)).unwrap();
+    let url = format!("sqlite://{}", shared.display());
+    let store = flightdeck::store::Store::open(&url).await.unwrap();
+    store.close().await;
+    assert_eq!(mode(&shared), 0o660);
+}

@@ -14,6 +14,7 @@ mod migrate;
 pub mod notices;
 mod postgres;
 pub mod presence;
+mod private;
 pub mod spool;
 mod sqlite;
 mod subscribe;

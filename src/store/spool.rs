@@ -75,7 +75,7 @@ impl Spool {
             std::fs::create_dir_all(parent)
                 .map_err(|e| fail("create the spool's directory", e.to_string()))?;
         }
-        private_file(path).map_err(|e| fail("create the spool", e.to_string()))?;
+        super::private::narrowed(path).map_err(|e| fail("create the spool", e.to_string()))?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -173,16 +173,4 @@ impl Spool {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// Creates `path` readable by its owner only, or narrows an existing file to that: the spool holds
-/// notes and values typed during the window.
-fn private_file(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)?;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
 }

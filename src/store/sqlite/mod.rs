@@ -64,6 +64,14 @@ impl SqliteStore {
                 message: redact_text(&e.to_string()),
             })?;
         }
+        if create {
+            // it holds every note and value typed during the window
+            crate::store::private::create_new(&path).map_err(|e| StoreError::Database {
+                url: url.clone(),
+                action: "create the journal",
+                message: redact_text(&e.to_string()),
+            })?;
+        }
         let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(create)
