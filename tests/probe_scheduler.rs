@@ -43,38 +43,41 @@ async fn next(rx: &mut mpsc::Receiver<ProbeMsg>) -> (Arc<Sample>, Duration) {
 }
 
 #[tokio::test(start_paused = true)]
-async fn first_polls_are_spread_over_the_interval_capped_at_five_seconds() {
-    let (slow, log) = specs(&[
-        ("p0", "1m", "2s", ""),
-        ("p1", "1m", "2s", ""),
-        ("p2", "1m", "2s", ""),
-        ("p3", "1m", "2s", ""),
-    ]);
+async fn first_polls_start_in_batches_spread_over_the_interval_capped_at_five_seconds() {
+    // 32 probes at 1 m: four batches of eight, spread over MAX_SPREAD (5 s): 0, 1.25, 2.5, 3.75 s
+    let names: Vec<String> = (0..32).map(|i| format!("p{i}")).collect();
+    let rows: Vec<(&str, &str, &str, &str)> =
+        names.iter().map(|n| (n.as_str(), "1m", "2s", "")).collect();
+    let (slow, log) = specs(&rows);
     let (tx, mut rx) = mpsc::channel(64);
     let cancel = CancellationToken::new();
     let t0 = Instant::now();
     let handle = scheduler::spawn(slow, tx, cancel.clone());
-    for _ in 0..4 {
+    for _ in 0..32 {
         next(&mut rx).await;
     }
-    // a 1 m interval spreads over MAX_SPREAD (5 s): 0, 1.25 s, 2.5 s, 3.75 s
-    for (i, want) in [0, 1250, 2500, 3750].into_iter().enumerate() {
-        assert_eq!(log.starts(&format!("p{i}")), [t0 + ms(want)], "p{i}");
+    for (i, name) in names.iter().enumerate() {
+        let want = [0, 1250, 2500, 3750][i / scheduler::BATCH as usize];
+        assert_eq!(log.starts(name), [t0 + ms(want)], "{name}");
     }
     cancel.cancel();
     handle.join().await;
 
-    // a short interval spreads over the interval itself
-    let (fast, log) = specs(&[("a", "2s", "1s", ""), ("b", "2s", "1s", "")]);
+    // a short interval spreads over the interval itself; a handful of probes poll together
+    let names: Vec<String> = (0..16).map(|i| format!("q{i}")).collect();
+    let rows: Vec<(&str, &str, &str, &str)> =
+        names.iter().map(|n| (n.as_str(), "2s", "1s", "")).collect();
+    let (fast, log) = specs(&rows);
     let (tx, mut rx) = mpsc::channel(64);
     let cancel = CancellationToken::new();
     let t0 = Instant::now();
     let handle = scheduler::spawn(fast, tx, cancel.clone());
-    for _ in 0..4 {
+    for _ in 0..32 {
         next(&mut rx).await;
     }
-    assert_eq!(log.starts("a"), [t0, t0 + ms(2000)]);
-    assert_eq!(log.starts("b"), [t0 + ms(1000), t0 + ms(3000)]);
+    assert_eq!(log.starts("q0"), [t0, t0 + ms(2000)]);
+    assert_eq!(log.starts("q7"), [t0, t0 + ms(2000)]);
+    assert_eq!(log.starts("q8"), [t0 + ms(1000), t0 + ms(3000)]);
     cancel.cancel();
     handle.join().await;
 }

@@ -1,5 +1,6 @@
-//! The scheduler: one tokio task per probe, at most one poll in flight each, first polls spread
-//! evenly so 200 probes do not fire in one burst, results sent as owned messages. Every task
+//! The scheduler: one tokio task per probe, at most one poll in flight each, first polls in
+//! batches of `BATCH` spread evenly so 200 probes do not fire in one burst (and a handful poll
+//! together: one wake-up, not one each), results sent as owned messages. Every task
 //! stops on the cancellation token and when its send fails (the app is gone).
 
 use super::{Probe, Sample};
@@ -15,6 +16,10 @@ use tokio_util::sync::CancellationToken;
 /// First polls are spread over the interval, but over no more than this, so a slow probe (1 m)
 /// still shows data soon after start.
 pub const MAX_SPREAD: Duration = Duration::from_secs(5);
+
+/// Probes that start together: a burst this small costs nothing, and polling them at one
+/// instant wakes the runtime once for all of them.
+pub const BATCH: u32 = 8;
 
 /// What probe workers send to the app.
 #[derive(Debug, Clone)]
@@ -73,17 +78,19 @@ pub fn spawn(
     tx: mpsc::Sender<ProbeMsg>,
     cancel: CancellationToken,
 ) -> SchedulerHandle {
-    let count = specs.len().max(1) as u32;
+    let batches = (specs.len().max(1) as u32).div_ceil(BATCH);
+    let start = Instant::now();
     let mut wakers = HashMap::new();
     let mut tasks = Vec::new();
     for (i, spec) in specs.into_iter().enumerate() {
         let waker = Arc::new(Notify::new());
         wakers.insert(spec.name.clone(), waker.clone());
-        let offset = spec.interval.min(MAX_SPREAD) * i as u32 / count;
+        let batch = i as u32 / BATCH;
+        let first = start + spec.interval.min(MAX_SPREAD) * batch / batches;
         let probe = Probe::new(spec);
         tasks.push(tokio::spawn(run_probe(
             probe,
-            offset,
+            first,
             tx.clone(),
             cancel.clone(),
             waker,
@@ -94,13 +101,13 @@ pub fn spawn(
 
 async fn run_probe(
     mut probe: Probe,
-    offset: Duration,
+    first: Instant,
     tx: mpsc::Sender<ProbeMsg>,
     cancel: CancellationToken,
     waker: Arc<Notify>,
 ) {
     let interval = probe.spec().interval;
-    let mut ticker = tokio::time::interval_at(Instant::now() + offset, interval);
+    let mut ticker = tokio::time::interval_at(first, interval);
     // after a slow poll, keep the spacing instead of firing the missed ticks in a burst
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
