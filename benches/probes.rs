@@ -13,6 +13,8 @@
 
 #[path = "../tests/support/http.rs"]
 mod http;
+#[path = "support/proc.rs"]
+mod proc;
 
 use flightdeck::app::{App, Msg, SessionMeta, update};
 use flightdeck::condition::Value;
@@ -32,7 +34,7 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(20);
-    let ticks = clock_ticks();
+    let ticks = proc::clock_ticks();
 
     // the target service, on its own runtime and threads
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -113,7 +115,7 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
         }
     }
 
-    let (cpu0, server0) = cpu_ticks();
+    let (cpu0, server0) = proc::cpu_ticks(SERVER_THREAD);
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
     let mut lags = Vec::new();
@@ -132,7 +134,7 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
         }
     }
     let wall = started.elapsed().as_secs_f64();
-    let (cpu1, server1) = cpu_ticks();
+    let (cpu1, server1) = proc::cpu_ticks(SERVER_THREAD);
     cancel.cancel();
     handle.join().await;
 
@@ -158,7 +160,7 @@ async fn load(url: &str, count: usize, interval: &str, seconds: u64, ticks: f64)
 }
 
 async fn memory(url: &str, count: usize) {
-    let rss_before = rss_kib();
+    let rss_before = proc::rss_kib();
     let specs = specs(url, count, "1s");
     let mut histories = histories(&specs);
     let by_name: HashMap<String, ProbeSpec> =
@@ -189,7 +191,7 @@ async fn memory(url: &str, count: usize) {
         }
         points += histories.get(&spec.name).map_or(0, |h| h.len());
     }
-    let rss_after = rss_kib();
+    let rss_after = proc::rss_kib();
     println!(
         "{count} probes at 1 s with a full hour of history ({points} points, {} per probe): \
          RSS {:.1} MiB (process before the probes {:.1} MiB)",
@@ -231,7 +233,7 @@ fn shared_samples(count: usize, rows: usize) {
             .collect::<Vec<_>>()
             .join(",")
     );
-    let rss0 = rss_kib();
+    let rss0 = proc::rss_kib();
     for spec in &specs {
         let body: serde_json::Value = serde_json::from_str(&body_text).unwrap();
         let sample = Sample {
@@ -249,14 +251,14 @@ fn shared_samples(count: usize, rows: usize) {
         };
         update(&mut app, Msg::Probe(sample.into()));
     }
-    let rss1 = rss_kib();
+    let rss1 = proc::rss_kib();
     // what the marker used to keep besides the panel's: a deep copy of every latest sample
     let copies: Vec<Sample> = app
         .probes
         .iter()
         .filter_map(|p| p.latest.as_deref().cloned())
         .collect();
-    let rss2 = rss_kib();
+    let rss2 = proc::rss_kib();
     println!(
         "{count} probes' latest samples with {} KiB JSON bodies kept by the app (panel and \
          marker share each): RSS +{:.1} MiB; a second copy per probe (the marker's own, as before \
@@ -266,53 +268,4 @@ fn shared_samples(count: usize, rows: usize) {
         (rss2 - rss1) / 1024.0,
     );
     drop(copies);
-}
-
-/// (all threads' utime + stime, the test server's threads') in clock ticks.
-fn cpu_ticks() -> (f64, f64) {
-    let total = stat_ticks("/proc/self/stat").unwrap_or(0.0);
-    let mut server = 0.0;
-    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
-        for task in tasks.flatten() {
-            let dir = task.path();
-            let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-            if name
-                .trim()
-                .starts_with(&SERVER_THREAD[..SERVER_THREAD.len().min(15)])
-            {
-                server += stat_ticks(&dir.join("stat").to_string_lossy()).unwrap_or(0.0);
-            }
-        }
-    }
-    (total, server)
-}
-
-fn stat_ticks(path: &str) -> Option<f64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    // fields after the `(comm)`; utime and stime are fields 14 and 15 of the whole line
-    let rest = &text[text.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some(utime + stime)
-}
-
-fn rss_kib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(f64::NAN)
-}
-
-fn clock_ticks() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(100.0)
 }

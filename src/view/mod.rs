@@ -195,6 +195,17 @@ pub fn draw(frame: &mut Frame, app: &App) -> Viewport {
 
 /// Passes every span through the redactor: what people type (notes, values, commands) may hold a
 /// URL with a password.
+/// A box of `width` x `height` (each at most the area's) in the middle of `area`: the overlays.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
 pub fn redact_lines(lines: Vec<ratatui::text::Line<'_>>) -> Vec<ratatui::text::Line<'static>> {
     lines
         .into_iter()

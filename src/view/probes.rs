@@ -352,12 +352,7 @@ pub fn draw_detail(frame: &mut Frame, vm: &ViewModel, p: &ProbeView, area: Rect)
     ));
     let height = (lines.len() as u16 + 2).min(area.height);
     let w = (width + 4) as u16;
-    let rect = Rect {
-        x: area.x + area.width.saturating_sub(w) / 2,
-        y: area.y + area.height.saturating_sub(height) / 2,
-        width: w.min(area.width),
-        height,
-    };
+    let rect = super::centered(area, w, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
